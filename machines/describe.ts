@@ -1,0 +1,88 @@
+import type { AnyStateMachine, AnyStateNode } from 'xstate'
+import { ADMISSION_MACHINE_VERSION, EVENT_ROLES, admissionMachine } from './admission.js'
+
+interface Edge {
+  from: string
+  to: string
+  event: string
+  guard: string | null
+}
+
+const guardLabel = (guard: unknown): string | null => {
+  if (guard === undefined || guard === null) return null
+  if (typeof guard === 'string') return guard
+  if (typeof guard === 'object' && 'type' in guard) {
+    const g = guard as { type: string; params?: Record<string, unknown> }
+    return g.params ? `${g.type}(${Object.values(g.params).join(',')})` : g.type
+  }
+  return 'guard'
+}
+
+// Mermaid ids cannot contain dots; nested states are addressed by their path.
+const mermaidId = (node: AnyStateNode): string => node.path.join('_')
+
+function edgesOf(node: AnyStateNode): Edge[] {
+  const edges: Edge[] = []
+  for (const [event, transitions] of node.transitions) {
+    for (const t of transitions) {
+      for (const target of t.target ?? []) {
+        edges.push({ from: mermaidId(node), to: mermaidId(target), event, guard: guardLabel(t.guard) })
+      }
+    }
+  }
+  for (const t of node.always ?? []) {
+    for (const target of t.target ?? []) {
+      edges.push({ from: mermaidId(node), to: mermaidId(target), event: 'always', guard: guardLabel(t.guard) })
+    }
+  }
+  return edges
+}
+
+function renderNode(node: AnyStateNode, indent: string, lines: string[], edges: Edge[]): void {
+  const children = Object.values(node.states) as AnyStateNode[]
+  for (const child of children) {
+    if (Object.keys(child.states).length > 0) {
+      lines.push(`${indent}state ${mermaidId(child)} {`)
+      lines.push(`${indent}  [*] --> ${mermaidId(child.states[child.config.initial as string] as AnyStateNode)}`)
+      renderNode(child, `${indent}  `, lines, edges)
+      lines.push(`${indent}}`)
+    }
+    if (child.type === 'final') lines.push(`${indent}${mermaidId(child)} --> [*]`)
+    edges.push(...edgesOf(child))
+  }
+}
+
+/** A complete stateDiagram-v2, `always` edges and guard names included. */
+export function toMermaid(machine: AnyStateMachine): string {
+  const lines = ['stateDiagram-v2']
+  const initial = machine.root.config.initial as string
+  lines.push(`  [*] --> ${mermaidId(machine.root.states[initial] as AnyStateNode)}`)
+  const edges: Edge[] = []
+  renderNode(machine.root, '  ', lines, edges)
+  for (const e of edges) {
+    lines.push(`  ${e.from} --> ${e.to}: ${e.event}${e.guard ? ` [${e.guard}]` : ''}`)
+  }
+  return `${lines.join('\n')}\n`
+}
+
+export interface MachineDescription {
+  id: string
+  version: number
+  definition: unknown
+  eventRoles: Record<string, readonly string[]>
+}
+
+export const MACHINES: Record<string, { machine: AnyStateMachine; version: number; eventRoles: Record<string, readonly string[]> }> = {
+  admission: { machine: admissionMachine, version: ADMISSION_MACHINE_VERSION, eventRoles: EVENT_ROLES }
+}
+
+export function describeMachine(id: string): MachineDescription | null {
+  const entry = MACHINES[id]
+  if (!entry) return null
+  return {
+    id,
+    version: entry.version,
+    definition: JSON.parse(JSON.stringify(entry.machine.root.definition)),
+    eventRoles: entry.eventRoles
+  }
+}

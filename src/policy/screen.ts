@@ -1,0 +1,287 @@
+import { scanText, type TextHit } from './lexicon.js'
+import { RULES } from './rules.js'
+import {
+  RULE_CODES,
+  VERDICT_SEVERITY,
+  type Bilingual,
+  type CatalogItem,
+  type CertificateItem,
+  type Evidence,
+  type ExcludedCategory,
+  type Finding,
+  type LevelCatalogs,
+  type NegativeItem,
+  type PolicyPack,
+  type PolicyRef,
+  type RuleCode,
+  type Screening,
+  type Submitter,
+  type TaskDeclaration,
+  type TaskKind,
+  type Verdict
+} from './types.js'
+
+/** A declared kind that is itself an excluded category (DOMAIN.md §4). */
+const EXCLUDED_KINDS: Partial<Record<TaskKind, ExcludedCategory>> = {
+  economic: 'economic_target',
+  enforcement: 'not_responsible_subject',
+  assessment: 'separate_assessment',
+  organization: 'organization_or_plaque'
+}
+
+const REJECTING_CATEGORIES = [
+  'economic_target',
+  'not_responsible_subject',
+  'separate_assessment',
+  'organization_or_plaque'
+] as const satisfies readonly ExcludedCategory[]
+
+const CATEGORY_NAMES: Record<ExcludedCategory, Bilingual> = {
+  economic_target: { zh: '经济指标', en: 'economic targets' },
+  unverifiable_certificate: { zh: '开具证明', en: 'certificates' },
+  not_responsible_subject: { zh: '执法、拆违、整治等责任主体', en: 'enforcement or remediation responsibility' },
+  separate_assessment: { zh: '考核评比、创建达标', en: 'assessments, rankings or campaigns' },
+  organization_or_plaque: { zh: '设机构、挂牌子', en: 'bodies or plaques' },
+  ledger_or_stamp: { zh: '台账、报表、盖章', en: 'ledgers, forms or stamping' }
+}
+
+type Claim =
+  | { list: 'lawful_duties' | 'assisted_tasks'; item: CatalogItem }
+  | { list: 'negative'; item: NegativeItem }
+  | null
+
+function findClaim(catalogs: LevelCatalogs, code: string | null): Claim {
+  if (code === null) return null
+  const lawful = catalogs.lawful_duties.find((i) => i.code === code)
+  if (lawful) return { list: 'lawful_duties', item: lawful }
+  const assisted = catalogs.assisted_tasks.find((i) => i.code === code)
+  if (assisted) return { list: 'assisted_tasks', item: assisted }
+  const negative = catalogs.negative.find((i) => i.code === code)
+  if (negative) return { list: 'negative', item: negative }
+  return null
+}
+
+const textEvidence = (hits: TextHit[]): Evidence[] =>
+  hits.map((h) => ({ field: h.field, match: h.match, start: h.start, end: h.end }))
+
+const quote = (hits: TextHit[]): string => [...new Set(hits.map((h) => h.match))].join('、')
+
+function fundingIsCommitted(task: TaskDeclaration, minimum: number): boolean {
+  return task.funding !== null && task.funding.committed && task.funding.perTarget > 0 && task.funding.perTarget >= minimum
+}
+
+/**
+ * Screens a task against a policy pack. Pure and deterministic: the same task,
+ * submitter and pack always give the same findings in the same order, so a
+ * decision can be re-explained from the stored pack alone.
+ */
+export function screenTask(task: TaskDeclaration, submitter: Submitter, pack: PolicyPack, policy: PolicyRef): Screening {
+  const catalogs = pack.levels[task.targetLevel]
+  const hits = scanText(pack.lexicon, { title: task.title, description: task.description })
+  const strongHits = (c: ExcludedCategory) => hits.filter((h) => h.category === c && h.strength === 'strong')
+  const weakHits = (c: ExcludedCategory) => hits.filter((h) => h.category === c && h.strength === 'weak')
+  const claim = findClaim(catalogs, task.catalogItem)
+  const findings = new Map<RuleCode, Finding>()
+  const fire = (
+    rule: RuleCode,
+    detail: Bilingual,
+    evidence: Evidence[],
+    catalogRef: Finding['catalogRef'] = null
+  ): void => {
+    const def = RULES[rule]
+    findings.set(rule, {
+      rule,
+      verdict: def.verdict,
+      message: { zh: `${def.title.zh}:${detail.zh}`, en: `${def.title.en}: ${detail.en}` },
+      evidence,
+      citations: def.citations,
+      catalogRef
+    })
+  }
+
+  // The four rejecting categories: declared kind, a claimed negative-list item, or an unambiguous phrase.
+  for (const category of REJECTING_CATEGORIES) {
+    const evidence: Evidence[] = []
+    const parts: Bilingual[] = []
+    if (EXCLUDED_KINDS[task.kind] === category) {
+      evidence.push({ field: 'kind', value: task.kind })
+      parts.push({ zh: `任务类型申报为“${task.kind}”`, en: `the task is declared as kind "${task.kind}"` })
+    }
+    let ref: Finding['catalogRef'] = null
+    if (claim?.list === 'negative' && claim.item.rule === category) {
+      evidence.push({ field: 'catalogItem', value: claim.item.code })
+      parts.push({ zh: `所报事项“${claim.item.name}”在负面清单上`, en: `the claimed item "${claim.item.name}" is on the negative list` })
+      ref = { list: 'negative', code: claim.item.code, name: claim.item.name }
+    }
+    const strong = strongHits(category)
+    if (strong.length > 0) {
+      evidence.push(...textEvidence(strong))
+      parts.push({ zh: `文字中出现“${quote(strong)}”`, en: `the text says "${quote(strong)}"` })
+    }
+    if (evidence.length > 0) {
+      fire(category, joinParts(parts), evidence, ref)
+    }
+  }
+
+  let certificateMatch: CertificateItem | null = null
+  if (task.certificate !== null || task.kind === 'certificate') {
+    const name = task.certificate?.name ?? ''
+    const prohibited = catalogs.negative.find(
+      (i) =>
+        i.rule === 'unverifiable_certificate' &&
+        i.keywords.some((k) => name.includes(k)) &&
+        !(i.exceptions ?? []).some((e) => name.includes(e))
+    )
+    certificateMatch = catalogs.certificates.find((c) => c.keywords.every((k) => name.includes(k))) ?? null
+    if (prohibited) {
+      certificateMatch = null
+      fire(
+        'unverifiable_certificate',
+        { zh: `“${name}”属于社区不得出具的证明(${prohibited.name})`, en: `"${name}" is a certificate communities must not issue (${prohibited.name})` },
+        [{ field: 'certificate.name', value: name }],
+        { list: 'negative', code: prohibited.code, name: prohibited.name }
+      )
+    } else if (certificateMatch === null) {
+      fire(
+        'unverifiable_certificate',
+        { zh: `“${name}”不在社区可出具证明清单上`, en: `"${name}" is not on the list of certificates a community may issue` },
+        [{ field: 'certificate.name', value: name }]
+      )
+    }
+  }
+  const certificateStrong = strongHits('unverifiable_certificate')
+  if (certificateStrong.length > 0 && !findings.has('unverifiable_certificate')) {
+    fire(
+      'unverifiable_certificate',
+      { zh: `文字中出现“${quote(certificateStrong)}”`, en: `the text says "${quote(certificateStrong)}"` },
+      textEvidence(certificateStrong)
+    )
+  }
+
+  const rejected = [...findings.values()].some((f) => f.verdict === 'reject')
+
+  // What is left only matters for a task that could still be admitted.
+  if (!rejected) {
+    const sectorMatches = (item: CatalogItem) => submitter.sector !== null && item.sector === submitter.sector
+    let onList = false
+    if (certificateMatch !== null) {
+      onList = true
+      fire(
+        'catalog_match',
+        { zh: `“${certificateMatch.name}”在社区可出具证明清单上(依据:${certificateMatch.legalBasis})`, en: `"${certificateMatch.name}" is on the certificates list (basis: ${certificateMatch.legalBasis})` },
+        [{ field: 'certificate.name', value: task.certificate?.name }],
+        { list: 'certificates', code: certificateMatch.code, name: certificateMatch.name }
+      )
+    } else if (claim !== null && claim.list !== 'negative' && sectorMatches(claim.item)) {
+      onList = true
+      const ref = { list: claim.list, code: claim.item.code, name: claim.item.name }
+      const minimum = claim.item.fundingMinimum ?? 0
+      if (claim.item.fundingRequired && !fundingIsCommitted(task, minimum)) {
+        fire(
+          'funding_required',
+          {
+            zh: `协助政府工作事项“${claim.item.name}”须落实经费${minimum > 0 ? `(每个对象不少于${minimum}元)` : ''}`,
+            en: `assisted item "${claim.item.name}" needs committed funding${minimum > 0 ? ` (at least ${minimum} yuan per target)` : ''}`
+          },
+          [{ field: 'funding', value: task.funding }],
+          ref
+        )
+      } else {
+        fire(
+          'catalog_match',
+          {
+            zh: `属于${claim.list === 'lawful_duties' ? '依法履行职责事项' : '协助政府工作事项'}“${claim.item.name}”`,
+            en: `an item of ${claim.list}: "${claim.item.name}"`
+          },
+          [{ field: 'catalogItem', value: claim.item.code }],
+          ref
+        )
+      }
+    }
+
+    if (!onList) {
+      const why: Bilingual =
+        claim !== null && claim.list !== 'negative'
+          ? {
+              zh: `所报事项“${claim.item.name}”属于${claim.item.responsibleDepartment}(${claim.item.sector}),不能由本部门认领`,
+              en: `the claimed item "${claim.item.name}" belongs to sector "${claim.item.sector}", not to the submitting department`
+            }
+          : task.catalogItem !== null && claim === null
+            ? { zh: `清单中没有编号“${task.catalogItem}”`, en: `no list has an item "${task.catalogItem}"` }
+            : { zh: '未对应任何清单事项', en: 'the task claims no list item' }
+      fire('not_in_catalog', why, [{ field: 'catalogItem', value: task.catalogItem }])
+      if (task.legalBasis.length === 0) {
+        fire('legal_basis_required', { zh: '未提供法律或政策依据', en: 'no legal or policy basis was given' }, [
+          { field: 'legalBasis', value: task.legalBasis }
+        ])
+      }
+      if (!fundingIsCommitted(task, 0)) {
+        fire(
+          'funding_required',
+          { zh: '新增事项未落实经费', en: 'a new item comes without committed funding' },
+          [{ field: 'funding', value: task.funding }]
+        )
+      }
+    }
+
+    const authorityEvidence = authorityShortfall(task, onList)
+    if (authorityEvidence !== null) fire('authority_required', authorityEvidence.detail, authorityEvidence.evidence)
+
+    const ledger: Evidence[] = []
+    if (task.kind === 'data_collection' && !onList) ledger.push({ field: 'kind', value: task.kind })
+    if (claim?.list === 'negative' && claim.item.rule === 'ledger_or_stamp') ledger.push({ field: 'catalogItem', value: claim.item.code })
+    const ledgerText = strongHits('ledger_or_stamp')
+    ledger.push(...textEvidence(ledgerText))
+    if (ledger.length > 0) {
+      fire(
+        'ledger_or_stamp',
+        ledgerText.length > 0
+          ? { zh: `文字中出现“${quote(ledgerText)}”,须人工审查`, en: `the text says "${quote(ledgerText)}"; a reviewer must look` }
+          : { zh: '清单外的数据采集任务,须人工审查', en: 'a data collection on no list; a reviewer must look' },
+        ledger
+      )
+    }
+  }
+
+  // Weak words never decide; where the category's own rule stayed quiet they ask a human to look.
+  const suspicious = (Object.keys(CATEGORY_NAMES) as ExcludedCategory[]).filter(
+    (c) => !findings.has(c) && weakHits(c).length > 0
+  )
+  if (suspicious.length > 0) {
+    const suspectHits = suspicious.flatMap(weakHits)
+    fire(
+      'suspected_misdeclaration',
+      {
+        zh: `文字中出现“${quote(suspectHits)}”,疑似涉及${suspicious.map((c) => CATEGORY_NAMES[c].zh).join('、')}`,
+        en: `the text says "${quote(suspectHits)}", which suggests ${suspicious.map((c) => CATEGORY_NAMES[c].en).join(', ')}`
+      },
+      textEvidence(suspectHits)
+    )
+  }
+
+  const ordered = RULE_CODES.filter((c) => findings.has(c)).map((c) => findings.get(c)!)
+  return { outcome: mostSevere(ordered.map((f) => f.verdict)), findings: ordered, policy }
+}
+
+function authorityShortfall(task: TaskDeclaration, onList: boolean): { detail: Bilingual; evidence: Evidence[] } | null {
+  const evidence: Evidence[] = [{ field: 'authority', value: task.authority }]
+  if (task.authority !== null && task.authority.required && !task.authority.provided) {
+    return { detail: { zh: '所需权限或人员未随任务下放', en: 'the powers or staff the work needs are not handed down' }, evidence }
+  }
+  // 001 赋权减负: a new street item comes with people, money and materials together.
+  if (task.targetLevel === 'street' && !onList && !(task.authority?.provided ?? false)) {
+    return { detail: { zh: '街道新增事项须人财物同步下放', en: 'a new street item must come with staff, money and materials' }, evidence }
+  }
+  if (task.kind === 'inspection' && task.authority === null) {
+    return { detail: { zh: '检查类任务须说明所需权限及是否下放', en: 'an inspection must declare the powers it needs and whether they are handed down' }, evidence }
+  }
+  return null
+}
+
+function joinParts(parts: Bilingual[]): Bilingual {
+  return { zh: parts.map((p) => p.zh).join(';'), en: parts.map((p) => p.en).join('; ') }
+}
+
+export function mostSevere(verdicts: Verdict[]): Verdict {
+  return verdicts.reduce<Verdict>((worst, v) => (VERDICT_SEVERITY[v] > VERDICT_SEVERITY[worst] ? v : worst), 'admit')
+}

@@ -1,0 +1,194 @@
+// The gate's vocabulary. Every enum here is the single source of truth: route
+// schemas, the database and the tests read these constants, never a copy.
+
+export const VERDICTS = ['admit', 'escalate', 'return', 'reject'] as const
+export type Verdict = (typeof VERDICTS)[number]
+
+/** Severity order of DOMAIN.md §4: reject > return > escalate > admit. */
+export const VERDICT_SEVERITY: Record<Verdict, number> = { admit: 0, escalate: 1, return: 2, reject: 3 }
+
+export const TARGET_LEVELS = ['community', 'street'] as const
+export type TargetLevel = (typeof TARGET_LEVELS)[number]
+
+export const TASK_KINDS = [
+  'service',
+  'data_collection',
+  'certificate',
+  'inspection',
+  'assessment',
+  'enforcement',
+  'economic',
+  'organization',
+  'other'
+] as const
+export type TaskKind = (typeof TASK_KINDS)[number]
+
+export const CATALOG_LISTS = ['lawful_duties', 'assisted_tasks', 'certificates', 'negative'] as const
+export type CatalogList = (typeof CATALOG_LISTS)[number]
+
+export const RULE_CODES = [
+  'economic_target',
+  'unverifiable_certificate',
+  'not_responsible_subject',
+  'separate_assessment',
+  'organization_or_plaque',
+  'ledger_or_stamp',
+  'funding_required',
+  'authority_required',
+  'legal_basis_required',
+  'catalog_match',
+  'not_in_catalog',
+  'suspected_misdeclaration'
+] as const
+export type RuleCode = (typeof RULE_CODES)[number]
+
+/** The excluded categories whose text the lexicon watches for. */
+export type ExcludedCategory =
+  | 'economic_target'
+  | 'unverifiable_certificate'
+  | 'not_responsible_subject'
+  | 'separate_assessment'
+  | 'organization_or_plaque'
+  | 'ledger_or_stamp'
+
+/** What a department declares. Mirrors the API's task fields. */
+export interface TaskDeclaration {
+  title: string
+  description: string
+  targetLevel: TargetLevel
+  targets: string[]
+  kind: TaskKind
+  catalogItem: string | null
+  certificate: { name: string } | null
+  legalBasis: Array<{ title: string; article?: string }>
+  funding: { perTarget: number; source: string; committed: boolean } | null
+  authority: { required: boolean; provided: boolean } | null
+  period: { start: string; end: string }
+  workloadHours: number
+}
+
+/** Who submits: the gate needs the department's sector to judge a catalog claim. */
+export interface Submitter {
+  departmentId: string
+  sector: string | null
+}
+
+export interface Citation {
+  seed: string
+  section: string
+}
+
+export interface Bilingual {
+  zh: string
+  en: string
+}
+
+/** A piece of evidence: a declared field, or a span of the title/description text. */
+export interface Evidence {
+  field: string
+  value?: unknown
+  /** For text evidence: the matched term and its [start, end) offsets in the field's text. */
+  match?: string
+  start?: number
+  end?: number
+}
+
+export interface Finding {
+  rule: RuleCode
+  verdict: Verdict
+  message: Bilingual
+  evidence: Evidence[]
+  citations: Citation[]
+  /** Catalog entry the finding refers to, when one does. */
+  catalogRef?: { list: CatalogList; code: string; name: string } | null
+}
+
+export interface PolicyRef {
+  id: string
+  version: string
+  hash: string
+}
+
+export interface Screening {
+  outcome: Verdict
+  findings: Finding[]
+  policy: PolicyRef
+}
+
+export interface CatalogItem {
+  code: string
+  name: string
+  /** Sector code of the department that may claim the item (DOMAIN.md §3, assisted items name one). */
+  sector: string
+  responsibleDepartment: string
+  legalBasis: string
+  /** Assisted items must carry funding (费随事转); lawful duties need none. */
+  fundingRequired: boolean
+  /** Minimum funding per target in yuan, when the pack sets one. */
+  fundingMinimum?: number
+  source: string
+}
+
+export interface CertificateItem {
+  code: string
+  name: string
+  /** Terms whose presence in a certificate name identifies this item. */
+  keywords: string[]
+  legalBasis: string
+  source: string
+}
+
+export interface NegativeItem {
+  code: string
+  name: string
+  /** The rule a match on this item fires. */
+  rule: ExcludedCategory
+  /** Terms whose presence in a certificate name or claim identifies this item. */
+  keywords: string[]
+  /** Phrases that contain a keyword but mean something allowed (e.g. kinship for notarisation). */
+  exceptions?: string[]
+  source: string
+}
+
+export interface LevelCatalogs {
+  lawful_duties: CatalogItem[]
+  assisted_tasks: CatalogItem[]
+  certificates: CertificateItem[]
+  negative: NegativeItem[]
+}
+
+/**
+ * A text lexicon entry. `strong` terms are unambiguous (a quota of investment
+ * attraction) and fire the category's own rule; `weak` terms only say a human
+ * must look (suspected_misdeclaration). `innocent` phrases contain the term but
+ * mean something else (an economic census is not an economic target) and mask it.
+ */
+export interface LexiconEntry {
+  category: ExcludedCategory
+  term: string
+  strength: 'strong' | 'weak'
+  innocent?: string[]
+}
+
+export interface Sector {
+  code: string
+  name: string
+}
+
+export interface PolicyParameters {
+  /** Fraction of leading-group members that must vote; the decision needs strictly more. */
+  quorum: number
+  applicationLeadWorkingDays: number
+  officeReviewWorkingDays: number
+  decisionWorkingDays: number
+}
+
+export interface PolicyPack {
+  id: string
+  version: string
+  name: Bilingual
+  parameters: PolicyParameters
+  sectors: Sector[]
+  levels: Record<TargetLevel, LevelCatalogs>
+  lexicon: LexiconEntry[]
+}
