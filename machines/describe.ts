@@ -69,7 +69,7 @@ export interface MachineDescription {
   id: string
   version: number
   definition: unknown
-  eventRoles: Record<string, readonly string[]>
+  eventRoles: Record<string, string[]>
 }
 
 export const MACHINES: Record<string, { machine: AnyStateMachine; version: number; eventRoles: Record<string, readonly string[]> }> = {
@@ -83,6 +83,6 @@ export function describeMachine(id: string): MachineDescription | null {
     id,
     version: entry.version,
     definition: JSON.parse(JSON.stringify(entry.machine.root.definition)),
-    eventRoles: entry.eventRoles
+    eventRoles: Object.fromEntries(Object.entries(entry.eventRoles).map(([e, roles]) => [e, [...roles]]))
   }
 }

@@ -1,0 +1,15 @@
+import { writeFileSync } from 'node:fs'
+import { buildApp } from '../src/app.js'
+import { DEFAULT_PACK } from '../src/policy/pack.js'
+import { openDatabase } from '../src/store/db.js'
+import { ensurePack } from '../src/store/policy-packs.js'
+
+// Regenerates openapi/openapi.json from the route schemas; test/openapi.test.ts fails when the committed copy drifts.
+const database = await openDatabase('sqlite::memory:')
+const pack = await ensurePack(database.knex, DEFAULT_PACK, new Date(0).toISOString())
+const app = await buildApp({ database, pack, jwtSecret: 'openapi-generation-only-secret' })
+await app.ready()
+writeFileSync(new URL('../openapi/openapi.json', import.meta.url), `${JSON.stringify(app.swagger(), null, 2)}\n`)
+await app.close()
+await database.knex.destroy()
+console.log('wrote openapi/openapi.json')

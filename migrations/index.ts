@@ -1,0 +1,16 @@
+import type { Knex } from 'knex'
+import * as admissionGate from './20261124000000_admission_gate.js'
+
+/**
+ * Migrations are listed here, by name without extension, so that knex records
+ * the same name whether it runs from TypeScript sources or compiled JavaScript.
+ */
+const MIGRATIONS: Record<string, Knex.Migration> = {
+  '20261124000000_admission_gate': admissionGate
+}
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(MIGRATIONS).sort(),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => MIGRATIONS[name] as Knex.Migration
+}

@@ -1,0 +1,125 @@
+import helmet from '@fastify/helmet'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import { authPlugin } from './auth/plugin.js'
+import { Problem, Problems, problemType, type InvalidParam } from './errors.js'
+import { catalogRoutes } from './routes/catalogs.js'
+import { healthRoutes } from './routes/health.js'
+import { machineRoutes } from './routes/machines.js'
+import { orgUnitRoutes } from './routes/org-units.js'
+import { screeningRoutes } from './routes/screenings.js'
+import { taskRoutes } from './routes/tasks.js'
+import { ProblemSchema } from './schemas/common.js'
+import { FindingSchema, PolicyRefSchema, ScreeningSchema, TaskEventView, TaskView } from './schemas/task.js'
+import type { Database } from './store/db.js'
+import type { LoadedPack } from './store/policy-packs.js'
+import type { GateContext } from './tasks/service.js'
+
+export interface AppOptions {
+  database: Database
+  pack: LoadedPack
+  jwtSecret: string
+  logger?: FastifyServerOptions['logger']
+  now?: () => Date
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    gate: GateContext
+  }
+}
+
+export type App = FastifyInstance
+
+// "/targets/3" → "targets[3]", "/period/start" → "period.start": the names clients use.
+function fieldName(instancePath: string, extra?: string): string {
+  const parts = instancePath.split('/').filter(Boolean)
+  if (extra) parts.push(extra)
+  return parts.reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '')
+}
+
+function validationProblem(err: FastifyError): Problem {
+  const where = err.validationContext ?? 'body'
+  const params: InvalidParam[] = (err.validation ?? []).map((v) => {
+    const p = v.params as Record<string, unknown>
+    const extra = (p.missingProperty ?? p.additionalProperty) as string | undefined
+    const message = p.additionalProperty ? 'is not a known field' : (v.message ?? 'is invalid')
+    return { field: fieldName(v.instancePath, extra) || where, message }
+  })
+  const first = params[0]
+  return Problems.validation(first ? `${where}: ${first.field} ${first.message}` : `invalid ${where}`, params)
+}
+
+export async function buildApp(opts: AppOptions): Promise<App> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } }
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.decorate('gate', { db: opts.database.knex, pack: opts.pack, now: opts.now ?? (() => new Date()) })
+
+  for (const schema of [ProblemSchema, FindingSchema, PolicyRefSchema, ScreeningSchema, TaskView, TaskEventView]) {
+    app.addSchema(schema)
+  }
+
+  await app.register(helmet, {
+    // The docs UI at /docs loads its own inline scripts and styles.
+    contentSecurityPolicy: false
+  })
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'zhunru — community work admission gate (社区工作准入)',
+        version: '0.1.0',
+        description:
+          'Departments submit tasks for communities and streets; the gate screens them against the published lists and explains every decision.'
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      tags: [
+        { name: 'tasks', description: 'Tasks and their admission workflow' },
+        { name: 'screening', description: 'Dry-run screening' },
+        { name: 'catalogs', description: 'Published lists (清单)' },
+        { name: 'org-units', description: 'The org tree' },
+        { name: 'machines', description: 'Workflow definitions' },
+        { name: 'health', description: 'Liveness' }
+      ]
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (json.$id as string | undefined) ?? `def-${i}` }
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+  await app.register(authPlugin, { secret: opts.jwtSecret })
+
+  app.setErrorHandler((err: FastifyError | Problem, req, reply) => {
+    let problem: Problem
+    if (err instanceof Problem) problem = err
+    else if (err.validation) problem = validationProblem(err)
+    else if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
+      problem = new Problem(err.statusCode, problemType(err.code ?? 'bad-request'), 'Bad request', err.message)
+    } else {
+      req.log.error({ err }, 'unhandled error')
+      problem = new Problem(500, problemType('internal'), 'Internal error', 'the server could not complete the request; it has been logged')
+    }
+    void reply
+      .status(problem.status)
+      .type('application/problem+json')
+      .send({ type: problem.type, title: problem.title, status: problem.status, detail: problem.detail, instance: req.url, ...problem.extensions })
+  })
+  app.setNotFoundHandler((req, reply) => {
+    void reply
+      .status(404)
+      .type('application/problem+json')
+      .send({ type: problemType('not-found'), title: 'Not found', status: 404, detail: `no route ${req.method} ${req.url}`, instance: req.url })
+  })
+
+  await app.register(healthRoutes)
+  await app.register(screeningRoutes)
+  await app.register(taskRoutes)
+  await app.register(catalogRoutes)
+  await app.register(orgUnitRoutes)
+  await app.register(machineRoutes)
+  return app
+}

@@ -1,0 +1,61 @@
+import jwt from '@fastify/jwt'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { Problems } from '../errors.js'
+import { ROLES, type Role } from '../roles.js'
+import type { PrincipalClaims } from './token.js'
+
+export type Principal = PrincipalClaims
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null
+  }
+}
+
+function asPrincipal(payload: unknown): Principal | null {
+  if (typeof payload !== 'object' || payload === null) return null
+  const p = payload as Record<string, unknown>
+  if (typeof p.sub !== 'string' || p.sub.length === 0) return null
+  if (typeof p.org !== 'string' || p.org.length === 0) return null
+  if (typeof p.role !== 'string' || !(ROLES as readonly string[]).includes(p.role)) return null
+  return { sub: p.sub, role: p.role as Role, org: p.org }
+}
+
+/**
+ * Reads the bearer token when there is one. Anonymous requests pass with a null
+ * principal (catalogs and admitted tasks are public); routes that need a
+ * principal ask for one with requirePrincipal or requireRole.
+ */
+export const authPlugin = fp(
+  async (app: FastifyInstance, opts: { secret: string }) => {
+    await app.register(jwt, { secret: opts.secret, sign: { algorithm: 'HS256' }, verify: { algorithms: ['HS256'] } })
+    app.decorateRequest('principal', null)
+    app.addHook('onRequest', async (req) => {
+      const header = req.headers.authorization
+      if (header === undefined) return
+      if (!/^Bearer\s+\S+$/i.test(header)) throw Problems.unauthenticated('the Authorization header must be "Bearer <token>"')
+      let payload: unknown
+      try {
+        payload = await req.jwtVerify()
+      } catch {
+        throw Problems.unauthenticated('the bearer token is invalid or expired')
+      }
+      const principal = asPrincipal(payload)
+      if (principal === null) throw Problems.unauthenticated(`the token needs claims sub, org and role (one of ${ROLES.join(', ')})`)
+      req.principal = principal
+    })
+  },
+  { name: 'zhunru-auth' }
+)
+
+export function requirePrincipal(req: FastifyRequest): Principal {
+  if (req.principal === null) throw Problems.unauthenticated()
+  return req.principal
+}
+
+export function requireRole(req: FastifyRequest, ...roles: Role[]): Principal {
+  const principal = requirePrincipal(req)
+  if (!roles.includes(principal.role)) throw Problems.forbidden(`this needs the role ${roles.join(' or ')}; the token has ${principal.role}`)
+  return principal
+}

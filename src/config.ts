@@ -1,0 +1,26 @@
+import { DEFAULT_DATABASE_URL } from './store/db.js'
+
+/** Only for a local first run; the server says so loudly when it is in use. */
+export const DEVELOPMENT_JWT_SECRET = 'zhunru-development-secret-do-not-deploy'
+
+export interface Config {
+  port: number
+  host: string
+  databaseUrl: string
+  jwtSecret: string
+  jwtSecretIsDevelopmentDefault: boolean
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const port = Number(env.PORT ?? 3000)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`)
+  const jwtSecret = env.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET
+  if (jwtSecret.length < 16) throw new Error('JWT_SECRET must be at least 16 characters')
+  return {
+    port,
+    host: env.HOST ?? '127.0.0.1',
+    databaseUrl: env.DATABASE_URL ?? DEFAULT_DATABASE_URL,
+    jwtSecret,
+    jwtSecretIsDevelopmentDefault: env.JWT_SECRET === undefined
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Every error a client can see, as RFC 9457 problem details. Routes throw these;
+ * the error handler in app.ts is the only place that writes a problem response.
+ */
+export interface InvalidParam {
+  field: string
+  message: string
+}
+
+export class Problem extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    readonly title: string,
+    readonly detail: string,
+    readonly extensions: Record<string, unknown> = {}
+  ) {
+    super(detail)
+    this.name = 'Problem'
+  }
+}
+
+const PROBLEM_BASE = 'https://zhunru.example/problems/'
+
+export const problemType = (slug: string) => `${PROBLEM_BASE}${slug}`
+
+export const Problems = {
+  validation: (detail: string, invalidParams: InvalidParam[]) =>
+    new Problem(400, problemType('validation'), 'Invalid request', detail, {
+      field: invalidParams[0]?.field ?? null,
+      invalidParams
+    }),
+  unauthenticated: (detail = 'a valid bearer token is required') =>
+    new Problem(401, problemType('unauthenticated'), 'Unauthenticated', detail),
+  forbidden: (detail: string) => new Problem(403, problemType('forbidden'), 'Forbidden', detail),
+  notFound: (what: string, id: string) =>
+    new Problem(404, problemType('not-found'), 'Not found', `${what} "${id}" does not exist`),
+  versionConflict: (currentVersion: number, currentState: string, detail: string) =>
+    new Problem(409, problemType('version-conflict'), 'Conflict', detail, { currentVersion, currentState }),
+  eventNotAllowed: (event: string, currentState: string, currentVersion: number) =>
+    new Problem(
+      409,
+      problemType('event-not-allowed'),
+      'Event not allowed in this state',
+      `event ${event} is not allowed while the task is ${currentState}`,
+      { currentVersion, currentState }
+    ),
+  alreadyExists: (what: string, id: string) =>
+    new Problem(409, problemType('already-exists'), 'Already exists', `${what} "${id}" already exists`)
+} as const

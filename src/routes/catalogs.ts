@@ -1,0 +1,98 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { CATALOG_LISTS, TARGET_LEVELS } from '../policy/types.js'
+import { problemResponses } from '../schemas/common.js'
+
+const LIST_TITLES = {
+  lawful_duties: { zh: '基层群众自治组织依法履行职责事项', en: 'The community’s own statutory duties' },
+  assisted_tasks: { zh: '基层群众自治组织协助政府工作事项', en: 'Work the community does to assist government (must carry funding)' },
+  certificates: { zh: '出具证明事项', en: 'Certificates a community may issue' },
+  negative: { zh: '负面清单', en: 'Excluded items that must never be pushed down' }
+} as const
+
+const CatalogEntry = Type.Object(
+  {
+    code: Type.String(),
+    name: Type.String(),
+    sector: Type.Optional(Type.String()),
+    responsibleDepartment: Type.Optional(Type.String()),
+    legalBasis: Type.Optional(Type.String()),
+    fundingRequired: Type.Optional(Type.Boolean()),
+    fundingMinimum: Type.Optional(Type.Number()),
+    rule: Type.Optional(Type.String({ description: 'negative list: the rule a match fires' })),
+    keywords: Type.Optional(Type.Array(Type.String())),
+    exceptions: Type.Optional(Type.Array(Type.String())),
+    source: Type.String()
+  },
+  { additionalProperties: true }
+)
+
+export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/v1/catalogs',
+    {
+      schema: {
+        tags: ['catalogs'],
+        summary: 'The published lists of the active policy pack, per target level',
+        response: {
+          200: Type.Object({
+            policy: Type.Ref('PolicyRef'),
+            sectors: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })),
+            lists: Type.Array(
+              Type.Object({
+                list: Type.Enum(CATALOG_LISTS),
+                level: Type.Enum(TARGET_LEVELS),
+                title: Type.Object({ zh: Type.String(), en: Type.String() }),
+                count: Type.Integer(),
+                href: Type.String()
+              })
+            )
+          })
+        }
+      }
+    },
+    async () => {
+      const { pack, ref } = app.gate.pack
+      return {
+        policy: ref,
+        sectors: pack.sectors,
+        lists: TARGET_LEVELS.flatMap((level) =>
+          CATALOG_LISTS.map((list) => ({
+            list,
+            level,
+            title: LIST_TITLES[list],
+            count: pack.levels[level][list].length,
+            href: `/v1/catalogs/${list}?level=${level}`
+          }))
+        )
+      }
+    }
+  )
+
+  app.get(
+    '/v1/catalogs/:list',
+    {
+      schema: {
+        tags: ['catalogs'],
+        summary: 'One list’s items, each with its code, name and source',
+        params: Type.Object({ list: Type.Enum(CATALOG_LISTS) }),
+        querystring: Type.Object({ level: Type.Optional(Type.Enum(TARGET_LEVELS, { default: 'community' })) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            policy: Type.Ref('PolicyRef'),
+            list: Type.Enum(CATALOG_LISTS),
+            level: Type.Enum(TARGET_LEVELS),
+            title: Type.Object({ zh: Type.String(), en: Type.String() }),
+            items: Type.Array(CatalogEntry)
+          }),
+          ...problemResponses(400)
+        }
+      }
+    },
+    async (req) => {
+      const level = req.query.level ?? 'community'
+      const { pack, ref } = app.gate.pack
+      return { policy: ref, list: req.params.list, level, title: LIST_TITLES[req.params.list], items: pack.levels[level][req.params.list] }
+    }
+  )
+}

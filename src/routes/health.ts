@@ -1,0 +1,19 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+
+export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Liveness and database reachability',
+        response: { 200: Type.Object({ status: Type.Literal('ok'), database: Type.Literal('ok') }) }
+      }
+    },
+    async () => {
+      await app.gate.db.raw('select 1')
+      return { status: 'ok' as const, database: 'ok' as const }
+    }
+  )
+}

@@ -1,0 +1,70 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { requireRole } from '../auth/plugin.js'
+import { Problems } from '../errors.js'
+import { ORG_KINDS } from '../roles.js'
+import { IdParams, Nullable, problemResponses } from '../schemas/common.js'
+import { PARENT_KINDS, getOrgUnit, insertOrgUnit, type OrgUnit } from '../store/org-units.js'
+
+const OrgUnitSchema = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$' }),
+    kind: Type.Enum(ORG_KINDS),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    parentId: Nullable(Type.String({ minLength: 1, maxLength: 64 })),
+    sector: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 64, description: 'departments only: a sector code of the policy pack' })))
+  },
+  { additionalProperties: false }
+)
+
+export const orgUnitRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/v1/org-units',
+    {
+      schema: {
+        tags: ['org-units'],
+        summary: 'Add a city, district, street, community or department (admin)',
+        security: [{ bearer: [] }],
+        body: OrgUnitSchema,
+        response: { 201: OrgUnitSchema, ...problemResponses(400, 401, 403, 409) }
+      }
+    },
+    async (req, reply) => {
+      requireRole(req, 'admin')
+      const unit: OrgUnit = { ...req.body, sector: req.body.sector ?? null }
+      const bad = (field: string, message: string) => Problems.validation(`${field} ${message}`, [{ field, message }])
+      const parent = unit.parentId === null ? null : await getOrgUnit(app.gate.db, unit.parentId)
+      if (unit.parentId !== null && parent === null) throw bad('parentId', `"${unit.parentId}" does not exist`)
+      const allowed = PARENT_KINDS[unit.kind]
+      if (!allowed.includes(parent?.kind ?? null)) {
+        throw bad('parentId', `a ${unit.kind} must sit under ${allowed.map((k) => k ?? 'nothing').join(' or ')}`)
+      }
+      if (unit.kind === 'department') {
+        if (unit.sector === null) throw bad('sector', 'is required for a department')
+        if (!app.gate.pack.pack.sectors.some((s) => s.code === unit.sector)) throw bad('sector', `"${unit.sector}" is not a sector of the policy pack`)
+      } else if (unit.sector !== null) {
+        throw bad('sector', 'is only for departments')
+      }
+      if ((await getOrgUnit(app.gate.db, unit.id)) !== null) throw Problems.alreadyExists('org unit', unit.id)
+      await insertOrgUnit(app.gate.db, unit, app.gate.now().toISOString())
+      return reply.status(201).send(unit)
+    }
+  )
+
+  app.get(
+    '/v1/org-units/:id',
+    {
+      schema: {
+        tags: ['org-units'],
+        summary: 'An org unit',
+        params: IdParams,
+        response: { 200: OrgUnitSchema, ...problemResponses(404) }
+      }
+    },
+    async (req) => {
+      const unit = await getOrgUnit(app.gate.db, req.params.id)
+      if (unit === null) throw Problems.notFound('org unit', req.params.id)
+      return unit
+    }
+  )
+}

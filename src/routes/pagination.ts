@@ -1,0 +1,11 @@
+import { Problems } from '../errors.js'
+
+/** Cursors are opaque to clients; inside they carry the last row's seq. */
+export const encodeCursor = (seq: number | null): string | null => (seq === null ? null : Buffer.from(`s${seq}`).toString('base64url'))
+
+export function decodeCursor(cursor: string | undefined): number | null {
+  if (cursor === undefined) return null
+  const m = /^s(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString())
+  if (!m) throw Problems.validation('the cursor is not one this server issued', [{ field: 'cursor', message: 'is not a valid cursor' }])
+  return Number(m[1])
+}

@@ -1,0 +1,123 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { requirePrincipal, requireRole } from '../auth/plugin.js'
+import { IdParams, PageQuery, problemResponses } from '../schemas/common.js'
+import { CreateTaskBody, TaskEventBody, TaskEventPage, TaskListQuery, TaskPage, type TaskEventViewT } from '../schemas/task.js'
+import { findingsOf, listTaskEvents, listTasks, policyOf, type DbTaskEventRow, type EventPayload } from '../store/tasks.js'
+import { fromJson } from '../store/db.js'
+import { applyEvent, createTask, loadVisibleTask, toTaskView, visibilityFor } from '../tasks/service.js'
+import { decodeCursor, encodeCursor } from './pagination.js'
+
+const security = [{ bearer: [] }]
+
+function toEventView(row: DbTaskEventRow): TaskEventViewT {
+  const payload = row.payload === null ? {} : fromJson<EventPayload>(row.payload)
+  return {
+    seq: Number(row.seq),
+    version: row.task_version,
+    type: row.type,
+    from: row.from_state,
+    to: row.to_state,
+    actor: { sub: row.actor_sub, role: row.actor_role, org: row.actor_org },
+    reason: payload.reason ?? null,
+    decision: payload.decision ?? null,
+    changes: payload.changes ?? null,
+    outcome: row.outcome,
+    findings: findingsOf(row),
+    policy: policyOf(row),
+    at: row.created_at
+  } as TaskEventViewT
+}
+
+export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/v1/tasks',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'Create a draft task (or create and submit it with "submit": true)',
+        security,
+        body: CreateTaskBody,
+        response: { 201: Type.Ref('Task'), ...problemResponses(400, 401, 403) }
+      }
+    },
+    async (req, reply) => {
+      const principal = requireRole(req, 'department')
+      const { submit, ...input } = req.body
+      const task = await createTask(app.gate, principal, input, submit ?? false)
+      return reply.status(201).header('location', `/v1/tasks/${task.id}`).send(toTaskView(task))
+    }
+  )
+
+  app.get(
+    '/v1/tasks',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'List tasks, newest first',
+        description:
+          'Without a token: admitted tasks only. A department sees its own tasks, an office or leading-group member those of its jurisdiction, a community those targeting it; admitted tasks are visible to all.',
+        querystring: Type.Object(
+          { ...TaskListQuery.properties, target: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'org unit id the task targets' })) },
+          { additionalProperties: false }
+        ),
+        response: { 200: TaskPage, ...problemResponses(400, 401) }
+      }
+    },
+    async (req) => {
+      const { limit = 50, cursor, ...filters } = req.query
+      const page = await listTasks(app.gate.db, { ...filters, visibility: visibilityFor(req.principal) }, limit, decodeCursor(cursor))
+      return { items: page.items.map(toTaskView), nextCursor: encodeCursor(page.nextSeq) }
+    }
+  )
+
+  app.get(
+    '/v1/tasks/:id',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'A task with its screening and decider',
+        params: IdParams,
+        response: { 200: Type.Ref('Task'), ...problemResponses(401, 404) }
+      }
+    },
+    async (req) => toTaskView(await loadVisibleTask(app.gate.db, req.params.id, req.principal))
+  )
+
+  app.post(
+    '/v1/tasks/:id/events',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'Move a task: SUBMIT, REVISE, WITHDRAW (department); OFFICE_RETURN, OFFICE_FORWARD (office); DECIDE (leading group)',
+        description:
+          'Send "version" to make the event conditional on the version you saw. A stale version, or an event the task does not accept in its state, gets 409 with the current version and state.',
+        security,
+        params: IdParams,
+        body: TaskEventBody,
+        response: { 200: Type.Ref('Task'), ...problemResponses(400, 401, 403, 404, 409) }
+      }
+    },
+    async (req) => toTaskView(await applyEvent(app.gate, req.params.id, requirePrincipal(req), req.body))
+  )
+
+  app.get(
+    '/v1/tasks/:id/events',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'The task’s history, oldest first: who did what, when, from which state to which, with the findings and policy version',
+        security,
+        params: IdParams,
+        querystring: Type.Object(PageQuery, { additionalProperties: false }),
+        response: { 200: TaskEventPage, ...problemResponses(400, 401, 404) }
+      }
+    },
+    async (req) => {
+      const principal = requirePrincipal(req)
+      const task = await loadVisibleTask(app.gate.db, req.params.id, principal)
+      const page = await listTaskEvents(app.gate.db, task.seq, req.query.limit ?? 50, decodeCursor(req.query.cursor))
+      return { items: page.items.map(toEventView), nextCursor: encodeCursor(page.nextSeq) }
+    }
+  )
+}

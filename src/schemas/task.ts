@@ -1,0 +1,228 @@
+import { Type, type Static } from 'typebox'
+import { ADMISSION_EVENT_TYPES, DECISIONS, ESCALATION_STAGES, TASK_STATES } from '../../machines/admission.js'
+import { CATALOG_LISTS, RULE_CODES, TARGET_LEVELS, TASK_KINDS, VERDICTS } from '../policy/types.js'
+import { ROLES } from '../roles.js'
+import { Nullable, PageQuery } from './common.js'
+
+// Task fields, as a department declares them (DOMAIN.md §4 reads both the declaration and the text).
+const taskFieldSchemas = {
+  title: Type.String({ minLength: 1, maxLength: 200, description: 'short title, in Chinese as issued' }),
+  description: Type.String({ maxLength: 10000 }),
+  targetLevel: Type.Enum(TARGET_LEVELS),
+  targets: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+    minItems: 1,
+    maxItems: 5000,
+    uniqueItems: true,
+    description: 'org unit ids of the communities or streets the task reaches; all of kind targetLevel, inside the department’s jurisdiction'
+  }),
+  kind: Type.Enum(TASK_KINDS),
+  catalogItem: Nullable(Type.String({ minLength: 1, maxLength: 64, description: 'code of the list item the task claims to be' })),
+  certificate: Nullable(Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false })),
+  legalBasis: Type.Array(
+    Type.Object(
+      { title: Type.String({ minLength: 1, maxLength: 300 }), article: Type.Optional(Type.String({ maxLength: 100 })) },
+      { additionalProperties: false }
+    ),
+    { maxItems: 50 }
+  ),
+  funding: Nullable(
+    Type.Object(
+      {
+        perTarget: Type.Number({ minimum: 0, maximum: 1e10, description: 'yuan per target per period' }),
+        source: Type.String({ minLength: 1, maxLength: 200 }),
+        committed: Type.Boolean()
+      },
+      { additionalProperties: false }
+    )
+  ),
+  authority: Nullable(
+    Type.Object(
+      {
+        required: Type.Boolean({ description: 'the work needs powers or staff the targets do not have' }),
+        provided: Type.Boolean({ description: 'those powers or staff are handed down with the task' })
+      },
+      { additionalProperties: false }
+    )
+  ),
+  period: Type.Object(
+    { start: Type.String({ format: 'date' }), end: Type.String({ format: 'date' }) },
+    { additionalProperties: false }
+  ),
+  workloadHours: Type.Number({ minimum: 0, maximum: 1e6, description: 'estimated hours of work per target' })
+}
+
+const f = taskFieldSchemas
+// Optional fields default to "not declared" (null or []); routes fill them in with normalizeDeclaration.
+const optionalFields = {
+  description: Type.Optional(f.description),
+  catalogItem: Type.Optional(f.catalogItem),
+  certificate: Type.Optional(f.certificate),
+  legalBasis: Type.Optional(f.legalBasis),
+  funding: Type.Optional(f.funding),
+  authority: Type.Optional(f.authority)
+}
+
+export const TaskInput = Type.Object(
+  {
+    title: f.title,
+    targetLevel: f.targetLevel,
+    targets: f.targets,
+    kind: f.kind,
+    period: f.period,
+    workloadHours: f.workloadHours,
+    ...optionalFields
+  },
+  { $id: 'TaskInput', additionalProperties: false }
+)
+
+export const CreateTaskBody = Type.Object(
+  {
+    ...TaskInput.properties,
+    submit: Type.Optional(Type.Boolean({ description: 'create and submit in one call' }))
+  },
+  { additionalProperties: false }
+)
+
+export const TaskChanges = Type.Object(
+  {
+    title: Type.Optional(f.title),
+    description: Type.Optional(f.description),
+    targetLevel: Type.Optional(f.targetLevel),
+    targets: Type.Optional(f.targets),
+    kind: Type.Optional(f.kind),
+    catalogItem: Type.Optional(f.catalogItem),
+    certificate: Type.Optional(f.certificate),
+    legalBasis: Type.Optional(f.legalBasis),
+    funding: Type.Optional(f.funding),
+    authority: Type.Optional(f.authority),
+    period: Type.Optional(f.period),
+    workloadHours: Type.Optional(f.workloadHours)
+  },
+  { additionalProperties: false, description: 'fields to change; only with REVISE or SUBMIT of a draft or returned task' }
+)
+
+export const TaskEventBody = Type.Object(
+  {
+    type: Type.Enum(ADMISSION_EVENT_TYPES),
+    version: Type.Optional(Type.Integer({ minimum: 1, description: 'the task version the client saw; a stale one gets 409' })),
+    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 5000 })),
+    decision: Type.Optional(Type.Enum(DECISIONS)),
+    changes: Type.Optional(TaskChanges)
+  },
+  { additionalProperties: false }
+)
+
+const Citation = Type.Object({ seed: Type.String(), section: Type.String() })
+const Bilingual = Type.Object({ zh: Type.String(), en: Type.String() })
+
+export const FindingSchema = Type.Object(
+  {
+    rule: Type.Enum(RULE_CODES),
+    verdict: Type.Enum(VERDICTS),
+    message: Bilingual,
+    evidence: Type.Array(
+      Type.Object({
+        field: Type.String(),
+        value: Type.Optional(Type.Unknown()),
+        match: Type.Optional(Type.String()),
+        start: Type.Optional(Type.Integer({ description: 'UTF-16 offset of the match in the field' })),
+        end: Type.Optional(Type.Integer())
+      })
+    ),
+    citations: Type.Array(Citation),
+    catalogRef: Type.Optional(
+      Nullable(Type.Object({ list: Type.Enum(CATALOG_LISTS), code: Type.String(), name: Type.String() }))
+    )
+  },
+  { $id: 'Finding' }
+)
+
+export const PolicyRefSchema = Type.Object(
+  { id: Type.String(), version: Type.String(), hash: Type.String() },
+  { $id: 'PolicyRef' }
+)
+
+export const ScreeningSchema = Type.Object(
+  {
+    outcome: Type.Enum(VERDICTS),
+    findings: Type.Array(Type.Ref('Finding')),
+    policy: Type.Ref('PolicyRef')
+  },
+  { $id: 'Screening' }
+)
+
+export const DeciderSchema = Type.Object({
+  level: Type.Union([Type.Literal('city'), Type.Literal('district')]),
+  orgUnit: Type.String(),
+  body: Type.Union([Type.Literal('leading_group'), Type.Literal('party_committee_and_government')], {
+    description: 'community tasks go to the leading group (002 解读3); new street items to the party committee and government (002 解读2, 001)'
+  })
+})
+
+export const TaskView = Type.Object(
+  {
+    id: Type.String(),
+    state: Type.Enum(TASK_STATES),
+    stage: Nullable(Type.Enum(ESCALATION_STAGES)),
+    version: Type.Integer(),
+    department: Type.String(),
+    title: f.title,
+    description: Type.String(),
+    targetLevel: f.targetLevel,
+    targets: Type.Array(Type.String()),
+    kind: f.kind,
+    catalogItem: f.catalogItem,
+    certificate: f.certificate,
+    legalBasis: f.legalBasis,
+    funding: f.funding,
+    authority: f.authority,
+    period: f.period,
+    workloadHours: Type.Number(),
+    screening: Nullable(Type.Ref('Screening')),
+    decider: DeciderSchema,
+    enabledEvents: Type.Array(Type.String(), { description: 'events the task accepts now (subject to the sender’s role)' }),
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' })
+  },
+  { $id: 'Task' }
+)
+
+export const TaskPage = Type.Object({ items: Type.Array(Type.Ref('Task')), nextCursor: Nullable(Type.String()) })
+
+export const TaskListQuery = Type.Object(
+  {
+    state: Type.Optional(Type.Enum(TASK_STATES)),
+    department: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    outcome: Type.Optional(Type.Enum(VERDICTS)),
+    ...PageQuery
+  },
+  { additionalProperties: false }
+)
+
+export const TaskEventView = Type.Object(
+  {
+    seq: Type.Integer(),
+    version: Type.Integer({ description: 'task version this event produced' }),
+    type: Type.String(),
+    from: Nullable(Type.String()),
+    to: Type.String(),
+    actor: Type.Object({ sub: Type.String(), role: Type.Enum(ROLES), org: Nullable(Type.String()) }),
+    reason: Nullable(Type.String()),
+    decision: Nullable(Type.String()),
+    changes: Nullable(Type.Array(Type.String(), { description: 'names of the fields changed with this event' })),
+    outcome: Nullable(Type.Enum(VERDICTS)),
+    findings: Nullable(Type.Array(Type.Ref('Finding'))),
+    policy: Nullable(Type.Ref('PolicyRef')),
+    at: Type.String({ format: 'date-time' })
+  },
+  { $id: 'TaskEvent' }
+)
+
+export const TaskEventPage = Type.Object({ items: Type.Array(Type.Ref('TaskEvent')), nextCursor: Nullable(Type.String()) })
+
+export type TaskInputT = Static<typeof TaskInput>
+export type CreateTaskBodyT = Static<typeof CreateTaskBody>
+export type TaskEventBodyT = Static<typeof TaskEventBody>
+export type TaskChangesT = Static<typeof TaskChanges>
+export type TaskViewT = Static<typeof TaskView>
+export type TaskEventViewT = Static<typeof TaskEventView>

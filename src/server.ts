@@ -1,0 +1,44 @@
+import { buildApp } from './app.js'
+import { loadConfig } from './config.js'
+import { seedDemoIfEmpty } from './demo.js'
+import { DEFAULT_PACK } from './policy/pack.js'
+import { openDatabase } from './store/db.js'
+import { ensurePack } from './store/policy-packs.js'
+
+// The server only starts and stops the app: everything else lives in buildApp.
+async function main(): Promise<void> {
+  const config = loadConfig(process.env)
+  const database = await openDatabase(config.databaseUrl)
+  const now = new Date().toISOString()
+  const pack = await ensurePack(database.knex, DEFAULT_PACK, now)
+  const seeded = await seedDemoIfEmpty(database.knex, now)
+  const app = await buildApp({ database, pack, jwtSecret: config.jwtSecret, logger: { level: process.env.LOG_LEVEL ?? 'info' } })
+  const close = async () => {
+    await app.close()
+    await database.knex.destroy()
+    process.exit(0)
+  }
+  process.once('SIGINT', close)
+  process.once('SIGTERM', close)
+  await app.listen({ port: config.port, host: config.host })
+  const base = `http://${config.host}:${config.port}`
+  console.log(
+    [
+      '',
+      `zhunru is running on ${base} (database: ${database.dialect}, policy ${pack.ref.id} ${pack.ref.version})`,
+      seeded ? 'Loaded the demo org tree (a city, two districts, their streets, communities and departments).' : '',
+      `API docs:       ${base}/docs   (OpenAPI: ${base}/docs/json)`,
+      'Get a token:    npm run token -- department city-civil li.min',
+      'Demo accounts:  npm run token -- --list',
+      config.jwtSecretIsDevelopmentDefault ? 'WARNING: JWT_SECRET is not set; using the development secret. Set it before deploying.' : '',
+      ''
+    ]
+      .filter((l, i, all) => l !== '' || i === 0 || i === all.length - 1)
+      .join('\n')
+  )
+}
+
+main().catch((err) => {
+  console.error(err)
+  process.exit(1)
+})

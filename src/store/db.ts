@@ -1,0 +1,59 @@
+import { mkdirSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import knexFactory, { type Knex } from 'knex'
+import { migrationSource } from '../../migrations/index.js'
+
+export const DEFAULT_DATABASE_URL = 'sqlite:./data/zhunru.sqlite'
+
+export type Dialect = 'sqlite' | 'postgres'
+
+export interface Database {
+  knex: Knex
+  dialect: Dialect
+}
+
+/** Builds the knex configuration for a `sqlite:<path>` or `postgres://` URL. */
+export function knexConfig(url: string): { config: Knex.Config; dialect: Dialect } {
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    return { dialect: 'postgres', config: { client: 'pg', connection: url, pool: { min: 0, max: 10 } } }
+  }
+  if (!url.startsWith('sqlite:')) {
+    throw new Error(`DATABASE_URL must start with sqlite: or postgres://, got "${url}"`)
+  }
+  const path = url.slice('sqlite:'.length)
+  const filename = path === ':memory:' ? ':memory:' : resolve(path)
+  if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true })
+  return {
+    dialect: 'sqlite',
+    config: {
+      client: 'sqlite3',
+      connection: { filename },
+      useNullAsDefault: true,
+      // One connection: SQLite has one writer, and knex's deferred BEGIN turns a
+      // larger pool into SQLITE_BUSY on read-then-write transactions.
+      pool: {
+        min: 1,
+        max: 1,
+        afterCreate: (conn: { exec: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) => {
+          conn.exec('PRAGMA journal_mode=WAL;PRAGMA busy_timeout=5000;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON', (err) =>
+            done(err, conn)
+          )
+        }
+      }
+    }
+  }
+}
+
+export async function openDatabase(url: string): Promise<Database> {
+  const { config, dialect } = knexConfig(url)
+  const knex = knexFactory(config)
+  await knex.migrate.latest({ migrationSource })
+  return { knex, dialect }
+}
+
+/** pg hands json columns back parsed, sqlite3 as text: this is the one place that knows. */
+export function fromJson<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T
+}
+
+export const toJson = (value: unknown): string => JSON.stringify(value)

@@ -1,0 +1,72 @@
+import type { Knex } from 'knex'
+import type { OrgKind } from '../roles.js'
+
+export interface OrgUnit {
+  id: string
+  kind: OrgKind
+  name: string
+  parentId: string | null
+  sector: string | null
+}
+
+interface DbOrgUnitRow {
+  id: string
+  kind: OrgKind
+  name: string
+  parent_id: string | null
+  sector: string | null
+}
+
+const fromRow = (r: DbOrgUnitRow): OrgUnit => ({ id: r.id, kind: r.kind, name: r.name, parentId: r.parent_id, sector: r.sector })
+
+export async function getOrgUnit(db: Knex, id: string): Promise<OrgUnit | null> {
+  const row = await db<DbOrgUnitRow>('org_units').where({ id }).first()
+  return row ? fromRow(row) : null
+}
+
+export async function insertOrgUnit(db: Knex, unit: OrgUnit, now: string): Promise<void> {
+  await db('org_units').insert({
+    id: unit.id,
+    kind: unit.kind,
+    name: unit.name,
+    parent_id: unit.parentId,
+    sector: unit.sector,
+    created_at: now
+  })
+}
+
+/** The unit itself first, then its parent, up to the root. */
+export async function lineage(db: Knex, id: string): Promise<OrgUnit[]> {
+  const rows = (await db
+    .withRecursive('lineage', ['id', 'kind', 'name', 'parent_id', 'sector', 'depth'], (qb) => {
+      qb.select('id', 'kind', 'name', 'parent_id', 'sector', db.raw('0'))
+        .from('org_units')
+        .where('id', id)
+        .unionAll((up) => {
+          up.select('o.id', 'o.kind', 'o.name', 'o.parent_id', 'o.sector', db.raw('lineage.depth + 1'))
+            .from('org_units as o')
+            .join('lineage', 'o.id', 'lineage.parent_id')
+        })
+    })
+    .select('id', 'kind', 'name', 'parent_id', 'sector')
+    .from('lineage')
+    .orderBy('depth')) as DbOrgUnitRow[]
+  return rows.map(fromRow)
+}
+
+/**
+ * The city or district whose leading group decides for a department (002 解读3):
+ * a city department's is the city, a district or street department's the district.
+ */
+export function jurisdictionOf(departmentLineage: OrgUnit[]): OrgUnit | null {
+  return departmentLineage.find((u) => u.kind === 'city' || u.kind === 'district') ?? null
+}
+
+/** Which parent kinds each kind of unit may hang under. */
+export const PARENT_KINDS: Record<OrgKind, readonly (OrgKind | null)[]> = {
+  city: [null],
+  district: ['city'],
+  street: ['district'],
+  community: ['street'],
+  department: ['city', 'district', 'street']
+}

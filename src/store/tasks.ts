@@ -1,0 +1,301 @@
+import type { Knex } from 'knex'
+import type { StoredAdmissionSnapshot, AdmissionPosition } from '../../machines/runtime.js'
+import type { Finding, PolicyRef, Screening, TaskDeclaration, Verdict } from '../policy/types.js'
+import type { Role } from '../roles.js'
+import { fromJson, toJson } from './db.js'
+
+export interface Decider {
+  level: 'city' | 'district'
+  orgUnit: string
+  body: 'leading_group' | 'party_committee_and_government'
+}
+
+export interface Actor {
+  sub: string
+  role: Role
+  org: string | null
+}
+
+export interface TaskRecord {
+  seq: number
+  id: string
+  departmentId: string
+  jurisdictionId: string
+  position: AdmissionPosition
+  version: number
+  declaration: TaskDeclaration
+  screening: Screening | null
+  decider: Decider
+  snapshot: StoredAdmissionSnapshot
+  createdAt: string
+  updatedAt: string
+}
+
+interface DbTaskRow {
+  seq: number
+  id: string
+  department_id: string
+  jurisdiction_id: string
+  state: string
+  stage: string | null
+  version: number
+  outcome: Verdict | null
+  title: string
+  target_level: string
+  kind: string
+  declaration: unknown
+  screening: unknown
+  decider_level: Decider['level']
+  decider_org: string
+  decider_body: Decider['body']
+  snapshot: unknown
+  machine_version: number
+  created_by: string
+  created_at: string
+  updated_at: string
+}
+
+export interface DbTaskEventRow {
+  seq: number
+  task_seq: number
+  task_version: number
+  type: string
+  from_state: string | null
+  to_state: string
+  actor_sub: string
+  actor_role: Role
+  actor_org: string | null
+  payload: unknown
+  outcome: Verdict | null
+  findings: unknown
+  policy_id: string | null
+  policy_version: string | null
+  policy_hash: string | null
+  created_at: string
+}
+
+export interface EventPayload {
+  reason?: string
+  decision?: string
+  changes?: string[]
+}
+
+const positionLabel = (p: AdmissionPosition): string => (p.stage ? `${p.state}.${p.stage}` : p.state)
+
+function fromRow(row: DbTaskRow): TaskRecord {
+  return {
+    seq: Number(row.seq),
+    id: row.id,
+    departmentId: row.department_id,
+    jurisdictionId: row.jurisdiction_id,
+    position: { state: row.state, stage: row.stage } as AdmissionPosition,
+    version: row.version,
+    declaration: fromJson<TaskDeclaration>(row.declaration),
+    screening: row.screening === null ? null : fromJson<Screening>(row.screening),
+    decider: { level: row.decider_level, orgUnit: row.decider_org, body: row.decider_body },
+    snapshot: fromJson<StoredAdmissionSnapshot>(row.snapshot),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at
+  }
+}
+
+function declarationColumns(d: TaskDeclaration) {
+  return { title: d.title, target_level: d.targetLevel, kind: d.kind, declaration: toJson(d) }
+}
+
+async function replaceTargets(trx: Knex.Transaction, taskSeq: number, targets: string[]): Promise<void> {
+  await trx('task_targets').where({ task_seq: taskSeq }).delete()
+  // Chunked: a district-wide task can name hundreds of communities, more than one statement's parameter limit.
+  for (let i = 0; i < targets.length; i += 200) {
+    await trx('task_targets').insert(targets.slice(i, i + 200).map((org) => ({ task_seq: taskSeq, org_unit_id: org })))
+  }
+}
+
+export interface NewTask {
+  id: string
+  departmentId: string
+  jurisdictionId: string
+  declaration: TaskDeclaration
+  decider: Decider
+  snapshot: StoredAdmissionSnapshot
+  position: AdmissionPosition
+  actor: Actor
+  now: string
+}
+
+/** Inserts a draft and its CREATE event; the caller owns the transaction. */
+export async function insertTask(trx: Knex.Transaction, t: NewTask): Promise<TaskRecord> {
+  const [inserted] = await trx('tasks')
+    .insert({
+      id: t.id,
+      department_id: t.departmentId,
+      jurisdiction_id: t.jurisdictionId,
+      state: t.position.state,
+      stage: t.position.stage,
+      version: 1,
+      outcome: null,
+      ...declarationColumns(t.declaration),
+      screening: null,
+      decider_level: t.decider.level,
+      decider_org: t.decider.orgUnit,
+      decider_body: t.decider.body,
+      snapshot: toJson(t.snapshot),
+      machine_version: t.snapshot.machineVersion,
+      created_by: t.actor.sub,
+      created_at: t.now,
+      updated_at: t.now
+    })
+    .returning('seq')
+  const seq = Number(typeof inserted === 'object' ? inserted.seq : inserted)
+  await replaceTargets(trx, seq, t.declaration.targets)
+  await trx('task_events').insert(eventRow(seq, 1, 'CREATE', null, positionLabel(t.position), t.actor, {}, null, t.now))
+  return (await findTaskBySeq(trx, seq))!
+}
+
+function eventRow(
+  taskSeq: number,
+  version: number,
+  type: string,
+  from: string | null,
+  to: string,
+  actor: Actor,
+  payload: EventPayload,
+  screening: Screening | null,
+  now: string
+) {
+  return {
+    task_seq: taskSeq,
+    task_version: version,
+    type,
+    from_state: from,
+    to_state: to,
+    actor_sub: actor.sub,
+    actor_role: actor.role,
+    actor_org: actor.org,
+    payload: toJson(payload),
+    outcome: screening?.outcome ?? null,
+    findings: screening ? toJson(screening.findings) : null,
+    policy_id: screening?.policy.id ?? null,
+    policy_version: screening?.policy.version ?? null,
+    policy_hash: screening?.policy.hash ?? null,
+    created_at: now
+  }
+}
+
+export async function findTask(db: Knex, id: string): Promise<TaskRecord | null> {
+  const row = await db<DbTaskRow>('tasks').where({ id }).first()
+  return row ? fromRow(row) : null
+}
+
+async function findTaskBySeq(db: Knex, seq: number): Promise<TaskRecord | null> {
+  const row = await db<DbTaskRow>('tasks').where({ seq }).first()
+  return row ? fromRow(row) : null
+}
+
+export interface Transition {
+  type: string
+  next: StoredAdmissionSnapshot
+  position: AdmissionPosition
+  declaration: TaskDeclaration
+  decider: Decider
+  /** A new screening, when this transition screened the task; otherwise the stored one stays. */
+  screening: Screening | null
+  payload: EventPayload
+  actor: Actor
+  now: string
+}
+
+export type CommitResult = { ok: true; task: TaskRecord } | { ok: false; current: TaskRecord }
+
+/**
+ * Writes a transition computed from `from`: a compare-and-set on the version and
+ * the event append, inside the caller's transaction. When another writer got
+ * there first no row matches, nothing is written, and the caller answers 409.
+ */
+export async function commitTransition(trx: Knex.Transaction, from: TaskRecord, t: Transition): Promise<CommitResult> {
+  const screening = t.screening ?? from.screening
+  const updated = await trx('tasks')
+    .where({ id: from.id, version: from.version })
+    .update({
+      state: t.position.state,
+      stage: t.position.stage,
+      version: from.version + 1,
+      outcome: screening?.outcome ?? null,
+      ...declarationColumns(t.declaration),
+      decider_level: t.decider.level,
+      decider_org: t.decider.orgUnit,
+      decider_body: t.decider.body,
+      screening: screening ? toJson(screening) : null,
+      snapshot: toJson(t.next),
+      machine_version: t.next.machineVersion,
+      updated_at: t.now
+    })
+  if (updated === 0) {
+    return { ok: false, current: (await findTask(trx, from.id))! }
+  }
+  if (t.declaration.targets !== from.declaration.targets) {
+    await replaceTargets(trx, from.seq, t.declaration.targets)
+  }
+  await trx('task_events').insert(
+    eventRow(from.seq, from.version + 1, t.type, positionLabel(from.position), positionLabel(t.position), t.actor, t.payload, t.screening, t.now)
+  )
+  return { ok: true, task: (await findTaskBySeq(trx, from.seq))! }
+}
+
+export interface TaskFilter {
+  state?: string
+  department?: string
+  outcome?: string
+  target?: string
+  visibility: Visibility
+}
+
+/** Whose tasks, beyond the admitted ones everybody may read, a principal sees. */
+export type Visibility =
+  | { kind: 'all' }
+  | { kind: 'admitted' }
+  | { kind: 'department'; departmentId: string }
+  | { kind: 'jurisdiction'; orgUnit: string }
+  | { kind: 'target'; orgUnit: string }
+
+const targeting = (db: Knex, orgUnit: string) => (sub: Knex.QueryBuilder) => {
+  sub.select(db.raw('1')).from('task_targets').whereRaw('task_targets.task_seq = tasks.seq').where('task_targets.org_unit_id', orgUnit)
+}
+
+/** Newest first, keyset-paginated on seq so a page costs the same at any depth. */
+export async function listTasks(db: Knex, filter: TaskFilter, limit: number, beforeSeq: number | null): Promise<{ items: TaskRecord[]; nextSeq: number | null }> {
+  const q = db<DbTaskRow>('tasks').select('tasks.*')
+  if (filter.state) q.where('tasks.state', filter.state)
+  if (filter.department) q.where('tasks.department_id', filter.department)
+  if (filter.outcome) q.where('tasks.outcome', filter.outcome)
+  if (filter.target) q.whereExists(targeting(db, filter.target))
+  const v = filter.visibility
+  if (v.kind !== 'all') {
+    q.where((scope) => {
+      scope.where('tasks.state', 'admitted')
+      if (v.kind === 'department') scope.orWhere('tasks.department_id', v.departmentId)
+      if (v.kind === 'jurisdiction') scope.orWhere('tasks.jurisdiction_id', v.orgUnit)
+      if (v.kind === 'target') scope.orWhereExists(targeting(db, v.orgUnit))
+    })
+  }
+  if (beforeSeq !== null) q.where('tasks.seq', '<', beforeSeq)
+  const rows = (await q.orderBy('tasks.seq', 'desc').limit(limit + 1)) as DbTaskRow[]
+  const items = rows.slice(0, limit).map(fromRow)
+  return { items, nextSeq: rows.length > limit ? items[items.length - 1]!.seq : null }
+}
+
+export async function listTaskEvents(db: Knex, taskSeq: number, limit: number, afterSeq: number | null): Promise<{ items: DbTaskEventRow[]; nextSeq: number | null }> {
+  const q = db<DbTaskEventRow>('task_events').where({ task_seq: taskSeq })
+  if (afterSeq !== null) q.where('seq', '>', afterSeq)
+  const rows = (await q.orderBy('seq', 'asc').limit(limit + 1)) as DbTaskEventRow[]
+  const items = rows.slice(0, limit)
+  return { items, nextSeq: rows.length > limit ? Number(items[items.length - 1]!.seq) : null }
+}
+
+export function findingsOf(row: DbTaskEventRow): Finding[] | null {
+  return row.findings === null ? null : fromJson<Finding[]>(row.findings)
+}
+
+export function policyOf(row: DbTaskEventRow): PolicyRef | null {
+  return row.policy_id === null ? null : { id: row.policy_id, version: row.policy_version!, hash: row.policy_hash! }
+}

@@ -1,0 +1,83 @@
+import type { Knex } from 'knex'
+import { Problems } from '../errors.js'
+import type { TaskDeclaration } from '../policy/types.js'
+import type { Decider } from '../store/tasks.js'
+import type { OrgUnit } from '../store/org-units.js'
+import type { TaskChangesT, TaskInputT } from '../schemas/task.js'
+
+/** Fills the fields a department may leave out with their "not declared" value. */
+export function normalizeDeclaration(input: TaskInputT): TaskDeclaration {
+  return {
+    title: input.title,
+    description: input.description ?? '',
+    targetLevel: input.targetLevel,
+    targets: input.targets,
+    kind: input.kind,
+    catalogItem: input.catalogItem ?? null,
+    certificate: input.certificate ?? null,
+    legalBasis: input.legalBasis ?? [],
+    funding: input.funding ?? null,
+    authority: input.authority ?? null,
+    period: input.period,
+    workloadHours: input.workloadHours
+  }
+}
+
+export function applyChanges(d: TaskDeclaration, changes: TaskChangesT | undefined): { declaration: TaskDeclaration; changed: string[] } {
+  if (!changes) return { declaration: d, changed: [] }
+  const changed = Object.keys(changes).sort()
+  return { declaration: { ...d, ...changes } as TaskDeclaration, changed }
+}
+
+/** Checks that need no database: the schema cannot express them. */
+export function checkDeclarationShape(d: TaskDeclaration): void {
+  if (d.period.end < d.period.start) {
+    throw Problems.validation('the period ends before it starts', [{ field: 'period.end', message: 'must not be before period.start' }])
+  }
+  if (d.kind === 'certificate' && d.certificate === null) {
+    throw Problems.validation('a certificate task must name the certificate', [
+      { field: 'certificate', message: 'required when kind is certificate' }
+    ])
+  }
+}
+
+/**
+ * Targets must exist, be of the task's target level, and lie inside the
+ * jurisdiction of the submitting department: a district department cannot push
+ * work onto another district's communities.
+ */
+export async function checkTargets(db: Knex, d: TaskDeclaration, jurisdiction: OrgUnit): Promise<void> {
+  const reachable = new Set<string>(
+    (
+      (await db
+        .withRecursive('subtree', ['id', 'kind'], (qb) => {
+          qb.select('id', 'kind')
+            .from('org_units')
+            .where('id', jurisdiction.id)
+            .unionAll((down) => {
+              down.select('o.id', 'o.kind').from('org_units as o').join('subtree', 'o.parent_id', 'subtree.id')
+            })
+        })
+        .select('id')
+        .from('subtree')
+        .where('kind', d.targetLevel)) as Array<{ id: string }>
+    ).map((r) => r.id)
+  )
+  const invalid = d.targets
+    .map((id, i) => ({ id, i }))
+    .filter(({ id }) => !reachable.has(id))
+    .map(({ id, i }) => ({ field: `targets[${i}]`, message: `"${id}" is not a ${d.targetLevel} in ${jurisdiction.name} (${jurisdiction.id})` }))
+  if (invalid.length > 0) {
+    throw Problems.validation(`${invalid.length} target(s) are not ${d.targetLevel} units of the department's jurisdiction`, invalid.slice(0, 20))
+  }
+}
+
+export function deciderFor(jurisdiction: OrgUnit, d: TaskDeclaration): Decider {
+  return {
+    level: jurisdiction.kind === 'city' ? 'city' : 'district',
+    orgUnit: jurisdiction.id,
+    // 002 解读3: the leading group decides community items; 002 解读2 and 001: a new
+    // street item needs the party committee and government of the same level.
+    body: d.targetLevel === 'community' ? 'leading_group' : 'party_committee_and_government'
+  }
+}

@@ -1,0 +1,64 @@
+import t from 'tap'
+import { buildApp } from '../src/app.js'
+import { DEFAULT_PACK } from '../src/policy/pack.js'
+import { ensurePack } from '../src/store/policy-packs.js'
+import { TEST_SECRET, build, demoCommunities } from './helper.js'
+
+const escalating = {
+  title: '协助开展社区养老服务需求调查',
+  description: '入户了解高龄独居老人的养老服务需求。',
+  targetLevel: 'community',
+  targets: demoCommunities('east-s1'),
+  kind: 'service',
+  legalBasis: [{ title: '《中华人民共和国老年人权益保障法》' }],
+  funding: { perTarget: 5000, source: '区财政', committed: true },
+  period: { start: '2027-04-01', end: '2027-06-30' },
+  workloadHours: 40
+}
+
+t.test('a snapshot restored from the database takes the next event (a new app on the same database)', async (t) => {
+  const { app, db, auth } = await build(t)
+  const task = (await app.inject({ method: 'POST', url: '/v1/tasks', headers: auth('department', 'east-civil'), payload: { ...escalating, submit: true } })).json()
+  t.equal(task.stage, 'office_review')
+  const row = await db.knex('tasks').where({ id: task.id }).first()
+  const stored = typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : row.snapshot
+  t.same(stored.value, { escalated: 'office_review' })
+  t.equal(stored.machineVersion, 1)
+  await app.close()
+
+  // A second process would hold nothing in memory: only the database carries the state.
+  const restarted = await buildApp({ database: db, pack: await ensurePack(db.knex, DEFAULT_PACK, new Date().toISOString()), jwtSecret: TEST_SECRET })
+  t.teardown(() => restarted.close())
+  const forwarded = await restarted.inject({ method: 'POST', url: `/v1/tasks/${task.id}/events`, headers: auth('office', 'east'), payload: { type: 'OFFICE_FORWARD' } })
+  t.equal(forwarded.statusCode, 200, forwarded.body)
+  t.equal(forwarded.json().stage, 'leading_group')
+  t.equal(forwarded.json().version, 3)
+})
+
+t.test('two concurrent SUBMITs of one draft: exactly one wins, the other gets 409, one event is logged', async (t) => {
+  const { app, db, auth } = await build(t)
+  const dept = auth('department', 'east-civil')
+  const draft = (await app.inject({ method: 'POST', url: '/v1/tasks', headers: dept, payload: escalating })).json()
+  const [a, b] = await Promise.all([
+    app.inject({ method: 'POST', url: `/v1/tasks/${draft.id}/events`, headers: dept, payload: { type: 'SUBMIT', version: 1 } }),
+    app.inject({ method: 'POST', url: `/v1/tasks/${draft.id}/events`, headers: dept, payload: { type: 'SUBMIT', version: 1 } })
+  ])
+  t.same([a.statusCode, b.statusCode].sort(), [200, 409])
+  const loser = a.statusCode === 409 ? a : b
+  t.equal(loser.json().currentVersion, 2)
+  const row = await db.knex('tasks').where({ id: draft.id }).first()
+  const submits = await db.knex('task_events').where({ task_seq: row.seq, type: 'SUBMIT' })
+  t.equal(submits.length, 1)
+  t.equal(row.version, 2)
+})
+
+t.test('a stored snapshot from another machine version is refused, not silently restored', async (t) => {
+  const { app, db, auth } = await build(t)
+  const dept = auth('department', 'east-civil')
+  const draft = (await app.inject({ method: 'POST', url: '/v1/tasks', headers: dept, payload: escalating })).json()
+  await db.knex('tasks').where({ id: draft.id }).update({ snapshot: JSON.stringify({ machineVersion: 0, value: 'draft', context: {} }) })
+  const res = await app.inject({ method: 'POST', url: `/v1/tasks/${draft.id}/events`, headers: dept, payload: { type: 'SUBMIT' } })
+  t.equal(res.statusCode, 500)
+  t.notMatch(res.body, /stack|at .*\.ts/, 'no stack trace leaves the server')
+  t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8')
+})
