@@ -169,7 +169,11 @@ function checkEventFields(body: TaskEventBodyT): void {
 }
 
 export async function applyEvent(ctx: GateContext, id: string, p: Principal, body: TaskEventBodyT): Promise<TaskRecord> {
-  const seen = await loadVisibleTask(ctx.db, id, p)
+  const seen = await findTask(ctx.db, id)
+  if (seen === null) throw Problems.notFound('task', id)
+  // A department never learns of another department's drafts; reviewers of the
+  // wrong jurisdiction are told plainly that the task is not theirs to act on.
+  if (p.role === 'department' && !canSee(visibilityFor(p), seen)) throw Problems.notFound('task', id)
   authorizeEvent(seen, p, body.type)
   checkEventFields(body)
   const departmentCtx = body.type === 'SUBMIT' || body.type === 'REVISE' ? await departmentContext(ctx.db, seen.departmentId) : null
