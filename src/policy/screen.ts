@@ -244,8 +244,12 @@ export function screenTask(task: TaskDeclaration, submitter: Submitter, pack: Po
   }
 
   // Weak words never decide; where the category's own rule stayed quiet they ask a human to look.
+  // Words that only confirm what was declared (a certificate task that says 出具) are not suspicious.
+  const declared = new Set<ExcludedCategory>()
+  if (task.kind === 'certificate' || task.certificate !== null) declared.add('unverifiable_certificate')
+  if (task.kind === 'data_collection') declared.add('ledger_or_stamp')
   const suspicious = (Object.keys(CATEGORY_NAMES) as ExcludedCategory[]).filter(
-    (c) => !findings.has(c) && weakHits(c).length > 0
+    (c) => !findings.has(c) && !declared.has(c) && weakHits(c).length > 0
   )
   if (suspicious.length > 0) {
     const suspectHits = suspicious.flatMap(weakHits)
