@@ -1,4 +1,4 @@
-import { assign, setup } from 'xstate'
+import { assertEvent, assign, setup } from 'xstate'
 import type { Verdict } from '../src/policy/types.js'
 import type { Role } from '../src/roles.js'
 
@@ -63,13 +63,18 @@ export const admissionMachine = setup({
     decided: ({ event }, params: { decision: Decision }) => event.type === 'DECIDE' && event.decision === params.decision
   },
   actions: {
-    recordScreening: assign(({ context, event }) =>
-      event.type === 'SUBMIT' ? { submissions: context.submissions + 1, lastOutcome: event.outcome, decision: null, lastReason: null } : {}
-    ),
-    recordReason: assign(({ event }) => ({ lastReason: 'reason' in event ? (event.reason ?? null) : null })),
-    recordDecision: assign(({ event }) =>
-      event.type === 'DECIDE' ? { decision: event.decision, lastReason: event.reason ?? null } : {}
-    )
+    recordScreening: assign(({ context, event }) => {
+      assertEvent(event, 'SUBMIT')
+      return { submissions: context.submissions + 1, lastOutcome: event.outcome, decision: null, lastReason: null }
+    }),
+    recordReason: assign(({ event }) => {
+      assertEvent(event, ['WITHDRAW', 'OFFICE_RETURN', 'OFFICE_FORWARD'])
+      return { lastReason: event.reason ?? null }
+    }),
+    recordDecision: assign(({ event }) => {
+      assertEvent(event, 'DECIDE')
+      return { decision: event.decision, lastReason: event.reason ?? null }
+    })
   }
 }).createMachine({
   id: 'admission',

@@ -2,6 +2,8 @@ import helmet from '@fastify/helmet'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Ajv } from 'ajv'
+import addFormats from 'ajv-formats'
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { authPlugin } from './auth/plugin.js'
 import { Problem, Problems, problemType, type InvalidParam } from './errors.js'
@@ -40,6 +42,14 @@ function fieldName(instancePath: string, extra?: string): string {
   return parts.reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '')
 }
 
+// Query strings and path parameters arrive as text and are coerced ("limit=2" is 2);
+// bodies are JSON and are taken as typed, so a string where an array belongs is refused.
+function validatorFor(coerce: boolean): Ajv {
+  const ajv = new Ajv({ coerceTypes: coerce ? 'array' : false, useDefaults: true, removeAdditional: false, allErrors: false, strict: false })
+  addFormats.default(ajv)
+  return ajv
+}
+
 function validationProblem(err: FastifyError): Problem {
   const where = err.validationContext ?? 'body'
   const params: InvalidParam[] = (err.validation ?? []).map((v) => {
@@ -56,8 +66,11 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: 1024 * 1024,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } }
   }).withTypeProvider<TypeBoxTypeProvider>()
+
+  const strict = validatorFor(false)
+  const coercing = validatorFor(true)
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema))
 
   app.decorate('gate', { db: opts.database.knex, pack: opts.pack, now: opts.now ?? (() => new Date()) })
 

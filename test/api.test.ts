@@ -1,0 +1,221 @@
+import t from 'tap'
+import { signToken } from '../src/auth/token.js'
+import { loadConfig, DEVELOPMENT_JWT_SECRET } from '../src/config.js'
+import { DEFAULT_PACK } from '../src/policy/pack.js'
+import { knexConfig } from '../src/store/db.js'
+import { ensurePack } from '../src/store/policy-packs.js'
+import { migrationSource } from '../migrations/index.js'
+import { TASK_STATES } from '../machines/admission.js'
+import { TEST_SECRET, build, demoCommunities, freshDatabase } from './helper.js'
+
+const PROBLEM = 'application/problem+json; charset=utf-8'
+
+const task = {
+  title: '组织开展社区协商议事',
+  targetLevel: 'community',
+  targets: demoCommunities('east-s1'),
+  kind: 'service',
+  catalogItem: 'LD-15',
+  period: { start: '2027-03-01', end: '2027-06-30' },
+  workloadHours: 16
+}
+
+t.test('health, security headers and unknown routes', async (t) => {
+  const { app } = await build(t)
+  const health = await app.inject({ method: 'GET', url: '/healthz' })
+  t.same(health.json(), { status: 'ok', database: 'ok' })
+  t.equal(health.headers['x-content-type-options'], 'nosniff')
+  const missing = await app.inject({ method: 'GET', url: '/v1/nothing-here' })
+  t.equal(missing.statusCode, 404)
+  t.equal(missing.headers['content-type'], PROBLEM)
+  t.equal(missing.json().status, 404)
+})
+
+t.test('the machine is served as JSON and as a Mermaid diagram', async (t) => {
+  const { app } = await build(t)
+  const list = (await app.inject({ method: 'GET', url: '/v1/machines' })).json()
+  t.same(list.items, [{ id: 'admission', version: 1, href: '/v1/machines/admission', diagram: '/v1/machines/admission/diagram' }])
+  const machine = (await app.inject({ method: 'GET', url: '/v1/machines/admission' })).json()
+  t.same(Object.keys(machine.definition.states).sort(), [...TASK_STATES].sort())
+  t.same(machine.eventRoles.DECIDE, ['leading_group'])
+  t.same(machine.eventRoles.SUBMIT, ['department'])
+  const diagram = await app.inject({ method: 'GET', url: '/v1/machines/admission/diagram' })
+  t.match(diagram.headers['content-type'], /^text\/vnd\.mermaid/)
+  t.match(diagram.body, /^stateDiagram-v2\n/)
+  t.match(diagram.body, /screening --> rejected: always \[screenedAs\(reject\)\]/, 'always edges and guard names are drawn')
+  t.match(diagram.body, /escalated_leading_group --> admitted: DECIDE \[decided\(approve\)\]/)
+  t.match(diagram.body, /state escalated \{\n\s+\[\*\] --> escalated_office_review/)
+  for (const url of ['/v1/machines/nope', '/v1/machines/nope/diagram']) {
+    const res = await app.inject({ method: 'GET', url })
+    t.equal(res.statusCode, 404)
+    t.equal(res.headers['content-type'], PROBLEM)
+  }
+})
+
+t.test('catalogs are public, versioned, and every item names its source', async (t) => {
+  const { app } = await build(t)
+  const index = (await app.inject({ method: 'GET', url: '/v1/catalogs' })).json()
+  t.match(index.policy, { id: 'zhunru-default', version: DEFAULT_PACK.version })
+  t.equal(index.lists.length, 8)
+  const count = (list: string, level = 'community') => index.lists.find((l: { list: string; level: string }) => l.list === list && l.level === level).count
+  t.ok(count('lawful_duties') >= 15)
+  t.ok(count('assisted_tasks') >= 25)
+  t.ok(count('lawful_duties', 'street') > 0)
+  t.ok(index.sectors.some((s: { code: string }) => s.code === 'public_security'))
+
+  const assisted = (await app.inject({ method: 'GET', url: '/v1/catalogs/assisted_tasks?level=community' })).json()
+  for (const item of assisted.items) {
+    t.ok(item.code && item.name && item.source && item.responsibleDepartment && item.legalBasis, `${item.code} is complete`)
+    t.equal(item.fundingRequired, true, `${item.code} must carry funding`)
+  }
+  const negative = (await app.inject({ method: 'GET', url: '/v1/catalogs/negative' })).json()
+  t.equal(negative.level, 'community', 'community is the default level')
+  const certificatesBanned = negative.items.filter((i: { rule: string }) => i.rule === 'unverifiable_certificate')
+  t.equal(certificatesBanned.length, 20, 'the 20 national must-not-issue certificates')
+  const street = (await app.inject({ method: 'GET', url: '/v1/catalogs/lawful_duties?level=street' })).json()
+  t.ok(street.items.every((i: { code: string }) => i.code.startsWith('S')))
+
+  const badList = await app.inject({ method: 'GET', url: '/v1/catalogs/everything' })
+  t.equal(badList.statusCode, 400)
+  t.equal(badList.json().field, 'list')
+  const badLevel = await app.inject({ method: 'GET', url: '/v1/catalogs/negative?level=province' })
+  t.equal(badLevel.json().field, 'level')
+})
+
+t.test('an admin adds org units; the tree and sectors are checked', async (t) => {
+  const { app, auth } = await build(t)
+  const admin = auth('admin', 'city')
+  const post = (payload: Record<string, unknown>, headers: Record<string, string> = admin) =>
+    app.inject({ method: 'POST', url: '/v1/org-units', headers, payload })
+  const dept = { id: 'east-veterans', kind: 'department', name: '东湖区退役军人事务局', parentId: 'east', sector: 'veterans_affairs' }
+  const created = await post(dept)
+  t.equal(created.statusCode, 201, created.body)
+  t.same((await app.inject({ method: 'GET', url: '/v1/org-units/east-veterans' })).json(), dept)
+  t.equal((await post(dept)).statusCode, 409)
+  t.equal((await post(dept, auth('office', 'city'))).statusCode, 403)
+  t.equal((await app.inject({ method: 'POST', url: '/v1/org-units', payload: dept })).statusCode, 401)
+  const field = async (payload: Record<string, unknown>) => (await post(payload)).json().field
+  t.equal(await field({ ...dept, id: 'x1', parentId: 'nowhere' }), 'parentId')
+  t.equal(await field({ ...dept, id: 'x2', kind: 'community', parentId: 'east', sector: null }), 'parentId', 'a community sits under a street')
+  t.equal(await field({ ...dept, id: 'x3', sector: null }), 'sector')
+  t.equal(await field({ ...dept, id: 'x4', sector: 'astrology' }), 'sector')
+  t.equal(await field({ id: 'x5', kind: 'street', name: '新街道', parentId: 'east', sector: 'civil_affairs' }), 'sector')
+  t.equal(await field({ id: 'x6', kind: 'city', name: '另一市', parentId: null, extra: 1 }), 'extra')
+  t.equal((await post({ id: 'x7', kind: 'street', name: '新街道', parentId: 'east' })).statusCode, 201)
+  t.equal((await app.inject({ method: 'GET', url: '/v1/org-units/nope' })).statusCode, 404)
+
+  // The new department's sector is what the gate reads: a veterans item is its to claim.
+  const veteransItem = { ...task, catalogItem: 'AT-11', title: '协助做好优抚对象走访慰问', funding: { perTarget: 5000, source: '区财政', committed: true } }
+  const submitted = await app.inject({ method: 'POST', url: '/v1/tasks', headers: auth('department', 'east-veterans'), payload: { ...veteransItem, submit: true } })
+  t.equal(submitted.json().screening.findings[0].rule, 'catalog_match')
+})
+
+t.test('bad input gets a 400 problem naming the field, never a 500', async (t) => {
+  const { app, auth } = await build(t)
+  const dept = auth('department', 'east-civil')
+  const create = (payload: unknown, headers: Record<string, string> = dept) => app.inject({ method: 'POST', url: '/v1/tasks', headers, payload: payload as Record<string, unknown> })
+  const cases: Array<[string, unknown, string]> = [
+    ['missing title', { ...task, title: undefined }, 'title'],
+    ['unknown field', { ...task, priority: 'high' }, 'priority'],
+    ['wrong type', { ...task, targets: 'east-s1-c1' }, 'targets'],
+    ['empty targets', { ...task, targets: [] }, 'targets'],
+    ['bad kind', { ...task, kind: 'favour' }, 'kind'],
+    ['bad date', { ...task, period: { start: '2027-02-30x', end: '2027-03-01' } }, 'period.start'],
+    ['period backwards', { ...task, period: { start: '2027-05-01', end: '2027-03-01' } }, 'period.end'],
+    ['certificate kind without certificate', { ...task, kind: 'certificate' }, 'certificate'],
+    ['negative funding', { ...task, funding: { perTarget: -1, source: 'x', committed: true } }, 'funding.perTarget'],
+    ['nested unknown', { ...task, funding: { perTarget: 1, source: 'x', committed: true, bonus: 1 } }, 'funding.bonus'],
+    ['legal basis item', { ...task, legalBasis: [{ article: '第一条' }] }, 'legalBasis[0].title'],
+    ['unicode title too long', { ...task, title: '𠀀'.repeat(201) }, 'title']
+  ]
+  for (const [name, payload, field] of cases) {
+    const res = await create(payload)
+    t.equal(res.statusCode, 400, name)
+    t.equal(res.headers['content-type'], PROBLEM, name)
+    t.equal(res.json().field, field, name)
+  }
+  const invalidJson = await app.inject({ method: 'POST', url: '/v1/tasks', headers: { ...dept, 'content-type': 'application/json' }, payload: '{"title":' })
+  t.equal(invalidJson.statusCode, 400)
+  t.equal(invalidJson.headers['content-type'], PROBLEM)
+  const notJson = await app.inject({ method: 'POST', url: '/v1/tasks', headers: { ...dept, 'content-type': 'text/plain' }, payload: 'hello' })
+  t.equal(notJson.statusCode, 400, 'text is not a task')
+  const xml = await app.inject({ method: 'POST', url: '/v1/tasks', headers: { ...dept, 'content-type': 'application/xml' }, payload: '<task/>' })
+  t.equal(xml.statusCode, 415)
+  t.equal(xml.headers['content-type'], PROBLEM)
+  const huge = await app.inject({
+    method: 'POST',
+    url: '/v1/tasks',
+    headers: { ...dept, 'content-type': 'application/json' },
+    payload: JSON.stringify({ ...task, description: 'x'.repeat(2 * 1024 * 1024) })
+  })
+  t.equal(huge.statusCode, 413)
+  t.equal(huge.headers['content-type'], PROBLEM)
+
+  const draft = (await create(task)).json()
+  const event = (payload: Record<string, unknown>, headers = dept) => app.inject({ method: 'POST', url: `/v1/tasks/${draft.id}/events`, headers, payload })
+  t.equal((await event({ type: 'WITHDRAW', changes: { title: 'x' } })).json().field, 'changes')
+  t.equal((await event({ type: 'SUBMIT', decision: 'approve' })).json().field, 'decision')
+  t.equal((await event({ type: 'DECIDE' }, auth('leading_group', 'east'))).json().field, 'decision')
+  t.equal((await event({ type: 'LAUNCH' })).json().field, 'type')
+  t.equal((await event({ type: 'REVISE', changes: { period: { start: '2027-09-01', end: '2027-01-01' } } })).json().field, 'period.end')
+  t.equal((await event({ type: 'REVISE', changes: { targets: ['west-s1-c1'] } })).json().field, 'targets[0]')
+  const unknownTask = await app.inject({ method: 'POST', url: '/v1/tasks/00000000-0000-0000-0000-000000000000/events', headers: dept, payload: { type: 'SUBMIT' } })
+  t.equal(unknownTask.statusCode, 404)
+  t.equal((await app.inject({ method: 'GET', url: '/v1/tasks/nope' })).statusCode, 404)
+  t.equal((await app.inject({ method: 'GET', url: '/v1/tasks?limit=0' })).json().field, 'limit')
+  t.equal((await app.inject({ method: 'GET', url: '/v1/tasks?state=lost' })).json().field, 'state')
+})
+
+t.test('tokens: missing, malformed, expired, wrongly signed or with bad claims are refused', async (t) => {
+  const { app, auth } = await build(t)
+  const now = Math.floor(Date.now() / 1000)
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
+  const cases: Array<[string, Record<string, string>]> = [
+    ['not bearer', { authorization: 'Token abc' }],
+    ['garbage', bearer('abc.def.ghi')],
+    ['expired', bearer(signToken({ sub: 'a', role: 'department', org: 'east-civil' }, TEST_SECRET, { nowSeconds: now - 7200, ttlSeconds: 60 }))],
+    ['wrong secret', bearer(signToken({ sub: 'a', role: 'department', org: 'east-civil' }, 'another-secret-of-enough-length', { nowSeconds: now, ttlSeconds: 60 }))],
+    ['unknown role', bearer(signToken({ sub: 'a', role: 'mayor' as 'admin', org: 'city' }, TEST_SECRET, { nowSeconds: now, ttlSeconds: 60 }))],
+    ['no org', bearer(signToken({ sub: 'a', role: 'admin', org: '' }, TEST_SECRET, { nowSeconds: now, ttlSeconds: 60 }))],
+    ['no sub', bearer(signToken({ sub: '', role: 'admin', org: 'city' }, TEST_SECRET, { nowSeconds: now, ttlSeconds: 60 }))]
+  ]
+  for (const [name, headers] of cases) {
+    const res = await app.inject({ method: 'GET', url: '/v1/tasks', headers })
+    t.equal(res.statusCode, 401, name)
+    t.equal(res.headers['content-type'], PROBLEM, name)
+  }
+  const draft = (await app.inject({ method: 'POST', url: '/v1/tasks', headers: auth('department', 'east-civil'), payload: task })).json()
+  t.equal((await app.inject({ method: 'POST', url: `/v1/tasks/${draft.id}/events`, payload: { type: 'SUBMIT' } })).statusCode, 401)
+  t.equal((await app.inject({ method: 'GET', url: `/v1/tasks/${draft.id}/events` })).statusCode, 401)
+  t.equal((await app.inject({ method: 'GET', url: `/v1/tasks/${draft.id}` })).statusCode, 404, 'a draft is not public')
+  t.equal((await app.inject({ method: 'POST', url: `/v1/tasks/${draft.id}/events`, headers: auth('admin', 'city'), payload: { type: 'SUBMIT' } })).statusCode, 403, 'an admin cannot submit for a department')
+})
+
+t.test('configuration', async (t) => {
+  t.same(loadConfig({}), { port: 3000, host: '127.0.0.1', databaseUrl: 'sqlite:./data/zhunru.sqlite', jwtSecret: DEVELOPMENT_JWT_SECRET, jwtSecretIsDevelopmentDefault: true })
+  t.match(loadConfig({ PORT: '8080', HOST: '0.0.0.0', JWT_SECRET: 'a-long-enough-secret', DATABASE_URL: 'postgres://u@h/db' }), {
+    port: 8080,
+    host: '0.0.0.0',
+    jwtSecretIsDevelopmentDefault: false,
+    databaseUrl: 'postgres://u@h/db'
+  })
+  t.throws(() => loadConfig({ PORT: 'eighty' }), /PORT/)
+  t.throws(() => loadConfig({ JWT_SECRET: 'short' }), /JWT_SECRET/)
+  t.throws(() => knexConfig('mysql://x'), /DATABASE_URL/)
+  t.equal(knexConfig('postgresql://u@localhost/zhunru').dialect, 'postgres')
+  t.equal(knexConfig('sqlite::memory:').dialect, 'sqlite')
+})
+
+t.test('migrations go down and up again, and a published pack version cannot change', async (t) => {
+  const db = await freshDatabase(t)
+  await db.knex.migrate.rollback({ migrationSource }, true)
+  t.notOk(await db.knex.schema.hasTable('tasks'))
+  await db.knex.migrate.latest({ migrationSource })
+  t.ok(await db.knex.schema.hasTable('task_events'))
+  const now = new Date().toISOString()
+  const first = await ensurePack(db.knex, DEFAULT_PACK, now)
+  const again = await ensurePack(db.knex, DEFAULT_PACK, now)
+  t.same(again.ref, first.ref, 'loading the same pack twice is a no-op')
+  const edited = { ...DEFAULT_PACK, parameters: { ...DEFAULT_PACK.parameters, quorum: 0.9 } }
+  await t.rejects(ensurePack(db.knex, edited, now), /publish a new version/)
+})
