@@ -8,14 +8,11 @@ interface Edge {
   guard: string | null
 }
 
+// Guards here are always named and parameterised: { type, params }.
 const guardLabel = (guard: unknown): string | null => {
-  if (guard === undefined || guard === null) return null
-  if (typeof guard === 'string') return guard
-  if (typeof guard === 'object' && 'type' in guard) {
-    const g = guard as { type: string; params?: Record<string, unknown> }
-    return g.params ? `${g.type}(${Object.values(g.params).join(',')})` : g.type
-  }
-  return 'guard'
+  if (guard === undefined) return null
+  const g = guard as { type: string; params: Record<string, unknown> }
+  return `${g.type}(${Object.values(g.params).join(',')})`
 }
 
 // Mermaid ids cannot contain dots; nested states are addressed by their path.

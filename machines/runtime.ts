@@ -29,16 +29,19 @@ export class IncompatibleSnapshotError extends Error {
   }
 }
 
+/** Every resting position of the machine, by its label ("draft", "escalated.office_review"). */
+const POSITIONS: Record<string, AdmissionPosition> = Object.fromEntries([
+  ...TASK_STATES.filter((s) => s !== 'escalated').map((state) => [state, { state, stage: null }]),
+  ...ESCALATION_STAGES.map((stage) => [`escalated.${stage}`, { state: 'escalated', stage }])
+])
+
+export const positionLabel = (p: AdmissionPosition): string => (p.stage === null ? p.state : `${p.state}.${p.stage}`)
+
 export function positionOf(value: StateValue): AdmissionPosition {
-  if (typeof value === 'string') {
-    if (!(TASK_STATES as readonly string[]).includes(value)) throw new IncompatibleSnapshotError(`unknown state "${value}"`)
-    return { state: value as TaskState, stage: null }
-  }
-  const [state, sub] = Object.entries(value)[0] ?? []
-  if (state !== 'escalated' || typeof sub !== 'string' || !(ESCALATION_STAGES as readonly string[]).includes(sub)) {
-    throw new IncompatibleSnapshotError(`unknown state ${JSON.stringify(value)}`)
-  }
-  return { state: 'escalated', stage: sub as EscalationStage }
+  const label = typeof value === 'string' ? value : Object.entries(value).map(([k, v]) => `${k}.${String(v)}`).join('|')
+  const position = POSITIONS[label]
+  if (position === undefined) throw new IncompatibleSnapshotError(`unknown state ${JSON.stringify(value)}`)
+  return position
 }
 
 function persist(value: StateValue, context: AdmissionContext): StoredAdmissionSnapshot {

@@ -1,5 +1,7 @@
 import type { Knex } from 'knex'
 
+// JSON documents are stored as text on both databases: pg would hand a json column back
+// parsed and sqlite3 as a string; text keeps one code path. Nothing queries inside them.
 // Timestamps are ISO-8601 strings: they sort correctly, and SQLite and
 // PostgreSQL hand them back identically, so no dialect code is needed to read them.
 export async function up(knex: Knex): Promise<void> {
@@ -18,7 +20,7 @@ export async function up(knex: Knex): Promise<void> {
     t.string('pack_id', 64).notNullable()
     t.string('version', 64).notNullable()
     t.string('hash', 80).notNullable()
-    t.json('body').notNullable()
+    t.text('body').notNullable()
     t.string('loaded_at', 32).notNullable()
     t.unique(['pack_id', 'version'])
   })
@@ -35,12 +37,12 @@ export async function up(knex: Knex): Promise<void> {
     t.string('title', 200).notNullable()
     t.string('target_level', 16).notNullable()
     t.string('kind', 32).notNullable()
-    t.json('declaration').notNullable()
-    t.json('screening').nullable()
+    t.text('declaration').notNullable()
+    t.text('screening').nullable()
     t.string('decider_level', 16).notNullable()
     t.string('decider_org', 64).notNullable()
     t.string('decider_body', 64).notNullable()
-    t.json('snapshot').notNullable()
+    t.text('snapshot').notNullable()
     t.integer('machine_version').notNullable()
     t.string('created_by', 200).notNullable()
     t.string('created_at', 32).notNullable()
@@ -71,9 +73,9 @@ export async function up(knex: Knex): Promise<void> {
     t.string('actor_sub', 200).notNullable()
     t.string('actor_role', 32).notNullable()
     t.string('actor_org', 64).nullable()
-    t.json('payload').nullable()
+    t.text('payload').notNullable()
     t.string('outcome', 16).nullable()
-    t.json('findings').nullable()
+    t.text('findings').nullable()
     t.string('policy_id', 64).nullable()
     t.string('policy_version', 64).nullable()
     t.string('policy_hash', 80).nullable()

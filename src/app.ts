@@ -6,7 +6,7 @@ import { Ajv } from 'ajv'
 import addFormats from 'ajv-formats'
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { authPlugin } from './auth/plugin.js'
-import { Problem, Problems, problemType, type InvalidParam } from './errors.js'
+import { Problem, Problems, problemType } from './errors.js'
 import { catalogRoutes } from './routes/catalogs.js'
 import { healthRoutes } from './routes/health.js'
 import { machineRoutes } from './routes/machines.js'
@@ -51,15 +51,14 @@ function validatorFor(coerce: boolean): Ajv {
 }
 
 function validationProblem(err: FastifyError): Problem {
-  const where = err.validationContext ?? 'body'
-  const params: InvalidParam[] = (err.validation ?? []).map((v) => {
-    const p = v.params as Record<string, unknown>
-    const extra = (p.missingProperty ?? p.additionalProperty) as string | undefined
-    const message = p.additionalProperty ? 'is not a known field' : (v.message ?? 'is invalid')
-    return { field: fieldName(v.instancePath, extra) || where, message }
-  })
-  const first = params[0]
-  return Problems.validation(first ? `${where}: ${first.field} ${first.message}` : `invalid ${where}`, params)
+  const where = err.validationContext as string
+  // allErrors is off, so ajv reports exactly one error: the first field that is wrong.
+  const [v] = err.validation!
+  const p = v!.params as Record<string, unknown>
+  const extra = (p.missingProperty ?? p.additionalProperty) as string | undefined
+  const message = p.additionalProperty ? 'is not a known field' : (v!.message as string)
+  const field = fieldName(v!.instancePath, extra) || where
+  return Problems.validation(`${where}: ${field} ${message}`, [{ field, message }])
 }
 
 export async function buildApp(opts: AppOptions): Promise<App> {
@@ -101,7 +100,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
         { name: 'health', description: 'Liveness' }
       ]
     },
-    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (json.$id as string | undefined) ?? `def-${i}` }
+    // Every shared schema has an $id: components are named after it (Task, Finding, Problem, …).
+    refResolver: { buildLocalReference: (json) => json.$id as string }
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
   await app.register(authPlugin, { secret: opts.jwtSecret })
@@ -110,8 +110,9 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     let problem: Problem
     if (err instanceof Problem) problem = err
     else if (err.validation) problem = validationProblem(err)
-    else if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
-      problem = new Problem(err.statusCode, problemType(err.code ?? 'bad-request'), 'Bad request', err.message)
+    else if ((err.statusCode ?? 500) < 500) {
+      // Fastify's own client errors: bad JSON, unsupported media type, body too large.
+      problem = new Problem(err.statusCode!, problemType(err.code), 'Bad request', err.message)
     } else {
       req.log.error({ err }, 'unhandled error')
       problem = new Problem(500, problemType('internal'), 'Internal error', 'the server could not complete the request; it has been logged')

@@ -25,11 +25,8 @@ const PROBLEM_BASE = 'https://zhunru.example/problems/'
 export const problemType = (slug: string) => `${PROBLEM_BASE}${slug}`
 
 export const Problems = {
-  validation: (detail: string, invalidParams: InvalidParam[]) =>
-    new Problem(400, problemType('validation'), 'Invalid request', detail, {
-      field: invalidParams[0]?.field ?? null,
-      invalidParams
-    }),
+  validation: (detail: string, invalidParams: [InvalidParam, ...InvalidParam[]]) =>
+    new Problem(400, problemType('validation'), 'Invalid request', detail, { field: invalidParams[0].field, invalidParams }),
   unauthenticated: (detail = 'a valid bearer token is required') =>
     new Problem(401, problemType('unauthenticated'), 'Unauthenticated', detail),
   forbidden: (detail: string) => new Problem(403, problemType('forbidden'), 'Forbidden', detail),

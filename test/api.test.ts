@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto'
 import t from 'tap'
 import { signToken } from '../src/auth/token.js'
 import { loadConfig, DEVELOPMENT_JWT_SECRET } from '../src/config.js'
@@ -6,6 +7,7 @@ import { knexConfig } from '../src/store/db.js'
 import { ensurePack } from '../src/store/policy-packs.js'
 import { migrationSource } from '../migrations/index.js'
 import { TASK_STATES } from '../machines/admission.js'
+import { seedDemoIfEmpty } from '../src/demo.js'
 import { TEST_SECRET, build, demoCommunities, freshDatabase } from './helper.js'
 
 const PROBLEM = 'application/problem+json; charset=utf-8'
@@ -101,6 +103,7 @@ t.test('an admin adds org units; the tree and sectors are checked', async (t) =>
   t.equal(await field({ ...dept, id: 'x4', sector: 'astrology' }), 'sector')
   t.equal(await field({ id: 'x5', kind: 'street', name: '新街道', parentId: 'east', sector: 'civil_affairs' }), 'sector')
   t.equal(await field({ id: 'x6', kind: 'city', name: '另一市', parentId: null, extra: 1 }), 'extra')
+  t.match((await post({ id: 'x8', kind: 'city', name: '城中城', parentId: 'city' })).json().invalidParams[0].message, /under nothing/)
   t.equal((await post({ id: 'x7', kind: 'street', name: '新街道', parentId: 'east' })).statusCode, 201)
   t.equal((await app.inject({ method: 'GET', url: '/v1/org-units/nope' })).statusCode, 404)
 
@@ -139,6 +142,7 @@ t.test('bad input gets a 400 problem naming the field, never a 500', async (t) =
   t.equal(invalidJson.headers['content-type'], PROBLEM)
   const notJson = await app.inject({ method: 'POST', url: '/v1/tasks', headers: { ...dept, 'content-type': 'text/plain' }, payload: 'hello' })
   t.equal(notJson.statusCode, 400, 'text is not a task')
+  t.equal(notJson.json().field, 'body')
   const xml = await app.inject({ method: 'POST', url: '/v1/tasks', headers: { ...dept, 'content-type': 'application/xml' }, payload: '<task/>' })
   t.equal(xml.statusCode, 415)
   t.equal(xml.headers['content-type'], PROBLEM)
@@ -179,6 +183,9 @@ t.test('tokens: missing, malformed, expired, wrongly signed or with bad claims a
     ['no org', bearer(signToken({ sub: 'a', role: 'admin', org: '' }, TEST_SECRET, { nowSeconds: now, ttlSeconds: 60 }))],
     ['no sub', bearer(signToken({ sub: '', role: 'admin', org: 'city' }, TEST_SECRET, { nowSeconds: now, ttlSeconds: 60 }))]
   ]
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url')
+  const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(42)}`
+  cases.push(['payload not an object', bearer(`${unsigned}.${createHmac('sha256', TEST_SECRET).update(unsigned).digest('base64url')}`)])
   for (const [name, headers] of cases) {
     const res = await app.inject({ method: 'GET', url: '/v1/tasks', headers })
     t.equal(res.statusCode, 401, name)
@@ -189,6 +196,7 @@ t.test('tokens: missing, malformed, expired, wrongly signed or with bad claims a
   t.equal((await app.inject({ method: 'GET', url: `/v1/tasks/${draft.id}/events` })).statusCode, 401)
   t.equal((await app.inject({ method: 'GET', url: `/v1/tasks/${draft.id}` })).statusCode, 404, 'a draft is not public')
   t.equal((await app.inject({ method: 'POST', url: `/v1/tasks/${draft.id}/events`, headers: auth('admin', 'city'), payload: { type: 'SUBMIT' } })).statusCode, 403, 'an admin cannot submit for a department')
+  t.equal((await app.inject({ method: 'POST', url: '/v1/tasks', headers: auth('department', 'no-such-unit'), payload: task })).statusCode, 403, 'a token for an unknown org unit acts for nobody')
 })
 
 t.test('configuration', async (t) => {
@@ -213,6 +221,8 @@ t.test('migrations go down and up again, and a published pack version cannot cha
   await db.knex.migrate.latest({ migrationSource })
   t.ok(await db.knex.schema.hasTable('task_events'))
   const now = new Date().toISOString()
+  t.equal(await seedDemoIfEmpty(db.knex, now), true)
+  t.equal(await seedDemoIfEmpty(db.knex, now), false, 'a database with org units is left alone')
   const first = await ensurePack(db.knex, DEFAULT_PACK, now)
   const again = await ensurePack(db.knex, DEFAULT_PACK, now)
   t.same(again.ref, first.ref, 'loading the same pack twice is a no-op')

@@ -33,6 +33,8 @@ t.test('a snapshot restored from the database takes the next event (a new app on
   t.equal(forwarded.statusCode, 200, forwarded.body)
   t.equal(forwarded.json().stage, 'leading_group')
   t.equal(forwarded.json().version, 3)
+  const approved = await restarted.inject({ method: 'POST', url: `/v1/tasks/${task.id}/events`, headers: auth('leading_group', 'east'), payload: { type: 'DECIDE', decision: 'approve' } })
+  t.equal(approved.json().state, 'admitted', 'an approval needs no reason')
 })
 
 t.test('two concurrent SUBMITs of one draft: exactly one wins, the other gets 409, one event is logged', async (t) => {
@@ -56,9 +58,17 @@ t.test('a stored snapshot from another machine version is refused, not silently 
   const { app, db, auth } = await build(t)
   const dept = auth('department', 'east-civil')
   const draft = (await app.inject({ method: 'POST', url: '/v1/tasks', headers: dept, payload: escalating })).json()
-  await db.knex('tasks').where({ id: draft.id }).update({ snapshot: JSON.stringify({ machineVersion: 0, value: 'draft', context: {} }) })
-  const res = await app.inject({ method: 'POST', url: `/v1/tasks/${draft.id}/events`, headers: dept, payload: { type: 'SUBMIT' } })
-  t.equal(res.statusCode, 500)
-  t.notMatch(res.body, /stack|at .*\.ts/, 'no stack trace leaves the server')
-  t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8')
+  for (const snapshot of [
+    { machineVersion: 0, value: 'draft', context: {} },
+    { machineVersion: 1, value: { escalated: 'nowhere' }, context: {} },
+    { machineVersion: 1, value: 'limbo', context: {} }
+  ]) {
+    await db.knex('tasks').where({ id: draft.id }).update({ snapshot: JSON.stringify(snapshot) })
+    const res = await app.inject({ method: 'POST', url: `/v1/tasks/${draft.id}/events`, headers: dept, payload: { type: 'SUBMIT' } })
+    t.equal(res.statusCode, 500, JSON.stringify(snapshot.value))
+    t.notMatch(res.body, /stack|at .*\.ts|select|update/i, 'no stack trace or SQL leaves the server')
+    t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8')
+  }
+  const events = await db.knex('task_events').count({ n: '*' })
+  t.equal(Number(events[0]!.n), 1, 'nothing was applied')
 })

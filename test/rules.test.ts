@@ -90,6 +90,10 @@ t.test('economic_target', async (t) => {
   t.equal(claimed.outcome, 'reject')
   t.equal(finding(claimed, 'economic_target')!.catalogRef!.code, 'NG-02')
 
+  const lowercase = await screen({ ...newItem, description: '力争辖区gdp增长8%。' })
+  t.equal(lowercase.outcome, 'reject', 'Latin terms match in any case')
+  t.equal(finding(lowercase, 'economic_target')!.evidence[0]!.match, 'gdp')
+
   const census = await screen(
     {
       ...cleanDuty,
@@ -157,6 +161,14 @@ t.test('organization_or_plaque', async (t) => {
   const committees = await screen({ ...cleanDuty, catalogItem: 'LD-06', title: '设立人民调解委员会和公共卫生委员会' })
   t.equal(finding(committees, 'organization_or_plaque'), undefined, 'the statutory committees are a lawful duty')
   t.equal(committees.outcome, 'admit')
+  const gapped = await screen({ ...newItem, description: '各社区成立社区老龄工作领导小组,下设办公室。' })
+  t.equal(gapped.outcome, 'reject', 'a body set up in other words is still a body')
+  t.equal(finding(gapped, 'organization_or_plaque')!.evidence[0]!.match, '成立社区老龄工作领导小组')
+  const tooFar = await screen({ ...cleanDuty, description: '成立之初,社区居民委员会便把服务放在首位,市社区建设领导小组多次肯定。' })
+  t.equal(finding(tooFar, 'organization_or_plaque'), undefined, 'words far apart are not one phrase')
+  const noSign = await screen({ ...cleanDuty, description: '本项工作不悬挂专门牌子。' })
+  t.equal(finding(noSign, 'organization_or_plaque'), undefined, 'a promise not to hang a plaque is no plaque')
+  t.equal(noSign.outcome, 'admit')
   const supervision = await screen({ ...cleanDuty, description: '对群众反映强烈的问题实行挂牌督办。' })
   t.equal(finding(supervision, 'organization_or_plaque'), undefined, '挂牌督办 is supervision, not a plaque')
 })
@@ -165,6 +177,8 @@ t.test('ledger_or_stamp', async (t) => {
   const inText = await screen({ ...cleanDuty, description: '各社区建立议事协商工作台账,每月报送。' })
   t.equal(inText.outcome, 'escalate', 'a ledger on a listed duty still goes to a reviewer')
   t.equal(finding(inText, 'ledger_or_stamp')!.verdict, 'escalate')
+  const claimed = await screen({ ...newItem, catalogItem: 'NG-23', title: '社区工作记录' })
+  t.same(finding(claimed, 'ledger_or_stamp')!.evidence, [{ field: 'catalogItem', value: 'NG-23' }])
   const collection = await screen({ ...newItem, kind: 'data_collection', title: '社区居民信息采集' })
   t.equal(collection.outcome, 'escalate')
   t.same(finding(collection, 'ledger_or_stamp')!.evidence[0], { field: 'kind', value: 'data_collection' })

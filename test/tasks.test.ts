@@ -110,8 +110,14 @@ t.test('a returned task is revised and resubmitted; the history keeps both scree
   const events = (await app.inject({ method: 'GET', url: `/v1/tasks/${task.id}/events`, headers: dept })).json().items
   t.same(events.map((e: { to: string }) => e.to), ['draft', 'returned', 'admitted'])
   t.same(events[2].changes, ['funding'])
+  const firstPage = (await app.inject({ method: 'GET', url: `/v1/tasks/${task.id}/events?limit=2`, headers: dept })).json()
+  const rest = (await app.inject({ method: 'GET', url: `/v1/tasks/${task.id}/events?limit=2&cursor=${firstPage.nextCursor}`, headers: dept })).json()
+  t.same([...firstPage.items, ...rest.items], events, 'the history pages without gaps or repeats')
+  t.equal(rest.nextCursor, null)
   t.equal(events[1].outcome, 'return')
 
+  const foreign = await app.inject({ method: 'POST', url: `/v1/tasks/${task.id}/events`, headers: auth('department', 'west-civil'), payload: { type: 'WITHDRAW' } })
+  t.equal(foreign.statusCode, 403, 'another department sees the admitted task but cannot act on it')
   const again = await app.inject({ method: 'POST', url: `/v1/tasks/${task.id}/events`, headers: dept, payload: { type: 'WITHDRAW' } })
   t.equal(again.statusCode, 409, 'an admitted task cannot be withdrawn by the department')
   t.equal(again.json().currentState, 'admitted')

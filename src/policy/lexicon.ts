@@ -15,14 +15,29 @@ const fold = (s: string): string => s.replace(/[A-Z]/g, (c) => c.toLowerCase())
 
 function occurrences(haystack: string, needle: string): number[] {
   const found: number[] = []
-  if (needle.length === 0) return found
-  let from = 0
-  for (;;) {
-    const at = haystack.indexOf(needle, from)
-    if (at < 0) return found
-    found.push(at)
-    from = at + 1
-  }
+  for (let at = haystack.indexOf(needle); at >= 0; at = haystack.indexOf(needle, at + 1)) found.push(at)
+  return found
+}
+
+/** How far apart the parts of a gapped term ("成立…领导小组") may lie. */
+export const MAX_GAP = 12
+
+/**
+ * Spans [start, end) where a term occurs. A term with "…" matches its parts in
+ * order, each starting at most MAX_GAP characters after the previous one ends,
+ * so 成立…领导小组 finds 成立社区老龄工作领导小组 as well as 成立领导小组.
+ */
+function spans(text: string, term: string): Array<[number, number]> {
+  const [first, ...rest] = term.split('…') as [string, ...string[]]
+  return occurrences(text, first).flatMap((start): Array<[number, number]> => {
+    let end = start + first.length
+    for (const part of rest) {
+      const at = text.indexOf(part, end)
+      if (at < 0 || at - end > MAX_GAP) return []
+      end = at + part.length
+    }
+    return [[start, end]]
+  })
 }
 
 /**
@@ -31,42 +46,19 @@ function occurrences(haystack: string, needle: string): number[] {
  * target); a weak hit inside a strong hit of the same category adds nothing.
  */
 export function scanText(lexicon: readonly LexiconEntry[], texts: Record<string, string>): TextHit[] {
-  const hits: TextHit[] = []
-  for (const [field, raw] of Object.entries(texts)) {
+  return Object.entries(texts).flatMap(([field, raw]) => {
     const text = fold(raw)
+    const hits: TextHit[] = []
     for (const entry of lexicon) {
-      const term = fold(entry.term)
-      const innocentSpans = (entry.innocent ?? []).flatMap((phrase) => {
-        const p = fold(phrase)
-        return occurrences(text, p).map((s) => [s, s + p.length] as const)
-      })
-      for (const start of occurrences(text, term)) {
-        const end = start + term.length
+      const innocentSpans = (entry.innocent ?? []).flatMap((phrase) => spans(text, fold(phrase)))
+      for (const [start, end] of spans(text, fold(entry.term))) {
         if (innocentSpans.some(([s, e]) => s <= start && end <= e)) continue
         hits.push({ category: entry.category, strength: entry.strength, field, match: raw.slice(start, end), start, end })
       }
     }
-  }
-  const kept = hits.filter(
-    (h) =>
-      !hits.some(
-        (o) =>
-          o !== h &&
-          o.field === h.field &&
-          o.category === h.category &&
-          o.start <= h.start &&
-          h.end <= o.end &&
-          (o.end - o.start > h.end - h.start || (o.strength === 'strong' && h.strength === 'weak'))
-      )
-  )
-  // Identical spans from duplicate entries collapse to one hit.
-  const seen = new Set<string>()
-  return kept
-    .filter((h) => {
-      const key = `${h.field}:${h.category}:${h.start}:${h.end}`
-      if (seen.has(key)) return false
-      seen.add(key)
-      return true
-    })
-    .sort((a, b) => (a.field === b.field ? a.start - b.start || a.end - b.end : a.field < b.field ? -1 : 1))
+    const insideStrong = (h: TextHit) =>
+      h.strength === 'weak' && hits.some((o) => o.strength === 'strong' && o.category === h.category && o.start <= h.start && h.end <= o.end)
+    // Stable sort: hits at the same offset keep the lexicon's order, so findings are deterministic.
+    return hits.filter((h) => !insideStrong(h)).sort((a, b) => a.start - b.start)
+  })
 }

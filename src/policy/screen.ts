@@ -124,8 +124,9 @@ export function screenTask(task: TaskDeclaration, submitter: Submitter, pack: Po
   }
 
   let certificateMatch: CertificateItem | null = null
-  if (task.certificate !== null || task.kind === 'certificate') {
-    const name = task.certificate?.name ?? ''
+  // A certificate kind always names its certificate: checkDeclarationShape refuses one that does not.
+  if (task.certificate !== null) {
+    const name = task.certificate.name
     const prohibited = catalogs.negative.find(
       (i) =>
         i.rule === 'unverifiable_certificate' &&
@@ -180,8 +181,8 @@ export function screenTask(task: TaskDeclaration, submitter: Submitter, pack: Po
         fire(
           'funding_required',
           {
-            zh: `协助政府工作事项“${claim.item.name}”须落实经费${minimum > 0 ? `(每个对象不少于${minimum}元)` : ''}`,
-            en: `assisted item "${claim.item.name}" needs committed funding${minimum > 0 ? ` (at least ${minimum} yuan per target)` : ''}`
+            zh: `协助政府工作事项“${claim.item.name}”须落实经费(每个对象不少于${minimum}元)`,
+            en: `assisted item "${claim.item.name}" needs committed funding (at least ${minimum} yuan per target)`
           },
           [{ field: 'funding', value: task.funding }],
           ref

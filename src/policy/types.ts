@@ -69,7 +69,6 @@ export interface TaskDeclaration {
 
 /** Who submits: the gate needs the department's sector to judge a catalog claim. */
 export interface Submitter {
-  departmentId: string
   sector: string | null
 }
 

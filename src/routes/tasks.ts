@@ -11,7 +11,7 @@ import { decodeCursor, encodeCursor } from './pagination.js'
 const security = [{ bearer: [] }]
 
 function toEventView(row: DbTaskEventRow): TaskEventViewT {
-  const payload = row.payload === null ? {} : fromJson<EventPayload>(row.payload)
+  const payload = fromJson<EventPayload>(row.payload)
   return {
     seq: Number(row.seq),
     version: row.task_version,

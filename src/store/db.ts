@@ -51,9 +51,7 @@ export async function openDatabase(url: string): Promise<Database> {
   return { knex, dialect }
 }
 
-/** pg hands json columns back parsed, sqlite3 as text: this is the one place that knows. */
-export function fromJson<T>(value: unknown): T {
-  return (typeof value === 'string' ? JSON.parse(value) : value) as T
-}
+/** JSON documents live in text columns (see the first migration). */
+export const fromJson = <T>(value: unknown): T => JSON.parse(value as string) as T
 
 export const toJson = (value: unknown): string => JSON.stringify(value)

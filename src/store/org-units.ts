@@ -58,8 +58,9 @@ export async function lineage(db: Knex, id: string): Promise<OrgUnit[]> {
  * The city or district whose leading group decides for a department (002 解读3):
  * a city department's is the city, a district or street department's the district.
  */
-export function jurisdictionOf(departmentLineage: OrgUnit[]): OrgUnit | null {
-  return departmentLineage.find((u) => u.kind === 'city' || u.kind === 'district') ?? null
+export function jurisdictionOf(departmentLineage: OrgUnit[]): OrgUnit {
+  // PARENT_KINDS puts every department under a city, district or street, so one is always found.
+  return departmentLineage.find((u) => u.kind === 'city' || u.kind === 'district')!
 }
 
 /** Which parent kinds each kind of unit may hang under. */

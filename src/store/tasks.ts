@@ -1,5 +1,5 @@
 import type { Knex } from 'knex'
-import type { StoredAdmissionSnapshot, AdmissionPosition } from '../../machines/runtime.js'
+import { positionLabel, type AdmissionPosition, type StoredAdmissionSnapshot } from '../../machines/runtime.js'
 import type { Finding, PolicyRef, Screening, TaskDeclaration, Verdict } from '../policy/types.js'
 import type { Role } from '../roles.js'
 import { fromJson, toJson } from './db.js'
@@ -79,8 +79,6 @@ export interface EventPayload {
   decision?: string
   changes?: string[]
 }
-
-const positionLabel = (p: AdmissionPosition): string => (p.stage ? `${p.state}.${p.stage}` : p.state)
 
 function fromRow(row: DbTaskRow): TaskRecord {
   return {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex'
-import { Problems } from '../errors.js'
+import { Problems, type InvalidParam } from '../errors.js'
 import type { TaskDeclaration } from '../policy/types.js'
 import type { Decider } from '../store/tasks.js'
 import type { OrgUnit } from '../store/org-units.js'
@@ -68,7 +68,7 @@ export async function checkTargets(db: Knex, d: TaskDeclaration, jurisdiction: O
     .filter(({ id }) => !reachable.has(id))
     .map(({ id, i }) => ({ field: `targets[${i}]`, message: `"${id}" is not a ${d.targetLevel} in ${jurisdiction.name} (${jurisdiction.id})` }))
   if (invalid.length > 0) {
-    throw Problems.validation(`${invalid.length} target(s) are not ${d.targetLevel} units of the department's jurisdiction`, invalid.slice(0, 20))
+    throw Problems.validation(`${invalid.length} target(s) are not ${d.targetLevel} units of the department's jurisdiction`, invalid.slice(0, 20) as [InvalidParam, ...InvalidParam[]])
   }
 }
 

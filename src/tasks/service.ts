@@ -16,6 +16,7 @@ import {
   type Actor,
   type EventPayload,
   type TaskRecord,
+  type Transition,
   type Visibility
 } from '../store/tasks.js'
 import { applyChanges, checkDeclarationShape, checkTargets, deciderFor, normalizeDeclaration } from './declaration.js'
@@ -94,53 +95,49 @@ interface DepartmentContext {
 
 async function departmentContext(db: Knex, departmentId: string): Promise<DepartmentContext> {
   const chain = await lineage(db, departmentId)
-  const department = chain[0]
-  const jurisdiction = jurisdictionOf(chain)
-  if (department === undefined || department.kind !== 'department' || jurisdiction === null) {
-    throw Problems.forbidden(`the token's org "${departmentId}" is not a department of any city or district`)
+  if (chain[0]?.kind !== 'department') {
+    throw Problems.forbidden(`the token's org "${departmentId}" is not a department`)
   }
-  return { department, jurisdiction }
+  return { department: chain[0], jurisdiction: jurisdictionOf(chain) }
 }
 
-export function screen(ctx: GateContext, d: TaskDeclaration, department: OrgUnit | null): Screening {
-  return screenTask(d, { departmentId: department?.id ?? '', sector: department?.sector ?? null }, ctx.pack.pack, ctx.pack.ref)
+export function screen(ctx: GateContext, d: TaskDeclaration, sector: string | null): Screening {
+  return screenTask(d, { sector }, ctx.pack.pack, ctx.pack.ref)
 }
 
 /** POST /v1/screenings: the sector decides whether a catalog claim matches, so a department may be named. */
 export async function dryRun(ctx: GateContext, input: TaskInputT, departmentId: string | null): Promise<Screening> {
   const d = normalizeDeclaration(input)
   checkDeclarationShape(d)
-  let department: OrgUnit | null = null
-  if (departmentId !== null) {
-    department = await getOrgUnit(ctx.db, departmentId)
-    if (department === null || department.kind !== 'department') {
-      throw Problems.validation(`"${departmentId}" is not a department`, [{ field: 'department', message: 'must be the id of a department org unit' }])
-    }
+  if (departmentId === null) return screen(ctx, d, null)
+  const department = await getOrgUnit(ctx.db, departmentId)
+  if (department?.kind !== 'department') {
+    throw Problems.validation(`"${departmentId}" is not a department`, [{ field: 'department', message: 'must be the id of a department org unit' }])
   }
-  return screen(ctx, d, department)
+  return screen(ctx, d, department.sector)
 }
 
 export async function createTask(ctx: GateContext, p: Principal, input: TaskInputT, submit: boolean): Promise<TaskRecord> {
   const d = normalizeDeclaration(input)
   checkDeclarationShape(d)
-  const { department, jurisdiction } = await departmentContext(ctx.db, p.org)
+  const departmentCtx = await departmentContext(ctx.db, p.org)
+  await checkTargets(ctx.db, d, departmentCtx.jurisdiction)
+  // Creating and submitting in one call is one transaction: no draft is left behind if the submit fails.
   return ctx.db.transaction(async (trx) => {
-    await checkTargets(trx, d, jurisdiction)
     const snapshot = initialAdmissionSnapshot()
-    const now = ctx.now().toISOString()
     const draft = await insertTask(trx, {
       id: randomUUID(),
-      departmentId: department.id,
-      jurisdictionId: jurisdiction.id,
+      departmentId: departmentCtx.department.id,
+      jurisdictionId: departmentCtx.jurisdiction.id,
       declaration: d,
-      decider: deciderFor(jurisdiction, d),
+      decider: deciderFor(departmentCtx.jurisdiction, d),
       snapshot,
       position: positionOf(snapshot.value),
       actor: actorOf(p),
-      now
+      now: ctx.now().toISOString()
     })
     if (!submit) return draft
-    return transitionWithin(ctx, trx, draft, p, { type: 'SUBMIT' }, department, jurisdiction)
+    return commit(trx, draft, await planTransition(ctx, trx, draft, p, { type: 'SUBMIT' }, departmentCtx))
   })
 }
 
@@ -152,7 +149,7 @@ function authorizeEvent(task: TaskRecord, p: Principal, type: TaskEventBodyT['ty
   if (p.role === 'department' && task.departmentId !== p.org) {
     throw Problems.forbidden('a department acts only on its own tasks')
   }
-  if ((p.role === 'office' || p.role === 'leading_group') && task.decider.orgUnit !== p.org) {
+  if (p.role !== 'department' && task.decider.orgUnit !== p.org) {
     throw Problems.forbidden(`this task is decided in ${task.decider.orgUnit}, not in ${p.org}`)
   }
 }
@@ -164,70 +161,59 @@ function checkEventFields(body: TaskEventBodyT): void {
   }
   if (body.type === 'DECIDE' && body.decision === undefined) throw missing('decision', 'DECIDE needs a decision')
   if (body.decision !== undefined && body.type !== 'DECIDE') throw missing('decision', 'decision only accompanies DECIDE')
-  const needsReason = body.type === 'OFFICE_RETURN' || (body.type === 'DECIDE' && body.decision !== 'approve')
-  if (needsReason && body.reason === undefined) throw missing('reason', `${body.type} ${body.decision ?? ''} needs a reason`.trim())
+  if (body.type === 'OFFICE_RETURN' && body.reason === undefined) throw missing('reason', 'OFFICE_RETURN needs a reason')
+  if (body.type === 'DECIDE' && body.decision !== 'approve' && body.reason === undefined) {
+    throw missing('reason', `a decision to ${body.decision} needs a reason`)
+  }
 }
 
+/**
+ * Optimistic: the task is read and the transition computed outside the
+ * transaction; the transaction only writes, with a compare-and-set on the
+ * version read. A concurrent writer makes the CAS miss and the caller gets 409.
+ */
 export async function applyEvent(ctx: GateContext, id: string, p: Principal, body: TaskEventBodyT): Promise<TaskRecord> {
-  const seen = await findTask(ctx.db, id)
-  if (seen === null) throw Problems.notFound('task', id)
+  const current = await findTask(ctx.db, id)
+  if (current === null) throw Problems.notFound('task', id)
   // A department never learns of another department's drafts; reviewers of the
   // wrong jurisdiction are told plainly that the task is not theirs to act on.
-  if (p.role === 'department' && !canSee(visibilityFor(p), seen)) throw Problems.notFound('task', id)
-  authorizeEvent(seen, p, body.type)
+  if (p.role === 'department' && !canSee(visibilityFor(p), current)) throw Problems.notFound('task', id)
+  authorizeEvent(current, p, body.type)
   checkEventFields(body)
-  const departmentCtx = body.type === 'SUBMIT' || body.type === 'REVISE' ? await departmentContext(ctx.db, seen.departmentId) : null
-  return ctx.db.transaction(async (trx) => {
-    const current = (await findTask(trx, id))!
-    if (body.version !== undefined && body.version !== current.version) {
-      throw Problems.versionConflict(current.version, current.position.state, `the task is at version ${current.version}, not ${body.version}`)
-    }
-    return transitionWithin(ctx, trx, current, p, body, departmentCtx?.department ?? null, departmentCtx?.jurisdiction ?? null)
-  })
+  if (body.version !== undefined && body.version !== current.version) {
+    throw Problems.versionConflict(current.version, current.position.state, `the task is at version ${current.version}, not ${body.version}`)
+  }
+  const departmentCtx = p.role === 'department' ? await departmentContext(ctx.db, current.departmentId) : null
+  const transition = await planTransition(ctx, ctx.db, current, p, body, departmentCtx)
+  return ctx.db.transaction((trx) => commit(trx, current, transition))
 }
 
-async function transitionWithin(
+async function planTransition(
   ctx: GateContext,
-  trx: Knex.Transaction,
+  db: Knex,
   current: TaskRecord,
   p: Principal,
   body: Pick<TaskEventBodyT, 'type' | 'reason' | 'decision' | 'changes'>,
-  department: OrgUnit | null,
-  jurisdiction: OrgUnit | null
-): Promise<TaskRecord> {
+  departmentCtx: DepartmentContext | null
+): Promise<Transition> {
   const { declaration, changed } = applyChanges(current.declaration, body.changes)
   let decider = current.decider
   if (changed.length > 0) {
+    // Only a department sends changes (checkEventFields), so its context is there.
+    const { jurisdiction } = departmentCtx!
     checkDeclarationShape(declaration)
-    await checkTargets(trx, declaration, jurisdiction!)
-    decider = deciderFor(jurisdiction!, declaration)
+    await checkTargets(db, declaration, jurisdiction)
+    decider = deciderFor(jurisdiction, declaration)
   }
-  let screening: Screening | null = null
-  let event: AdmissionEvent
-  switch (body.type) {
-    case 'SUBMIT':
-      screening = screen(ctx, declaration, department)
-      event = { type: 'SUBMIT', outcome: screening.outcome }
-      break
-    case 'DECIDE':
-      event = { type: 'DECIDE', decision: body.decision!, reason: body.reason }
-      break
-    case 'OFFICE_RETURN':
-      event = { type: 'OFFICE_RETURN', reason: body.reason! }
-      break
-    case 'REVISE':
-      event = { type: 'REVISE' }
-      break
-    default:
-      event = { type: body.type, reason: body.reason }
-  }
+  const screening = body.type === 'SUBMIT' ? screen(ctx, declaration, departmentCtx!.department.sector) : null
+  const event = machineEvent(body, screening)
   const step = stepAdmission(current.snapshot, event)
   if (!step.accepted) throw Problems.eventNotAllowed(body.type, current.position.state, current.version)
   const payload: EventPayload = {}
   if (body.reason !== undefined) payload.reason = body.reason
   if (body.decision !== undefined) payload.decision = body.decision
   if (changed.length > 0) payload.changes = changed
-  const result = await commitTransition(trx, current, {
+  return {
     type: body.type,
     next: step.next,
     position: step.position,
@@ -237,7 +223,27 @@ async function transitionWithin(
     payload,
     actor: actorOf(p),
     now: ctx.now().toISOString()
-  })
+  }
+}
+
+/** The server builds the machine's event; the request body never reaches the machine as such. */
+function machineEvent(body: Pick<TaskEventBodyT, 'type' | 'reason' | 'decision'>, screening: Screening | null): AdmissionEvent {
+  switch (body.type) {
+    case 'SUBMIT':
+      return { type: 'SUBMIT', outcome: screening!.outcome }
+    case 'DECIDE':
+      return { type: 'DECIDE', decision: body.decision!, reason: body.reason }
+    case 'OFFICE_RETURN':
+      return { type: 'OFFICE_RETURN', reason: body.reason! }
+    case 'REVISE':
+      return { type: 'REVISE' }
+    default:
+      return { type: body.type, reason: body.reason }
+  }
+}
+
+async function commit(trx: Knex.Transaction, current: TaskRecord, transition: Transition): Promise<TaskRecord> {
+  const result = await commitTransition(trx, current, transition)
   if (!result.ok) {
     throw Problems.versionConflict(result.current.version, result.current.position.state, 'another change to this task was saved first; reload and retry')
   }

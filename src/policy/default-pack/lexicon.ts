@@ -131,14 +131,24 @@ export const DEFAULT_LEXICON: LexiconEntry[] = [
   { category: 'separate_assessment', term: '责任书', strength: 'weak' },
   { category: 'separate_assessment', term: '打分', strength: 'weak' },
   { category: 'separate_assessment', term: '星级', strength: 'weak' },
+  { category: 'separate_assessment', term: '星级…评定', strength: 'strong' },
+  { category: 'separate_assessment', term: '评定…星级', strength: 'strong' },
+  { category: 'separate_assessment', term: '评定…等次', strength: 'strong' },
+  { category: 'separate_assessment', term: '评定', strength: 'weak' },
+  { category: 'separate_assessment', term: '评分', strength: 'weak', innocent: ['居民评分', '群众评分'] },
+  { category: 'separate_assessment', term: '通报结果', strength: 'weak' },
 
   // organization_or_plaque — strong
   { category: 'organization_or_plaque', term: '挂牌', strength: 'strong', innocent: ['挂牌督办', '不挂牌'] },
   { category: 'organization_or_plaque', term: '设立机构', strength: 'strong', innocent: ['不设立机构'] },
   { category: 'organization_or_plaque', term: '设置机构', strength: 'strong', innocent: ['不设置机构'] },
   { category: 'organization_or_plaque', term: '专门机构', strength: 'strong', innocent: ['不设专门机构', '不设立专门机构'] },
-  { category: 'organization_or_plaque', term: '成立领导小组', strength: 'strong' },
-  { category: 'organization_or_plaque', term: '悬挂牌子', strength: 'strong' },
+  { category: 'organization_or_plaque', term: '成立…领导小组', strength: 'strong', innocent: ['不再成立…领导小组'] },
+  { category: 'organization_or_plaque', term: '成立…工作站', strength: 'strong' },
+  { category: 'organization_or_plaque', term: '下设办公室', strength: 'strong' },
+  { category: 'organization_or_plaque', term: '悬挂…牌子', strength: 'strong', innocent: ['不悬挂…牌子'] },
+  { category: 'organization_or_plaque', term: '悬挂…标识牌', strength: 'strong', innocent: ['不悬挂…标识牌'] },
+  { category: 'organization_or_plaque', term: '悬挂…牌匾', strength: 'strong', innocent: ['不悬挂…牌匾'] },
   // organization_or_plaque — weak
   {
     category: 'organization_or_plaque',
@@ -161,7 +171,7 @@ export const DEFAULT_LEXICON: LexiconEntry[] = [
       '机构改革'
     ]
   },
-  { category: 'organization_or_plaque', term: '牌子', strength: 'weak', innocent: ['不挂专门牌子', '不挂牌子'] },
+  { category: 'organization_or_plaque', term: '牌子', strength: 'weak', innocent: ['不挂…牌子', '不悬挂…牌子'] },
   { category: 'organization_or_plaque', term: '牌匾', strength: 'weak' },
   { category: 'organization_or_plaque', term: '标牌', strength: 'weak' },
   { category: 'organization_or_plaque', term: '领导小组', strength: 'weak', innocent: ['社区建设领导小组'] },
