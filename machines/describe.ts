@@ -22,13 +22,14 @@ function edgesOf(node: AnyStateNode): Edge[] {
   const edges: Edge[] = []
   for (const [event, transitions] of node.transitions) {
     for (const t of transitions) {
-      for (const target of t.target ?? []) {
+      // A transition without a target stays where it is: drawn as a self-loop.
+      for (const target of t.target ?? [node]) {
         edges.push({ from: mermaidId(node), to: mermaidId(target), event, guard: guardLabel(t.guard) })
       }
     }
   }
   for (const t of node.always ?? []) {
-    for (const target of t.target ?? []) {
+    for (const target of t.target!) {
       edges.push({ from: mermaidId(node), to: mermaidId(target), event: 'always', guard: guardLabel(t.guard) })
     }
   }

@@ -44,8 +44,9 @@ function fieldName(instancePath: string, extra?: string): string {
 
 // Query strings and path parameters arrive as text and are coerced ("limit=2" is 2);
 // bodies are JSON and are taken as typed, so a string where an array belongs is refused.
+// Validators never change the input: a schema's default documents what the handler applies.
 function validatorFor(coerce: boolean): Ajv {
-  const ajv = new Ajv({ coerceTypes: coerce ? 'array' : false, useDefaults: true, removeAdditional: false, allErrors: false, strict: false })
+  const ajv = new Ajv({ coerceTypes: coerce ? 'array' : false, useDefaults: false, removeAdditional: false, allErrors: false, strict: false })
   addFormats.default(ajv)
   return ajv
 }

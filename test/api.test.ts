@@ -104,6 +104,7 @@ t.test('an admin adds org units; the tree and sectors are checked', async (t) =>
   t.equal(await field({ id: 'x5', kind: 'street', name: '新街道', parentId: 'east', sector: 'civil_affairs' }), 'sector')
   t.equal(await field({ id: 'x6', kind: 'city', name: '另一市', parentId: null, extra: 1 }), 'extra')
   t.match((await post({ id: 'x8', kind: 'city', name: '城中城', parentId: 'city' })).json().invalidParams[0].message, /under nothing/)
+  t.equal((await post({ id: 'city2', kind: 'city', name: '另一市', parentId: null })).statusCode, 201)
   t.equal((await post({ id: 'x7', kind: 'street', name: '新街道', parentId: 'east' })).statusCode, 201)
   t.equal((await app.inject({ method: 'GET', url: '/v1/org-units/nope' })).statusCode, 404)
 
@@ -185,6 +186,8 @@ t.test('tokens: missing, malformed, expired, wrongly signed or with bad claims a
   ]
   const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url')
   const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(42)}`
+  const nullPayload = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(null)}`
+  cases.push(['null payload', bearer(`${nullPayload}.${createHmac('sha256', TEST_SECRET).update(nullPayload).digest('base64url')}`)])
   cases.push(['payload not an object', bearer(`${unsigned}.${createHmac('sha256', TEST_SECRET).update(unsigned).digest('base64url')}`)])
   for (const [name, headers] of cases) {
     const res = await app.inject({ method: 'GET', url: '/v1/tasks', headers })
@@ -228,4 +231,11 @@ t.test('migrations go down and up again, and a published pack version cannot cha
   t.same(again.ref, first.ref, 'loading the same pack twice is a no-op')
   const edited = { ...DEFAULT_PACK, parameters: { ...DEFAULT_PACK.parameters, quorum: 0.9 } }
   await t.rejects(ensurePack(db.knex, edited, now), /publish a new version/)
+})
+
+t.test('the diagram of any statechart draws targetless transitions as self-loops and unguarded ones plainly', async (t) => {
+  const { createMachine } = await import('xstate')
+  const { toMermaid } = await import('../machines/describe.js')
+  const machine = createMachine({ id: 'm', initial: 'a', states: { a: { on: { PING: {}, GO: 'b' } }, b: { type: 'final' } } })
+  t.equal(toMermaid(machine), 'stateDiagram-v2\n  [*] --> a\n  b --> [*]\n  a --> a: PING\n  a --> b: GO\n')
 })

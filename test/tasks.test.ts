@@ -131,10 +131,14 @@ t.test('REVISE moves a returned task back to draft; WITHDRAW ends it', async (t)
     method: 'POST',
     url: `/v1/tasks/${task.id}/events`,
     headers: dept,
-    payload: { type: 'REVISE', changes: { workloadHours: 80 } }
+    payload: { type: 'REVISE', changes: { workloadHours: 80, targets: ['east-s2-c1'] } }
   })
   t.equal(revised.json().state, 'draft')
   t.equal(revised.json().workloadHours, 80)
+  // Communities see what is meant for them: the new target does, the dropped one no longer.
+  t.equal((await app.inject({ method: 'GET', url: `/v1/tasks/${task.id}`, headers: auth('community', 'east-s2-c1') })).statusCode, 200)
+  t.equal((await app.inject({ method: 'GET', url: `/v1/tasks/${task.id}`, headers: auth('community', 'east-s1-c1') })).statusCode, 404)
+  t.same((await app.inject({ method: 'GET', url: '/v1/tasks', headers: auth('community', 'east-s1-c1') })).json().items, [])
   const withdrawn = await app.inject({ method: 'POST', url: `/v1/tasks/${task.id}/events`, headers: dept, payload: { type: 'WITHDRAW', reason: '任务取消' } })
   t.equal(withdrawn.json().state, 'withdrawn')
   t.same(withdrawn.json().enabledEvents, [])

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { requirePrincipal, requireRole } from '../auth/plugin.js'
-import { IdParams, PageQuery, problemResponses } from '../schemas/common.js'
+import { DEFAULT_PAGE_SIZE, IdParams, PageQuery, problemResponses } from '../schemas/common.js'
 import { CreateTaskBody, TaskEventBody, TaskEventPage, TaskListQuery, TaskPage, type TaskEventViewT } from '../schemas/task.js'
 import { findingsOf, listTaskEvents, listTasks, policyOf, type DbTaskEventRow, type EventPayload } from '../store/tasks.js'
 import { fromJson } from '../store/db.js'
@@ -65,7 +65,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
     },
     async (req) => {
-      const { limit = 50, cursor, ...filters } = req.query
+      const { limit = DEFAULT_PAGE_SIZE, cursor, ...filters } = req.query
       const page = await listTasks(app.gate.db, { ...filters, visibility: visibilityFor(req.principal) }, limit, decodeCursor(cursor))
       return { items: page.items.map(toTaskView), nextCursor: encodeCursor(page.nextSeq) }
     }
@@ -116,7 +116,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const principal = requirePrincipal(req)
       const task = await loadVisibleTask(app.gate.db, req.params.id, principal)
-      const page = await listTaskEvents(app.gate.db, task.seq, req.query.limit ?? 50, decodeCursor(req.query.cursor))
+      const page = await listTaskEvents(app.gate.db, task.seq, req.query.limit ?? DEFAULT_PAGE_SIZE, decodeCursor(req.query.cursor))
       return { items: page.items.map(toEventView), nextCursor: encodeCursor(page.nextSeq) }
     }
   )

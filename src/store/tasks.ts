@@ -144,10 +144,10 @@ export async function insertTask(trx: Knex.Transaction, t: NewTask): Promise<Tas
       updated_at: t.now
     })
     .returning('seq')
-  const seq = Number(typeof inserted === 'object' ? inserted.seq : inserted)
+  const seq = Number(inserted.seq)
   await replaceTargets(trx, seq, t.declaration.targets)
   await trx('task_events').insert(eventRow(seq, 1, 'CREATE', null, positionLabel(t.position), t.actor, {}, null, t.now))
-  return (await findTaskBySeq(trx, seq))!
+  return await reread(trx, seq)
 }
 
 function eventRow(
@@ -185,9 +185,9 @@ export async function findTask(db: Knex, id: string): Promise<TaskRecord | null>
   return row ? fromRow(row) : null
 }
 
-async function findTaskBySeq(db: Knex, seq: number): Promise<TaskRecord | null> {
-  const row = await db<DbTaskRow>('tasks').where({ seq }).first()
-  return row ? fromRow(row) : null
+/** Reads back a row this transaction has just written. */
+async function reread(trx: Knex.Transaction, seq: number): Promise<TaskRecord> {
+  return fromRow((await trx<DbTaskRow>('tasks').where({ seq }).first())!)
 }
 
 export interface Transition {
@@ -237,7 +237,7 @@ export async function commitTransition(trx: Knex.Transaction, from: TaskRecord, 
   await trx('task_events').insert(
     eventRow(from.seq, from.version + 1, t.type, positionLabel(from.position), positionLabel(t.position), t.actor, t.payload, t.screening, t.now)
   )
-  return { ok: true, task: (await findTaskBySeq(trx, from.seq))! }
+  return { ok: true, task: await reread(trx, from.seq) }
 }
 
 export interface TaskFilter {
