@@ -3,7 +3,7 @@ import t from 'tap'
 import { signToken } from '../src/auth/token.js'
 import { loadConfig, DEVELOPMENT_JWT_SECRET } from '../src/config.js'
 import { DEFAULT_PACK } from '../src/policy/pack.js'
-import { knexConfig } from '../src/store/db.js'
+import { knexConfig, openDatabase } from '../src/store/db.js'
 import { ensurePack } from '../src/store/policy-packs.js'
 import { migrationSource } from '../migrations/index.js'
 import { TASK_STATES } from '../machines/admission.js'
@@ -215,6 +215,12 @@ t.test('configuration', async (t) => {
   t.throws(() => knexConfig('mysql://x'), /DATABASE_URL/)
   t.equal(knexConfig('postgresql://u@localhost/zhunru').dialect, 'postgres')
   t.equal(knexConfig('sqlite::memory:').dialect, 'sqlite')
+  // Whatever DATABASE_URL the suite runs on, the embedded default must open and migrate,
+  // creating its data directory on a first run.
+  const embedded = await openDatabase(`sqlite:${t.testdir({})}/data/first-run/zhunru.sqlite`)
+  t.teardown(() => embedded.knex.destroy())
+  t.ok(await embedded.knex.schema.hasTable('task_events'))
+  t.same(await embedded.knex.raw('PRAGMA foreign_keys'), [{ foreign_keys: 1 }], 'pragmas are set per connection')
 })
 
 t.test('migrations go down and up again, and a published pack version cannot change', async (t) => {
