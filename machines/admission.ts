@@ -53,7 +53,7 @@ export interface AdmissionContext {
   lastReason: string | null
 }
 
-export const admissionMachine = setup({
+const admissionSetup = setup({
   types: {
     context: {} as AdmissionContext,
     events: {} as AdmissionEvent
@@ -76,18 +76,21 @@ export const admissionMachine = setup({
       return { decision: event.decision, lastReason: event.reason ?? null }
     })
   }
-}).createMachine({
+})
+
+const inDepartmentHands = {
+  SUBMIT: { target: '#admission.screening', actions: 'recordScreening' },
+  REVISE: { target: '#admission.draft' },
+  WITHDRAW: { target: '#admission.withdrawn', actions: 'recordReason' }
+} as const
+
+export const admissionMachine = admissionSetup.createMachine({
   id: 'admission',
   initial: 'draft',
   context: { submissions: 0, lastOutcome: null, decision: null, lastReason: null },
   states: {
-    draft: {
-      on: {
-        SUBMIT: { target: 'screening', actions: 'recordScreening' },
-        REVISE: { target: 'draft' },
-        WITHDRAW: { target: 'withdrawn', actions: 'recordReason' }
-      }
-    },
+    // A draft and a returned task are both in the department's hands: it may edit, submit or withdraw.
+    draft: { on: inDepartmentHands },
     // Transient: the outcome arrives with SUBMIT (the server screens before it sends),
     // so the machine leaves this state within the same step and never rests here.
     screening: {
@@ -98,13 +101,7 @@ export const admissionMachine = setup({
         { target: 'admitted' }
       ]
     },
-    returned: {
-      on: {
-        SUBMIT: { target: 'screening', actions: 'recordScreening' },
-        REVISE: { target: 'draft' },
-        WITHDRAW: { target: 'withdrawn', actions: 'recordReason' }
-      }
-    },
+    returned: { on: inDepartmentHands },
     escalated: {
       initial: 'office_review',
       on: {
