@@ -6,8 +6,8 @@ import { ensurePack } from '../src/store/policy-packs.js'
 
 // Regenerates openapi/openapi.json from the route schemas; test/openapi.test.ts fails when the committed copy drifts.
 const database = await openDatabase('sqlite::memory:')
-const pack = await ensurePack(database.knex, DEFAULT_PACK, new Date(0).toISOString())
-const app = await buildApp({ database, pack, jwtSecret: 'openapi-generation-only-secret' })
+await ensurePack(database.knex, DEFAULT_PACK, new Date(0).toISOString())
+const app = await buildApp({ database, jwtSecret: 'openapi-generation-only-secret' })
 await app.ready()
 writeFileSync(new URL('../openapi/openapi.json', import.meta.url), `${JSON.stringify(app.swagger(), null, 2)}\n`)
 await app.close()

@@ -5,36 +5,87 @@ import type { Role } from '../src/roles.js'
 /**
  * Bumped whenever a state is renamed or removed, so a stored snapshot from an
  * older shape is recognised instead of silently restored into a missing state.
+ * 2: consultation and voting inside the escalation; OFFICE_FORWARD became PUT_ON_AGENDA.
  */
-export const ADMISSION_MACHINE_VERSION = 1
+export const ADMISSION_MACHINE_VERSION = 2
 
 export const TASK_STATES = ['draft', 'screening', 'returned', 'escalated', 'admitted', 'rejected', 'withdrawn'] as const
 export type TaskState = (typeof TASK_STATES)[number]
 
-export const ESCALATION_STAGES = ['office_review', 'leading_group'] as const
+export const ESCALATION_STAGES = ['office_review', 'consultation', 'leading_group'] as const
 export type EscalationStage = (typeof ESCALATION_STAGES)[number]
-
-export const FINAL_STATES: readonly TaskState[] = ['admitted', 'rejected', 'withdrawn']
 
 export const DECISIONS = ['approve', 'reject', 'return'] as const
 export type Decision = (typeof DECISIONS)[number]
 
+export const CONSULTATION_MODES = ['sample', 'public_notice'] as const
+export type ConsultationMode = (typeof CONSULTATION_MODES)[number]
+
+export interface Vote {
+  vote: Decision
+  reason: string
+  at: string
+}
+
+export interface ConsultationReply {
+  from: string
+  role: Role
+  org: string
+  text: string
+  at: string
+}
+
+export interface CollectiveDecision {
+  decision: Decision
+  reason: string | null
+  minutes: string
+  tally: Tally
+  chair: string
+  at: string
+}
+
+export interface Tally {
+  approve: number
+  reject: number
+  return: number
+  voted: number
+  eligible: number
+  quorumMet: boolean
+  /** The option with strictly more votes than any other, if there is one. */
+  majority: Decision | null
+}
+
 /**
  * Events as the server builds them. A client never sends a machine event
- * directly: the server validates the request, screens the task and only then
- * constructs one of these.
+ * directly: the server validates the request, screens the task, reads the
+ * clock and the group's membership, and only then constructs one of these.
  */
 export type AdmissionEvent =
   | { type: 'SUBMIT'; outcome: Verdict }
   | { type: 'REVISE' }
   | { type: 'WITHDRAW'; reason?: string }
   | { type: 'OFFICE_RETURN'; reason: string }
-  | { type: 'OFFICE_FORWARD'; reason?: string }
-  | { type: 'DECIDE'; decision: Decision; reason?: string }
+  | { type: 'PUT_ON_AGENDA'; reason?: string }
+  | { type: 'OPEN_CONSULTATION'; mode: ConsultationMode; invited: string[]; reason?: string }
+  | { type: 'CONSULTATION_REPLY'; reply: ConsultationReply }
+  | { type: 'CLOSE_CONSULTATION'; reason?: string }
+  | { type: 'VOTE'; member: string; vote: Vote }
+  | { type: 'DECIDE'; decision: Decision; reason?: string; minutes: string; chair: string; eligible: number; quorum: number; at: string }
 
 export type AdmissionEventType = AdmissionEvent['type']
 
-export const ADMISSION_EVENT_TYPES = ['SUBMIT', 'REVISE', 'WITHDRAW', 'OFFICE_RETURN', 'OFFICE_FORWARD', 'DECIDE'] as const satisfies readonly AdmissionEventType[]
+export const ADMISSION_EVENT_TYPES = [
+  'SUBMIT',
+  'REVISE',
+  'WITHDRAW',
+  'OFFICE_RETURN',
+  'PUT_ON_AGENDA',
+  'OPEN_CONSULTATION',
+  'CONSULTATION_REPLY',
+  'CLOSE_CONSULTATION',
+  'VOTE',
+  'DECIDE'
+] as const satisfies readonly AdmissionEventType[]
 
 /** Who may send which event; the server checks this before the machine sees the event. */
 export const EVENT_ROLES: Record<AdmissionEventType, readonly Role[]> = {
@@ -42,15 +93,42 @@ export const EVENT_ROLES: Record<AdmissionEventType, readonly Role[]> = {
   REVISE: ['department'],
   WITHDRAW: ['department'],
   OFFICE_RETURN: ['office'],
-  OFFICE_FORWARD: ['office'],
+  PUT_ON_AGENDA: ['office'],
+  OPEN_CONSULTATION: ['office'],
+  // Invited communities answer themselves; the office records replies to a public notice.
+  CONSULTATION_REPLY: ['community', 'office'],
+  CLOSE_CONSULTATION: ['office'],
+  VOTE: ['leading_group'],
   DECIDE: ['leading_group']
 }
 
 export interface AdmissionContext {
   submissions: number
   lastOutcome: Verdict | null
-  decision: Decision | null
   lastReason: string | null
+  consultation: { mode: ConsultationMode; invited: string[]; replies: ConsultationReply[] } | null
+  votes: Record<string, Vote>
+  decision: CollectiveDecision | null
+}
+
+/**
+ * The collective decision's arithmetic (002 解读3: 集体研究决定): quorum is more
+ * than `quorum` of the eligible members voting; the majority is the option with
+ * strictly the most votes. Pure, so the guard and the server's explanation agree.
+ */
+export function tally(votes: Record<string, Vote>, eligible: number, quorum: number): Tally {
+  const counts = { approve: 0, reject: 0, return: 0 }
+  for (const v of Object.values(votes)) counts[v.vote] += 1
+  const voted = counts.approve + counts.reject + counts.return
+  const ranked = DECISIONS.map((d) => [d, counts[d]] as const).sort((a, b) => b[1] - a[1])
+  const [top, second] = ranked as [readonly [Decision, number], readonly [Decision, number]]
+  return {
+    ...counts,
+    voted,
+    eligible,
+    quorumMet: voted > eligible * quorum,
+    majority: top[1] > second[1] ? top[0] : null
+  }
 }
 
 const admissionSetup = setup({
@@ -60,20 +138,49 @@ const admissionSetup = setup({
   },
   guards: {
     screenedAs: ({ context }, params: { outcome: Verdict }) => context.lastOutcome === params.outcome,
-    decided: ({ event }, params: { decision: Decision }) => event.type === 'DECIDE' && event.decision === params.decision
+    collectivelyDecided: ({ context, event }, params: { decision: Decision }) => {
+      assertEvent(event, 'DECIDE')
+      const t = tally(context.votes, event.eligible, event.quorum)
+      return event.decision === params.decision && t.quorumMet && t.majority === event.decision
+    }
   },
   actions: {
     recordScreening: assign(({ context, event }) => {
       assertEvent(event, 'SUBMIT')
-      return { submissions: context.submissions + 1, lastOutcome: event.outcome, decision: null, lastReason: null }
+      return { submissions: context.submissions + 1, lastOutcome: event.outcome, lastReason: null, decision: null }
     }),
     recordReason: assign(({ event }) => {
-      assertEvent(event, ['WITHDRAW', 'OFFICE_RETURN', 'OFFICE_FORWARD'])
+      assertEvent(event, ['WITHDRAW', 'OFFICE_RETURN', 'PUT_ON_AGENDA', 'CLOSE_CONSULTATION'])
       return { lastReason: event.reason ?? null }
     }),
-    recordDecision: assign(({ event }) => {
+    openConsultation: assign(({ event }) => {
+      assertEvent(event, 'OPEN_CONSULTATION')
+      return { consultation: { mode: event.mode, invited: event.invited, replies: [] }, lastReason: event.reason ?? null }
+    }),
+    recordReply: assign(({ context, event }) => {
+      assertEvent(event, 'CONSULTATION_REPLY')
+      const c = context.consultation!
+      return { consultation: { ...c, replies: [...c.replies, event.reply] } }
+    }),
+    // Each agenda starts a fresh vote: votes of an earlier round do not carry over.
+    openAgenda: assign({ votes: {} }),
+    recordVote: assign(({ context, event }) => {
+      assertEvent(event, 'VOTE')
+      return { votes: { ...context.votes, [event.member]: event.vote } }
+    }),
+    recordDecision: assign(({ context, event }) => {
       assertEvent(event, 'DECIDE')
-      return { decision: event.decision, lastReason: event.reason ?? null }
+      return {
+        lastReason: event.reason ?? null,
+        decision: {
+          decision: event.decision,
+          reason: event.reason ?? null,
+          minutes: event.minutes,
+          tally: tally(context.votes, event.eligible, event.quorum),
+          chair: event.chair,
+          at: event.at
+        }
+      }
     })
   }
 })
@@ -84,10 +191,13 @@ const inDepartmentHands = {
   WITHDRAW: { target: '#admission.withdrawn', actions: 'recordReason' }
 } as const
 
+const decide = (decision: Decision, target: string) =>
+  ({ guard: { type: 'collectivelyDecided', params: { decision } }, target, actions: 'recordDecision' }) as const
+
 export const admissionMachine = admissionSetup.createMachine({
   id: 'admission',
   initial: 'draft',
-  context: { submissions: 0, lastOutcome: null, decision: null, lastReason: null },
+  context: { submissions: 0, lastOutcome: null, lastReason: null, consultation: null, votes: {}, decision: null },
   states: {
     // A draft and a returned task are both in the department's hands: it may edit, submit or withdraw.
     draft: { on: inDepartmentHands },
@@ -102,6 +212,7 @@ export const admissionMachine = admissionSetup.createMachine({
       ]
     },
     returned: { on: inDepartmentHands },
+    // 000 §二.5: the office gatekeeps centrally; 002 解读3: the group decides collectively.
     escalated: {
       initial: 'office_review',
       on: {
@@ -111,15 +222,25 @@ export const admissionMachine = admissionSetup.createMachine({
         office_review: {
           on: {
             OFFICE_RETURN: { target: '#admission.returned', actions: 'recordReason' },
-            OFFICE_FORWARD: { target: 'leading_group', actions: 'recordReason' }
+            PUT_ON_AGENDA: { target: 'leading_group', actions: 'recordReason' },
+            OPEN_CONSULTATION: { target: 'consultation', actions: 'openConsultation' }
+          }
+        },
+        // DOMAIN.md §7: streets and a sample of communities, or a public notice, before the decision.
+        consultation: {
+          on: {
+            CONSULTATION_REPLY: { actions: 'recordReply' },
+            CLOSE_CONSULTATION: { target: 'office_review', actions: 'recordReason' }
           }
         },
         leading_group: {
+          entry: 'openAgenda',
           on: {
+            VOTE: { actions: 'recordVote' },
             DECIDE: [
-              { guard: { type: 'decided', params: { decision: 'approve' } }, target: '#admission.admitted', actions: 'recordDecision' },
-              { guard: { type: 'decided', params: { decision: 'reject' } }, target: '#admission.rejected', actions: 'recordDecision' },
-              { guard: { type: 'decided', params: { decision: 'return' } }, target: '#admission.returned', actions: 'recordDecision' }
+              decide('approve', '#admission.admitted'),
+              decide('reject', '#admission.rejected'),
+              decide('return', '#admission.returned')
             ]
           }
         }

@@ -74,9 +74,14 @@ export const MACHINES: Record<string, { machine: AnyStateMachine; version: numbe
   admission: { machine: admissionMachine, version: ADMISSION_MACHINE_VERSION, eventRoles: EVENT_ROLES }
 }
 
+/** A machine by id; only the machines listed, never a property every object has (toString, __proto__). */
+export function machineById(id: string) {
+  return Object.hasOwn(MACHINES, id) ? MACHINES[id]! : null
+}
+
 export function describeMachine(id: string): MachineDescription | null {
-  const entry = MACHINES[id]
-  if (!entry) return null
+  const entry = machineById(id)
+  if (entry === null) return null
   return {
     id,
     version: entry.version,

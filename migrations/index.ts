@@ -1,12 +1,16 @@
 import type { Knex } from 'knex'
 import * as admissionGate from './20261124000000_admission_gate.js'
+import * as leadingGroups from './20261124010000_leading_groups.js'
+import * as webhooks from './20261124020000_webhooks.js'
 
 /**
  * Migrations are listed here, by name without extension, so that knex records
  * the same name whether it runs from TypeScript sources or compiled JavaScript.
  */
 const MIGRATIONS: Record<string, Knex.Migration> = {
-  '20261124000000_admission_gate': admissionGate
+  '20261124000000_admission_gate': admissionGate,
+  '20261124010000_leading_groups': leadingGroups,
+  '20261124020000_webhooks': webhooks
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -9,19 +9,21 @@ import { authPlugin } from './auth/plugin.js'
 import { Problem, Problems, problemType } from './errors.js'
 import { catalogRoutes } from './routes/catalogs.js'
 import { healthRoutes } from './routes/health.js'
+import { leadingGroupRoutes } from './routes/leading-groups.js'
 import { machineRoutes } from './routes/machines.js'
+import { reviewRoutes } from './routes/reviews.js'
 import { orgUnitRoutes } from './routes/org-units.js'
 import { screeningRoutes } from './routes/screenings.js'
 import { taskRoutes } from './routes/tasks.js'
 import { ProblemSchema } from './schemas/common.js'
-import { FindingSchema, PolicyRefSchema, ScreeningSchema, TaskEventView, TaskView } from './schemas/task.js'
+import { webhookRoutes } from './webhooks/routes.js'
+import { FindingSchema, PolicyRefSchema, ReviewSchema, ScreeningSchema, TaskEventView, TaskView } from './schemas/task.js'
 import type { Database } from './store/db.js'
-import type { LoadedPack } from './store/policy-packs.js'
+import { CurrentPack } from './store/policy-packs.js'
 import type { GateContext } from './tasks/service.js'
 
 export interface AppOptions {
   database: Database
-  pack: LoadedPack
   jwtSecret: string
   logger?: FastifyServerOptions['logger']
   now?: () => Date
@@ -62,6 +64,17 @@ function validationProblem(err: FastifyError): Problem {
   return Problems.validation(`${where}: ${field} ${message}`, [{ field, message }])
 }
 
+/** Where in a request the first NUL character hides: PostgreSQL refuses to store one. */
+function nulAt(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null
+  if (typeof value !== 'object' || value === null) return null
+  for (const [k, v] of Object.entries(value)) {
+    const found = k.includes('\u0000') ? path : nulAt(v, fieldName(path, k))
+    if (found !== null) return found
+  }
+  return null
+}
+
 export async function buildApp(opts: AppOptions): Promise<App> {
   const app = Fastify({
     logger: opts.logger ?? false,
@@ -72,9 +85,10 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const coercing = validatorFor(true)
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema))
 
-  app.decorate('gate', { db: opts.database.knex, pack: opts.pack, now: opts.now ?? (() => new Date()) })
+  // The policy pack in force is read from the database: load one with ensurePack before building the app.
+  app.decorate('gate', { db: opts.database.knex, packs: new CurrentPack(), now: opts.now ?? (() => new Date()) })
 
-  for (const schema of [ProblemSchema, FindingSchema, PolicyRefSchema, ScreeningSchema, TaskView, TaskEventView]) {
+  for (const schema of [ProblemSchema, FindingSchema, PolicyRefSchema, ScreeningSchema, ReviewSchema, TaskView, TaskEventView]) {
     app.addSchema(schema)
   }
 
@@ -97,6 +111,9 @@ export async function buildApp(opts: AppOptions): Promise<App> {
         { name: 'screening', description: 'Dry-run screening' },
         { name: 'catalogs', description: 'Published lists (清单)' },
         { name: 'org-units', description: 'The org tree' },
+        { name: 'reviews', description: 'Reviewer queues and deadlines' },
+        { name: 'leading-groups', description: 'Leading-group membership' },
+        { name: 'webhooks', description: 'Signed callbacks on task transitions' },
         { name: 'machines', description: 'Workflow definitions' },
         { name: 'health', description: 'Liveness' }
       ]
@@ -106,6 +123,12 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
   await app.register(authPlugin, { secret: opts.jwtSecret })
+  app.addHook('preValidation', async (req) => {
+    for (const [part, value] of [['params', req.params], ['querystring', req.query], ['body', req.body]] as const) {
+      const at = nulAt(value, '')
+      if (at !== null) throw Problems.validation(`${part}: ${at || part} contains a NUL character`, [{ field: at || part, message: 'must not contain NUL characters' }])
+    }
+  })
 
   app.setErrorHandler((err: FastifyError | Problem, req, reply) => {
     let problem: Problem
@@ -136,5 +159,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(catalogRoutes)
   await app.register(orgUnitRoutes)
   await app.register(machineRoutes)
+  await app.register(reviewRoutes)
+  await app.register(leadingGroupRoutes)
+  await app.register(webhookRoutes)
   return app
 }

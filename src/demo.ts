@@ -1,5 +1,6 @@
 import type { Knex } from 'knex'
 import type { PrincipalClaims } from './auth/token.js'
+import { insertMember, type GroupMember } from './store/groups.js'
 import { insertOrgUnit, type OrgUnit } from './store/org-units.js'
 
 const unit = (id: string, kind: OrgUnit['kind'], name: string, parentId: string | null, sector: string | null = null): OrgUnit => ({
@@ -43,6 +44,24 @@ export const DEMO_ORG_TREE: OrgUnit[] = [
   ])
 ]
 
+/**
+ * Leading-group members. Some come from a department and recuse on its tasks
+ * (zhou.civil on 市民政局's, he.civil on 东湖区民政局's); the chair records decisions.
+ */
+export const DEMO_GROUP_MEMBERS: GroupMember[] = [
+  { orgUnit: 'city', sub: 'chen.chair', name: '陈主任(市领导小组组长)', homeDepartment: null, chair: true },
+  { orgUnit: 'city', sub: 'zhou.civil', name: '周委员(市民政局)', homeDepartment: 'city-civil', chair: false },
+  { orgUnit: 'city', sub: 'wu.police', name: '吴委员(市公安局)', homeDepartment: 'city-police', chair: false },
+  { orgUnit: 'city', sub: 'qian.member', name: '钱委员', homeDepartment: null, chair: false },
+  { orgUnit: 'city', sub: 'feng.member', name: '冯委员', homeDepartment: null, chair: false },
+  { orgUnit: 'east', sub: 'sun.chair', name: '孙主任(东湖区领导小组组长)', homeDepartment: null, chair: true },
+  { orgUnit: 'east', sub: 'he.civil', name: '何委员(东湖区民政局)', homeDepartment: 'east-civil', chair: false },
+  { orgUnit: 'east', sub: 'lv.member', name: '吕委员', homeDepartment: null, chair: false },
+  { orgUnit: 'west', sub: 'shi.chair', name: '施主任(西岭区领导小组组长)', homeDepartment: null, chair: true },
+  { orgUnit: 'west', sub: 'zhang.housing', name: '张委员(西岭区住建局)', homeDepartment: 'west-housing', chair: false },
+  { orgUnit: 'west', sub: 'kong.member', name: '孔委员', homeDepartment: null, chair: false }
+]
+
 /** Principals of the demo tree, for minting local tokens. */
 export const DEMO_PRINCIPALS: Array<PrincipalClaims & { who: string }> = [
   { sub: 'li.min', role: 'department', org: 'city-civil', who: '市民政局 official' },
@@ -51,7 +70,9 @@ export const DEMO_PRINCIPALS: Array<PrincipalClaims & { who: string }> = [
   { sub: 'office.city', role: 'office', org: 'city', who: '市社区建设领导小组办公室 staff' },
   { sub: 'office.east', role: 'office', org: 'east', who: '东湖区领导小组办公室 staff' },
   { sub: 'chen.chair', role: 'leading_group', org: 'city', who: '市领导小组 chair' },
-  { sub: 'sun.member', role: 'leading_group', org: 'east', who: '东湖区领导小组 member' },
+  { sub: 'qian.member', role: 'leading_group', org: 'city', who: '市领导小组 member' },
+  { sub: 'sun.chair', role: 'leading_group', org: 'east', who: '东湖区领导小组 chair' },
+  { sub: 'lv.member', role: 'leading_group', org: 'east', who: '东湖区领导小组 member' },
   { sub: 'east-s1-c1.staff', role: 'community', org: 'east-s1-c1', who: '东湖一社区 worker' },
   { sub: 'admin', role: 'admin', org: 'city', who: 'system operator' }
 ]
@@ -62,6 +83,7 @@ export async function seedDemoIfEmpty(db: Knex, now: string): Promise<boolean> {
   if (Number(count) > 0) return false
   await db.transaction(async (trx) => {
     for (const u of DEMO_ORG_TREE) await insertOrgUnit(trx, u, now)
+    for (const m of DEMO_GROUP_MEMBERS) await insertMember(trx, m, now)
   })
   return true
 }

@@ -42,6 +42,13 @@ export const Problems = {
       `event ${event} is not allowed while the task is ${currentState}`,
       { currentVersion, currentState }
     ),
+  decisionNotCarried: (detail: string, currentVersion: number, currentState: string) =>
+    new Problem(409, problemType('decision-not-carried'), 'The votes do not carry this decision', detail, { currentVersion, currentState }),
+  notScreened: (id: string, currentVersion: number, currentState: string) =>
+    new Problem(409, problemType('not-screened'), 'Not screened yet', `task "${id}" has not been submitted, so there is no screening to explain`, {
+      currentVersion,
+      currentState
+    }),
   alreadyExists: (what: string, id: string) =>
     new Problem(409, problemType('already-exists'), 'Already exists', `${what} "${id}" already exists`)
 } as const

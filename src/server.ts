@@ -1,4 +1,6 @@
 import { buildApp } from './app.js'
+import { sweepDeadlines } from './tasks/deadlines.js'
+import { startDispatcher } from './webhooks/outbox.js'
 import { loadConfig } from './config.js'
 import { seedDemoIfEmpty } from './demo.js'
 import { DEFAULT_PACK } from './policy/pack.js'
@@ -10,10 +12,26 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env)
   const database = await openDatabase(config.databaseUrl)
   const now = new Date().toISOString()
-  const pack = await ensurePack(database.knex, DEFAULT_PACK, now)
+  await ensurePack(database.knex, DEFAULT_PACK, now)
   const seeded = await seedDemoIfEmpty(database.knex, now)
-  const app = await buildApp({ database, pack, jwtSecret: config.jwtSecret, logger: { level: process.env.LOG_LEVEL ?? 'info' } })
+  const app = await buildApp({ database, jwtSecret: config.jwtSecret, logger: { level: process.env.LOG_LEVEL ?? 'info' } })
+  // Background work: due dates and the webhook outbox live in the database, so both loops
+  // pick up where they left off after a restart, and several processes may run them at once.
+  const dispatcher = startDispatcher(database.knex, {
+    now: () => new Date(),
+    retryBaseMs: 30_000,
+    maxAttempts: 8,
+    timeoutMs: 10_000,
+    intervalMs: 2_000,
+    onError: (err) => app.log.error({ err }, 'webhook dispatch failed')
+  })
+  const sweeper = setInterval(() => {
+    sweepDeadlines(app.gate).catch((err) => app.log.error({ err }, 'deadline sweep failed'))
+  }, 60_000)
+  sweeper.unref()
   const close = async () => {
+    clearInterval(sweeper)
+    await dispatcher.stop()
     await app.close()
     await database.knex.destroy()
     process.exit(0)
@@ -21,6 +39,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', close)
   process.once('SIGTERM', close)
   await app.listen({ port: config.port, host: config.host })
+  const pack = await app.gate.packs.get(database.knex)
   const base = `http://${config.host}:${config.port}`
   console.log(
     [

@@ -3,7 +3,7 @@ import t from 'tap'
 import { signToken } from '../src/auth/token.js'
 import { loadConfig, DEVELOPMENT_JWT_SECRET } from '../src/config.js'
 import { DEFAULT_PACK } from '../src/policy/pack.js'
-import { knexConfig, openDatabase } from '../src/store/db.js'
+import { knexConfig, openDatabase, uniquely } from '../src/store/db.js'
 import { ensurePack } from '../src/store/policy-packs.js'
 import { migrationSource } from '../migrations/index.js'
 import { TASK_STATES } from '../machines/admission.js'
@@ -36,7 +36,7 @@ t.test('health, security headers and unknown routes', async (t) => {
 t.test('the machine is served as JSON and as a Mermaid diagram', async (t) => {
   const { app } = await build(t)
   const list = (await app.inject({ method: 'GET', url: '/v1/machines' })).json()
-  t.same(list.items, [{ id: 'admission', version: 1, href: '/v1/machines/admission', diagram: '/v1/machines/admission/diagram' }])
+  t.same(list.items, [{ id: 'admission', version: 2, href: '/v1/machines/admission', diagram: '/v1/machines/admission/diagram' }])
   const machine = (await app.inject({ method: 'GET', url: '/v1/machines/admission' })).json()
   t.same(Object.keys(machine.definition.states).sort(), [...TASK_STATES].sort())
   t.same(machine.eventRoles.DECIDE, ['leading_group'])
@@ -45,7 +45,8 @@ t.test('the machine is served as JSON and as a Mermaid diagram', async (t) => {
   t.match(diagram.headers['content-type'], /^text\/vnd\.mermaid/)
   t.match(diagram.body, /^stateDiagram-v2\n/)
   t.match(diagram.body, /screening --> rejected: always \[screenedAs\(reject\)\]/, 'always edges and guard names are drawn')
-  t.match(diagram.body, /escalated_leading_group --> admitted: DECIDE \[decided\(approve\)\]/)
+  t.match(diagram.body, /escalated_leading_group --> admitted: DECIDE \[collectivelyDecided\(approve\)\]/)
+  t.match(diagram.body, /escalated_consultation --> escalated_consultation: CONSULTATION_REPLY/, 'targetless transitions are self-loops')
   t.match(diagram.body, /state escalated \{\n\s+\[\*\] --> escalated_office_review/)
   for (const url of ['/v1/machines/nope', '/v1/machines/nope/diagram']) {
     const res = await app.inject({ method: 'GET', url })
@@ -144,6 +145,8 @@ t.test('bad input gets a 400 problem naming the field, never a 500', async (t) =
   const notJson = await app.inject({ method: 'POST', url: '/v1/tasks', headers: { ...dept, 'content-type': 'text/plain' }, payload: 'hello' })
   t.equal(notJson.statusCode, 400, 'text is not a task')
   t.equal(notJson.json().field, 'body')
+  const nulText = await app.inject({ method: 'POST', url: '/v1/tasks', headers: { ...dept, 'content-type': 'text/plain' }, payload: 'a\u0000b' })
+  t.equal(nulText.json().field, 'body', 'a NUL in a text body is named as the body')
   const xml = await app.inject({ method: 'POST', url: '/v1/tasks', headers: { ...dept, 'content-type': 'application/xml' }, payload: '<task/>' })
   t.equal(xml.statusCode, 415)
   t.equal(xml.headers['content-type'], PROBLEM)
@@ -244,4 +247,79 @@ t.test('the diagram of any statechart draws targetless transitions as self-loops
   const { toMermaid } = await import('../machines/describe.js')
   const machine = createMachine({ id: 'm', initial: 'a', states: { a: { on: { PING: {}, GO: 'b' } }, b: { type: 'final' } } })
   t.equal(toMermaid(machine), 'stateDiagram-v2\n  [*] --> a\n  b --> [*]\n  a --> a: PING\n  a --> b: GO\n')
+})
+
+t.test('hostile ids and strings: prototype names, NUL characters, huge cursors, oversized claims', async (t) => {
+  const { app, auth } = await build(t)
+  for (const url of ['/v1/machines/__proto__', '/v1/machines/toString', '/v1/machines/constructor/diagram', '/v1/machines/hasOwnProperty']) {
+    const res = await app.inject({ method: 'GET', url })
+    t.equal(res.statusCode, 404, url)
+  }
+  const dept = auth('department', 'east-civil')
+  const nul = await app.inject({ method: 'POST', url: '/v1/tasks', headers: dept, payload: { ...task, title: 'a\u0000b' } })
+  t.equal(nul.statusCode, 400)
+  t.equal(nul.json().field, 'title')
+  const nested = await app.inject({ method: 'POST', url: '/v1/tasks', headers: dept, payload: { ...task, legalBasis: [{ title: 'x\u0000' }] } })
+  t.equal(nested.json().field, 'legalBasis[0].title')
+  const inKey = await app.inject({ method: 'POST', url: '/v1/tasks', headers: dept, payload: { ...task, funding: { 'per\u0000Target': 1 } } })
+  t.equal(inKey.json().field, 'funding')
+  for (const url of ['/v1/tasks/a%00b', '/v1/tasks?department=a%00b', '/v1/org-units/a%00b']) {
+    const res = await app.inject({ method: 'GET', url, headers: dept })
+    t.equal(res.statusCode, 400, url)
+  }
+  const huge = Buffer.from('s9999999999').toString('base64url')
+  t.equal((await app.inject({ method: 'GET', url: `/v1/tasks?cursor=${huge}` })).json().field, 'cursor')
+  const longSub = signToken({ sub: 'x'.repeat(201), role: 'department', org: 'east-civil' }, TEST_SECRET, { nowSeconds: Math.floor(Date.now() / 1000), ttlSeconds: 60 })
+  t.equal((await app.inject({ method: 'GET', url: '/v1/tasks', headers: { authorization: `Bearer ${longSub}` } })).statusCode, 401)
+})
+
+t.test('a street’s own department sends work only to its street', async (t) => {
+  const { app, auth } = await build(t)
+  const office = auth('department', 'east-s1-office')
+  const own = await app.inject({ method: 'POST', url: '/v1/tasks', headers: office, payload: { ...task, targets: ['east-s1-c1'] } })
+  t.equal(own.statusCode, 201)
+  t.same(own.json().decider, { level: 'district', orgUnit: 'east', body: 'leading_group' }, 'its district still decides')
+  const neighbour = await app.inject({ method: 'POST', url: '/v1/tasks', headers: office, payload: { ...task, targets: ['east-s2-c1'] } })
+  t.equal(neighbour.json().field, 'targets[0]')
+})
+
+t.test('communities see what was admitted for them; histories are for the task’s parties', async (t) => {
+  const { app, auth } = await build(t)
+  const dept = auth('department', 'east-civil')
+  const draft = (await app.inject({ method: 'POST', url: '/v1/tasks', headers: dept, payload: task })).json()
+  const admitted = (await app.inject({ method: 'POST', url: '/v1/tasks', headers: dept, payload: { ...task, submit: true } })).json()
+  t.equal(admitted.state, 'admitted')
+  const community = auth('community', 'east-s1-c1')
+  t.equal((await app.inject({ method: 'GET', url: `/v1/tasks/${draft.id}`, headers: community })).statusCode, 404, 'a draft is the department’s')
+  t.same((await app.inject({ method: 'GET', url: '/v1/tasks?target=east-s1-c1', headers: community })).json().items.map((x: { id: string }) => x.id), [admitted.id])
+  t.equal((await app.inject({ method: 'GET', url: `/v1/tasks/${admitted.id}/events`, headers: auth('community', 'west-s2-c2') })).statusCode, 404, 'who acted is not public')
+  t.equal((await app.inject({ method: 'GET', url: `/v1/tasks/${admitted.id}/events`, headers: auth('office', 'east') })).statusCode, 200)
+})
+
+t.test('a revision clears the old screening: a revised draft is not listed as returned', async (t) => {
+  const { app, auth } = await build(t)
+  const dept = auth('department', 'east-civil')
+  const returned = (await app.inject({ method: 'POST', url: '/v1/tasks', headers: dept, payload: { ...task, catalogItem: null, title: '协助开展社区停车需求摸底', submit: true } })).json()
+  t.equal(returned.state, 'returned')
+  const revised = (await app.inject({ method: 'POST', url: `/v1/tasks/${returned.id}/events`, headers: dept, payload: { type: 'REVISE', changes: { workloadHours: 8 } } })).json()
+  t.equal(revised.screening, null)
+  t.same((await app.inject({ method: 'GET', url: '/v1/tasks?outcome=return', headers: dept })).json().items, [])
+})
+
+t.test('uniquely turns a duplicate into the caller’s problem and lets other failures through', async (t) => {
+  const db = await freshDatabase(t)
+  const dup = () => new Error('duplicate')
+  await seedDemoIfEmpty(db.knex, new Date().toISOString())
+  await t.rejects(uniquely(() => db.knex('org_units').insert({ id: 'city', kind: 'city', name: 'x', created_at: 'now' }), dup), /duplicate/)
+  await t.rejects(uniquely(() => db.knex('no_such_table').insert({ a: 1 }), dup), /no_such_table|does not exist/)
+})
+
+t.test('an amendment of the street lists is a new version with the next street code', async (t) => {
+  const { amendPack, packRef } = await import('../src/policy/pack.js')
+  const item = { name: '配合开展夜间经济街区服务', sector: 'commerce', responsibleDepartment: '商务局', legalBasis: '区政府常务会议纪要', fundingRequired: true, fundingMinimum: 80000, source: 'test' }
+  const { pack, code } = amendPack(DEFAULT_PACK, 'street', item)
+  t.equal(code, 'SAT-15')
+  t.equal(pack.version, `${DEFAULT_PACK.version}-a1`)
+  t.same(pack.levels.community, DEFAULT_PACK.levels.community, 'the community lists are untouched')
+  t.not(packRef(pack).hash, packRef(DEFAULT_PACK).hash)
 })

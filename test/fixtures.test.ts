@@ -29,7 +29,8 @@ const DOMAIN_VERDICT: Record<RuleCode, Verdict> = {
   legal_basis_required: 'return',
   catalog_match: 'admit',
   not_in_catalog: 'escalate',
-  suspected_misdeclaration: 'escalate'
+  suspected_misdeclaration: 'escalate',
+  application_lead_time: 'return'
 }
 const SEVERITY: Record<Verdict, number> = { admit: 0, escalate: 1, return: 2, reject: 3 }
 const STATE_OF: Record<Verdict, string> = { admit: 'admitted', return: 'returned', escalate: 'escalated', reject: 'rejected' }
@@ -79,8 +80,8 @@ for (const outcome of OUTCOMES) {
           t.ok(typeof x.message?.en === 'string' && x.message.en.length > 0, `${x.rule} has an English message`)
           t.ok(Array.isArray(x.evidence) && x.evidence.length > 0, `${x.rule} names its evidence`)
           t.ok(x.evidence.every((e) => typeof e.field === 'string' && e.field.length > 0), `${x.rule} evidence names fields`)
-          if (x.rule === 'suspected_misdeclaration') {
-            t.same(x.citations, [], 'suspected_misdeclaration cites no seed')
+          if (x.rule === 'suspected_misdeclaration' || x.rule === 'application_lead_time') {
+            t.same(x.citations, [], `${x.rule} cites no seed (DOMAIN.md: gate integrity; §7 practice)`)
           } else {
             t.ok(x.citations.length > 0, `${x.rule} cites a seed`)
             for (const c of x.citations) t.ok(SEED_FILES.has(c.seed) && c.section.length > 0, `${x.rule} cites ${c.seed} ${c.section}`)
@@ -110,7 +111,9 @@ t.test('the fixture set covers every outcome and every rule, and consistently', 
       (f.expect.absent ?? []).some((r) => f.expect.rules.includes(r)),
       `${f.name}: no rule is both expected and absent`
     )
-    t.ok(f.task.period.start.startsWith('2027-') && f.task.period.end.startsWith('2027-'), `${f.name}: period in 2027`)
+    // Only the late applications start within 30 working days of the suite's fixed date.
+    const late = f.expect.rules.includes('application_lead_time')
+    t.equal(f.task.period.start.startsWith('2027-'), !late, `${f.name}: starts ${late ? 'too soon' : 'in 2027'}`)
   }
 
   // Whatever else goes wrong, nothing the domain does not admit may end up admitted.

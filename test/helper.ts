@@ -11,6 +11,9 @@ import { ensurePack } from '../src/store/policy-packs.js'
 
 export const TEST_SECRET = 'zhunru-test-secret-0123456789'
 
+/** Tests run on a fixed day (Friday 9 October 2026), so lead times and deadlines do not drift with the calendar. */
+export const TEST_NOW = new Date('2026-10-09T02:00:00Z')
+
 /**
  * A fresh database per test: a SQLite file in tap's fixture dir, or, when
  * DATABASE_URL names PostgreSQL, a throwaway database on that server.
@@ -48,9 +51,9 @@ export interface Harness {
 export async function build(t: Test, opts: { seed?: boolean; now?: () => Date } = {}): Promise<Harness> {
   const db = await freshDatabase(t)
   const now = new Date().toISOString()
-  const pack = await ensurePack(db.knex, DEFAULT_PACK, now)
+  await ensurePack(db.knex, DEFAULT_PACK, now)
   if (opts.seed !== false) await seedDemoIfEmpty(db.knex, now)
-  const app = await buildApp({ database: db, pack, jwtSecret: TEST_SECRET, now: opts.now })
+  const app = await buildApp({ database: db, jwtSecret: TEST_SECRET, now: opts.now ?? (() => TEST_NOW) })
   t.teardown(() => app.close())
   await app.ready()
   const token = (role: Role, org: string, sub = `${role}.${org}`) =>

@@ -1,7 +1,6 @@
 import t from 'tap'
+import { ADMISSION_MACHINE_VERSION } from '../machines/admission.js'
 import { buildApp } from '../src/app.js'
-import { DEFAULT_PACK } from '../src/policy/pack.js'
-import { ensurePack } from '../src/store/policy-packs.js'
 import { TEST_SECRET, build, demoCommunities } from './helper.js'
 
 const escalating = {
@@ -23,17 +22,20 @@ t.test('a snapshot restored from the database takes the next event (a new app on
   const row = await db.knex('tasks').where({ id: task.id }).first()
   const stored = typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : row.snapshot
   t.same(stored.value, { escalated: 'office_review' })
-  t.equal(stored.machineVersion, 1)
+  t.equal(stored.machineVersion, 2)
   await app.close()
 
   // A second process would hold nothing in memory: only the database carries the state.
-  const restarted = await buildApp({ database: db, pack: await ensurePack(db.knex, DEFAULT_PACK, new Date().toISOString()), jwtSecret: TEST_SECRET })
+  const restarted = await buildApp({ database: db, jwtSecret: TEST_SECRET })
   t.teardown(() => restarted.close())
-  const forwarded = await restarted.inject({ method: 'POST', url: `/v1/tasks/${task.id}/events`, headers: auth('office', 'east'), payload: { type: 'OFFICE_FORWARD' } })
+  const event = (headers: Record<string, string>, payload: Record<string, unknown>) =>
+    restarted.inject({ method: 'POST', url: `/v1/tasks/${task.id}/events`, headers, payload })
+  const forwarded = await event(auth('office', 'east'), { type: 'PUT_ON_AGENDA' })
   t.equal(forwarded.statusCode, 200, forwarded.body)
   t.equal(forwarded.json().stage, 'leading_group')
   t.equal(forwarded.json().version, 3)
-  const approved = await restarted.inject({ method: 'POST', url: `/v1/tasks/${task.id}/events`, headers: auth('leading_group', 'east'), payload: { type: 'DECIDE', decision: 'approve' } })
+  for (const sub of ['sun.chair', 'lv.member']) await event(auth('leading_group', 'east', sub), { type: 'VOTE', vote: 'approve', reason: '同意' })
+  const approved = await event(auth('leading_group', 'east', 'sun.chair'), { type: 'DECIDE', decision: 'approve', minutes: '纪要' })
   t.equal(approved.json().state, 'admitted', 'an approval needs no reason')
 })
 
@@ -60,8 +62,8 @@ t.test('a stored snapshot from another machine version is refused, not silently 
   const draft = (await app.inject({ method: 'POST', url: '/v1/tasks', headers: dept, payload: escalating })).json()
   for (const snapshot of [
     { machineVersion: 0, value: 'draft', context: {} },
-    { machineVersion: 1, value: { escalated: 'nowhere' }, context: {} },
-    { machineVersion: 1, value: 'limbo', context: {} }
+    { machineVersion: ADMISSION_MACHINE_VERSION, value: { escalated: 'nowhere' }, context: {} },
+    { machineVersion: ADMISSION_MACHINE_VERSION, value: 'limbo', context: {} }
   ]) {
     await db.knex('tasks').where({ id: draft.id }).update({ snapshot: JSON.stringify(snapshot) })
     const res = await app.inject({ method: 'POST', url: `/v1/tasks/${draft.id}/events`, headers: dept, payload: { type: 'SUBMIT' } })

@@ -70,7 +70,8 @@ t.test('every rule cites only the five seeds, and every rule is defined once', a
   t.same(Object.keys(RULES).sort(), [...RULE_CODES].sort())
   for (const rule of Object.values(RULES)) {
     for (const c of rule.citations) t.ok((Object.values(SEEDS) as string[]).includes(c.seed), `${rule.code} cites ${c.seed}`)
-    t.equal(rule.citations.length === 0, rule.code === 'suspected_misdeclaration', `${rule.code} has citations unless it guards gate integrity`)
+    const unseeded = rule.code === 'suspected_misdeclaration' || rule.code === 'application_lead_time'
+    t.equal(rule.citations.length === 0, unseeded, `${rule.code} cites a seed unless it guards gate integrity or follows §7 practice`)
   }
 })
 
@@ -268,4 +269,76 @@ t.test('screening is deterministic and names the policy it used', async (t) => {
   t.same(a, b)
   t.same(rules(a), ['organization_or_plaque', 'suspected_misdeclaration'])
   t.equal(a.outcome, 'reject')
+})
+
+t.test('a listed certificate admits a certificate task and nothing else', async (t) => {
+  const resolution = { name: '居民会议（居民代表会议）决议' }
+  const inspection = await screen({ ...newItem, kind: 'inspection', certificate: resolution, legalBasis: [], funding: null }, 'city-urban')
+  t.not(inspection.outcome, 'admit', 'naming a certificate is no licence for an inspection')
+  const unfunded = await screen({ ...cleanDuty, catalogItem: 'AT-18', certificate: resolution })
+  t.equal(unfunded.outcome, 'return', 'the claimed assisted item still needs its funding')
+  const smuggled = await screen({
+    ...newItem,
+    kind: 'certificate',
+    certificate: resolution,
+    title: '社区出具居民会议决议',
+    description: '社区同时为居民出具收入证明和单身证明、无犯罪证明。'
+  })
+  t.equal(smuggled.outcome, 'reject', 'banned certificates named in the text of a certificate task')
+  t.same(
+    finding(smuggled, 'unverifiable_certificate')!.evidence.map((e) => e.match),
+    ['收入证明', '单身证明', '无犯罪证明']
+  )
+  const notNotarial = await screen({ ...newItem, kind: 'certificate', certificate: { name: '亲属关系证明（非公证用途）' }, title: '社区出具亲属关系证明' })
+  t.equal(notNotarial.outcome, 'reject', 'only a certificate for a notary is the exception')
+})
+
+t.test('spacing, invisible and full-width characters do not hide a term, and evidence points into the original', async (t) => {
+  for (const title of ['力争辖区ＧＤＰ增长8%', '下达社区招\u200b商引资任务', '下达社区招 商 引 资任务']) {
+    const s = await screen({ ...newItem, title })
+    t.equal(s.outcome, 'reject', title)
+    const e = finding(s, 'economic_target')!.evidence.find((x) => x.field === 'title')!
+    t.equal(title.slice(e.start, e.end), e.match, `${title}: the span is the department's own text`)
+  }
+})
+
+t.test('every free-text field is read: certificate name, legal basis, funding source', async (t) => {
+  const inName = await screen({ ...newItem, kind: 'certificate', certificate: { name: '居民会议决议(招商引资任务分解)' } })
+  t.equal(inName.outcome, 'reject')
+  t.equal(finding(inName, 'economic_target')!.evidence[0]!.field, 'certificate.name')
+  const inFunding = await screen({ ...newItem, funding: { perTarget: 3000, source: '从社区招商引资任务奖励中列支', committed: true } })
+  t.equal(finding(inFunding, 'economic_target')!.evidence[0]!.field, 'funding.source')
+  const inBasis = await screen({ ...newItem, legalBasis: [{ title: '关于下达社区创建达标任务的通知' }] })
+  t.equal(finding(inBasis, 'separate_assessment')!.evidence[0]!.field, 'legalBasis[0].title')
+})
+
+t.test('a list item is the kind of work it says: a data collection cannot pass as a service duty', async (t) => {
+  const s = await screen({ ...cleanDuty, kind: 'data_collection', catalogItem: 'LD-04', title: '社区公共事务情况采集' })
+  t.not(s.outcome, 'admit')
+  t.match(finding(s, 'not_in_catalog')!.message.en, /service or other work, not "data_collection"/)
+})
+
+t.test('statistics, residents’ own contests and policy explanations are not targets, rankings or enforcement', async (t) => {
+  const stats = { ...cleanDuty, kind: 'data_collection', catalogItem: 'AT-32', funding: { perTarget: 3000, source: '统计调查经费', committed: true } }
+  for (const title of ['协助做好固定资产投资项目入库统计', '协助开展社会消费品零售总额抽样调查']) {
+    const s = await screen({ ...stats, title }, 'city-stats')
+    t.equal(finding(s, 'economic_target'), undefined, title)
+    t.equal(s.outcome, 'admit', title)
+  }
+  for (const description of ['社区组织优秀志愿者评比,激励居民参与。', '社区开展垃圾分类家庭积分评比活动。', '向居民做好拆违政策解读。']) {
+    const s = await screen({ ...cleanDuty, description })
+    t.not(s.outcome, 'reject', description)
+  }
+  const ranking = await screen({ ...newItem, description: '区里将对各社区开展评比,结果通报。' })
+  t.equal(ranking.outcome, 'reject', 'a ranking of communities is still rejected')
+})
+
+t.test('every keyword of the negative list is at least sent to a human, never admitted', async (t) => {
+  const negative = (await h.app.inject({ method: 'GET', url: '/v1/catalogs/negative' })).json().items as Array<{ code: string; rule: string; keywords: string[] }>
+  for (const item of negative.filter((i) => i.rule !== 'unverifiable_certificate')) {
+    for (const keyword of item.keywords) {
+      const s = await screen({ ...cleanDuty, description: `请各社区落实${keyword}相关工作。` })
+      t.not(s.outcome, 'admit', `${item.code} ${keyword}`)
+    }
+  }
 })

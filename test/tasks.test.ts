@@ -135,10 +135,10 @@ t.test('REVISE moves a returned task back to draft; WITHDRAW ends it', async (t)
   })
   t.equal(revised.json().state, 'draft')
   t.equal(revised.json().workloadHours, 80)
-  // Communities see what is meant for them: the new target does, the dropped one no longer.
-  t.equal((await app.inject({ method: 'GET', url: `/v1/tasks/${task.id}`, headers: auth('community', 'east-s2-c1') })).statusCode, 200)
-  t.equal((await app.inject({ method: 'GET', url: `/v1/tasks/${task.id}`, headers: auth('community', 'east-s1-c1') })).statusCode, 404)
-  t.same((await app.inject({ method: 'GET', url: '/v1/tasks', headers: auth('community', 'east-s1-c1') })).json().items, [])
+  // The task now reaches the new target and no longer the dropped one.
+  const admin = auth('admin', 'city')
+  t.same((await app.inject({ method: 'GET', url: '/v1/tasks?target=east-s2-c1', headers: admin })).json().items.map((x: { id: string }) => x.id), [task.id])
+  t.same((await app.inject({ method: 'GET', url: '/v1/tasks?target=east-s1-c1', headers: admin })).json().items, [])
   const withdrawn = await app.inject({ method: 'POST', url: `/v1/tasks/${task.id}/events`, headers: dept, payload: { type: 'WITHDRAW', reason: '任务取消' } })
   t.equal(withdrawn.json().state, 'withdrawn')
   t.same(withdrawn.json().enabledEvents, [])
@@ -167,23 +167,35 @@ t.test('an escalated city task goes to the city office, then the city leading gr
   const event = (headers: Record<string, string>, payload: Record<string, unknown>) =>
     app.inject({ method: 'POST', url: `/v1/tasks/${task.id}/events`, headers, payload })
 
-  t.equal((await event(auth('office', 'east'), { type: 'OFFICE_FORWARD' })).statusCode, 403, 'a district office cannot act on a city task')
-  t.equal((await event(auth('leading_group', 'city'), { type: 'DECIDE', decision: 'approve' })).statusCode, 409, 'the group cannot decide before the office forwards')
-  t.equal((await event(auth('community', 'east-s1-c1'), { type: 'OFFICE_FORWARD' })).statusCode, 403)
-  t.equal((await event(dept, { type: 'DECIDE', decision: 'approve' })).statusCode, 403, 'a department cannot decide')
+  const chair = auth('leading_group', 'city', 'chen.chair')
+  t.equal((await event(auth('office', 'east'), { type: 'PUT_ON_AGENDA' })).statusCode, 403, 'a district office cannot act on a city task')
+  t.equal((await event(chair, { type: 'DECIDE', decision: 'approve', minutes: '纪要' })).statusCode, 409, 'the group cannot decide before the office puts it on the agenda')
+  t.equal((await event(auth('community', 'east-s1-c1'), { type: 'PUT_ON_AGENDA' })).statusCode, 403)
+  t.equal((await event(dept, { type: 'DECIDE', decision: 'approve', minutes: '纪要' })).statusCode, 403, 'a department cannot decide')
 
-  const forwarded = await event(auth('office', 'city'), { type: 'OFFICE_FORWARD', reason: '材料齐全,提交领导小组' })
+  const forwarded = await event(auth('office', 'city'), { type: 'PUT_ON_AGENDA', reason: '材料齐全,提交领导小组' })
   t.equal(forwarded.json().stage, 'leading_group')
-  const noReason = await event(auth('leading_group', 'city'), { type: 'DECIDE', decision: 'reject' })
+  const noReason = await event(chair, { type: 'DECIDE', decision: 'reject', minutes: '纪要' })
   t.equal(noReason.statusCode, 400)
   t.equal(noReason.json().field, 'reason')
-  const approved = await event(auth('leading_group', 'city', 'chen.chair'), { type: 'DECIDE', decision: 'approve', reason: '经集体研究同意' })
+  for (const sub of ['chen.chair', 'qian.member', 'feng.member']) {
+    await event(auth('leading_group', 'city', sub), { type: 'VOTE', vote: 'approve', reason: '同意' })
+  }
+  const approved = await event(chair, { type: 'DECIDE', decision: 'approve', reason: '经集体研究同意', minutes: '纪要' })
   t.equal(approved.statusCode, 200, approved.body)
   t.equal(approved.json().state, 'admitted')
   const events = (await app.inject({ method: 'GET', url: `/v1/tasks/${task.id}/events`, headers: auth('office', 'city') })).json().items
-  t.same(events.map((e: { to: string }) => e.to), ['draft', 'escalated.office_review', 'escalated.leading_group', 'admitted'])
-  t.equal(events[3].decision, 'approve')
-  t.equal(events[3].actor.sub, 'chen.chair')
+  t.same(events.map((e: { to: string }) => e.to), [
+    'draft',
+    'escalated.office_review',
+    'escalated.leading_group',
+    'escalated.leading_group',
+    'escalated.leading_group',
+    'escalated.leading_group',
+    'admitted'
+  ])
+  t.equal(events[6].decision, 'approve')
+  t.equal(events[6].actor.sub, 'chen.chair')
 })
 
 t.test('a district task escalates to its own district, and the office can return it', async (t) => {
@@ -276,7 +288,7 @@ t.test('lists filter by state, department and outcome, page with a cursor, and r
   t.equal((await app.inject({ method: 'GET', url: '/v1/tasks?department=west-civil', headers: dept })).json().items.length, 0, 'another department’s drafts stay hidden')
   t.equal((await app.inject({ method: 'GET', url: '/v1/tasks?department=west-civil', headers: auth('admin', 'city') })).json().items.length, 1)
   t.equal((await app.inject({ method: 'GET', url: '/v1/tasks' })).json().items.length, 3, 'the public sees admitted tasks only')
-  t.equal((await app.inject({ method: 'GET', url: '/v1/tasks?target=east-s1-c2', headers: auth('community', 'east-s1-c2') })).json().items.length, 5)
+  t.equal((await app.inject({ method: 'GET', url: '/v1/tasks?target=east-s1-c2', headers: auth('community', 'east-s1-c2') })).json().items.length, 3, 'a community sees what was admitted for it')
   t.equal((await app.inject({ method: 'GET', url: '/v1/tasks', headers: auth('office', 'west') })).json().items.length, 4)
   const bad = await app.inject({ method: 'GET', url: '/v1/tasks?cursor=bm9wZQ' })
   t.equal(bad.statusCode, 400)

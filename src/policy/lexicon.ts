@@ -9,9 +9,38 @@ export interface TextHit {
   end: number
 }
 
-// Folds only ASCII letters so that offsets into the folded text stay offsets into
-// the original (String#toLowerCase may change the length of some code points).
-const fold = (s: string): string => s.replace(/[A-Z]/g, (c) => c.toLowerCase())
+// Characters a department could slip between the letters of a term to dodge it.
+const INVISIBLE = /[\s\u00ad\u180e\u200b-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff]/u
+
+/**
+ * The text as matching sees it: NFKC (full-width ＧＤＰ is GDP), lower case,
+ * without whitespace and invisible characters (招 商 引 资 is 招商引资). `from`
+ * and `to` map each character back to its span in the original, so evidence
+ * offsets always point into what the department wrote.
+ */
+export function normalize(raw: string): { text: string; from: number[]; to: number[] } {
+  let text = ''
+  const from: number[] = []
+  const to: number[] = []
+  let at = 0
+  for (const ch of raw) {
+    const end = at + ch.length
+    if (!INVISIBLE.test(ch)) {
+      for (const c of ch.normalize('NFKC').toLowerCase()) {
+        text += c
+        for (let k = 0; k < c.length; k++) {
+          from.push(at)
+          to.push(end)
+        }
+      }
+    }
+    at = end
+  }
+  return { text, from, to }
+}
+
+
+const fold = (term: string): string => normalize(term).text
 
 function occurrences(haystack: string, needle: string): number[] {
   const found: number[] = []
@@ -20,20 +49,21 @@ function occurrences(haystack: string, needle: string): number[] {
 }
 
 /** How far apart the parts of a gapped term ("成立…领导小组") may lie. */
-export const MAX_GAP = 12
+const MAX_GAP = 12
 
 /**
  * Spans [start, end) where a term occurs. A term with "…" matches its parts in
  * order, each starting at most MAX_GAP characters after the previous one ends,
  * so 成立…领导小组 finds 成立社区老龄工作领导小组 as well as 成立领导小组.
  */
-function spans(text: string, term: string): Array<[number, number]> {
-  const [first, ...rest] = term.split('…') as [string, ...string[]]
+export function spans(text: string, term: string, maxGap = MAX_GAP): Array<[number, number]> {
+  // Split before normalising: NFKC turns "…" into "...".
+  const [first, ...rest] = term.split('…').map(fold) as [string, ...string[]]
   return occurrences(text, first).flatMap((start): Array<[number, number]> => {
     let end = start + first.length
     for (const part of rest) {
       const at = text.indexOf(part, end)
-      if (at < 0 || at - end > MAX_GAP) return []
+      if (at < 0 || at - end > maxGap) return []
       end = at + part.length
     }
     return [[start, end]]
@@ -47,12 +77,14 @@ function spans(text: string, term: string): Array<[number, number]> {
  */
 export function scanText(lexicon: readonly LexiconEntry[], texts: Record<string, string>): TextHit[] {
   return Object.entries(texts).flatMap(([field, raw]) => {
-    const text = fold(raw)
+    const { text, from, to } = normalize(raw)
     const hits: TextHit[] = []
     for (const entry of lexicon) {
-      const innocentSpans = (entry.innocent ?? []).flatMap((phrase) => spans(text, fold(phrase)))
-      for (const [start, end] of spans(text, fold(entry.term))) {
-        if (innocentSpans.some(([s, e]) => s <= start && end <= e)) continue
+      const innocentSpans = (entry.innocent ?? []).flatMap((phrase) => spans(text, phrase))
+      for (const [s, e] of spans(text, entry.term)) {
+        if (innocentSpans.some(([is, ie]) => is <= s && e <= ie)) continue
+        const start = from[s]!
+        const end = to[e - 1]!
         hits.push({ category: entry.category, strength: entry.strength, field, match: raw.slice(start, end), start, end })
       }
     }

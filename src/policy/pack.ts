@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto'
+import { CHINA_WORKING_CALENDAR } from './default-pack/calendar.js'
 import { COMMUNITY_CATALOGS } from './default-pack/community.js'
 import { DEFAULT_LEXICON } from './default-pack/lexicon.js'
 import { DEFAULT_SECTORS } from './default-pack/sectors.js'
 import { STREET_CATALOGS } from './default-pack/street.js'
-import type { PolicyPack, PolicyRef } from './types.js'
+import type { CatalogItem, PolicyPack, PolicyRef, TargetLevel } from './types.js'
 
 /** The pack built from the seeds and the national rules of DOMAIN.md §7. */
 export const DEFAULT_PACK: PolicyPack = {
@@ -18,7 +19,8 @@ export const DEFAULT_PACK: PolicyPack = {
   },
   sectors: DEFAULT_SECTORS,
   levels: { community: COMMUNITY_CATALOGS, street: STREET_CATALOGS },
-  lexicon: DEFAULT_LEXICON
+  lexicon: DEFAULT_LEXICON,
+  calendar: CHINA_WORKING_CALENDAR
 }
 
 /** JSON with object keys sorted at every depth, so equal packs hash equally. */
@@ -39,4 +41,26 @@ export function packHash(pack: PolicyPack): string {
 
 export function packRef(pack: PolicyPack): PolicyRef {
   return { id: pack.id, version: pack.version, hash: packHash(pack) }
+}
+
+/**
+ * A new pack version with one item added to a level's assisted_tasks (DOMAIN.md §5:
+ * an approval may add the item, with its funding standard). Published versions
+ * never change; the amendment is a version of its own: 2026.1 → 2026.1-a1 → 2026.1-a2.
+ */
+export function amendPack(pack: PolicyPack, level: TargetLevel, item: Omit<CatalogItem, 'code'>): { pack: PolicyPack; code: string } {
+  const [base, amendment = 'a0'] = pack.version.split('-')
+  const version = `${base}-a${Number(amendment.slice(1)) + 1}`
+  const prefix = level === 'community' ? 'AT' : 'SAT'
+  const numbers = pack.levels[level].assisted_tasks.map((i) => Number(i.code.split('-')[1]))
+  const code = `${prefix}-${String(Math.max(0, ...numbers) + 1).padStart(2, '0')}`
+  const catalogs = pack.levels[level]
+  return {
+    code,
+    pack: {
+      ...pack,
+      version,
+      levels: { ...pack.levels, [level]: { ...catalogs, assisted_tasks: [...catalogs.assisted_tasks, { code, ...item }] } }
+    }
+  }
 }

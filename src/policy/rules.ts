@@ -86,6 +86,13 @@ export const RULES: Record<RuleCode, RuleDefinition> = {
     title: { zh: '清单外事项,须经领导小组集体研究决定', en: 'On no list: only the leading group may admit it, collectively' },
     citations: [cite('nanjing2014', '§二.5'), cite('wuhan2015', '解读3'), cite('qingdaoShinan2018', '赋权减负')]
   },
+  application_lead_time: {
+    code: 'application_lead_time',
+    verdict: 'return',
+    title: { zh: '应提前申请准入(北京西城做法,DOMAIN.md §7)', en: 'Apply ahead of the start date (Beijing Xicheng practice, DOMAIN.md §7)' },
+    // Procedure as practised, not a seed: DOMAIN.md §7 records it.
+    citations: []
+  },
   suspected_misdeclaration: {
     code: 'suspected_misdeclaration',
     verdict: 'escalate',

@@ -1,4 +1,5 @@
-import { scanText, type TextHit } from './lexicon.js'
+import { addWorkingDays } from '../calendar/working-days.js'
+import { normalize, scanText, spans, type TextHit } from './lexicon.js'
 import { RULES } from './rules.js'
 import {
   RULE_CODES,
@@ -29,6 +30,9 @@ const EXCLUDED_KINDS: Partial<Record<TaskKind, ExcludedCategory>> = {
   organization: 'organization_or_plaque'
 }
 
+/** What a list item is, unless it says otherwise: service work. A data collection or inspection must be listed as such. */
+const DEFAULT_ITEM_KINDS: readonly TaskKind[] = ['service', 'other']
+
 const REJECTING_CATEGORIES = [
   'economic_target',
   'not_responsible_subject',
@@ -50,8 +54,12 @@ type Claim =
   | { list: 'negative'; item: NegativeItem }
   | null
 
-function findClaim(catalogs: LevelCatalogs, code: string | null): Claim {
-  if (code === null) return null
+function findClaim(catalogs: LevelCatalogs, code: string | null, title: string): Claim {
+  if (code === null) {
+    // A task identical to one the leading group approved into a list is that list item.
+    const approved = catalogs.assisted_tasks.find((i) => i.titles?.includes(title))
+    return approved ? { list: 'assisted_tasks', item: approved } : null
+  }
   const lawful = catalogs.lawful_duties.find((i) => i.code === code)
   if (lawful) return { list: 'lawful_duties', item: lawful }
   const assisted = catalogs.assisted_tasks.find((i) => i.code === code)
@@ -66,6 +74,36 @@ const textEvidence = (hits: TextHit[]): Evidence[] =>
 
 const quote = (hits: TextHit[]): string => [...new Set(hits.map((h) => h.match))].join('、')
 
+/** Every free text a department writes is read: a quota can hide in a certificate name or a funding source. */
+function declaredTexts(task: TaskDeclaration): Record<string, string> {
+  const texts: Record<string, string> = { title: task.title, description: task.description }
+  if (task.certificate !== null) texts['certificate.name'] = task.certificate.name
+  task.legalBasis.forEach((b, i) => (texts[`legalBasis[${i}].title`] = b.title))
+  if (task.funding !== null) texts['funding.source'] = task.funding.source
+  return texts
+}
+
+/**
+ * A banned certificate named in the text (无犯罪…证明, 收入证明): its keyword closely
+ * followed by 证明. The keywords alone are everyday words (就业, 出生), so the 证明 must be there.
+ */
+function bannedCertificatesInText(catalogs: LevelCatalogs, texts: Record<string, string>, declared: string): Evidence[] {
+  return Object.entries(texts).flatMap(([field, raw]) => {
+    const { text, from, to } = normalize(raw)
+    const found = catalogs.negative
+      // The declared certificate was judged on its own name; the text may well talk about it.
+      .filter((i) => i.rule === 'unverifiable_certificate' && !i.keywords.some((k) => declared.includes(k)))
+      .flatMap((item) =>
+        item.keywords.flatMap((k) =>
+          spans(text, `${k}…证明`, 4)
+            .filter(([s, e]) => !(item.exceptions ?? []).some((x) => text.slice(s, e + 8).includes(x)))
+            .map(([s, e]) => ({ field, match: raw.slice(from[s], to[e - 1]), start: from[s]!, end: to[e - 1]! }))
+        )
+      )
+    return found.sort((a, b) => a.start - b.start)
+  })
+}
+
 function fundingIsCommitted(task: TaskDeclaration, minimum: number): boolean {
   return task.funding !== null && task.funding.committed && task.funding.perTarget > 0 && task.funding.perTarget >= minimum
 }
@@ -77,10 +115,11 @@ function fundingIsCommitted(task: TaskDeclaration, minimum: number): boolean {
  */
 export function screenTask(task: TaskDeclaration, submitter: Submitter, pack: PolicyPack, policy: PolicyRef): Screening {
   const catalogs = pack.levels[task.targetLevel]
-  const hits = scanText(pack.lexicon, { title: task.title, description: task.description })
+  const texts = declaredTexts(task)
+  const hits = scanText(pack.lexicon, texts)
   const strongHits = (c: ExcludedCategory) => hits.filter((h) => h.category === c && h.strength === 'strong')
   const weakHits = (c: ExcludedCategory) => hits.filter((h) => h.category === c && h.strength === 'weak')
-  const claim = findClaim(catalogs, task.catalogItem)
+  const claim = findClaim(catalogs, task.catalogItem, task.title)
   const findings = new Map<RuleCode, Finding>()
   const fire = (
     rule: RuleCode,
@@ -150,13 +189,12 @@ export function screenTask(task: TaskDeclaration, submitter: Submitter, pack: Po
       )
     }
   }
-  const certificateStrong = strongHits('unverifiable_certificate')
-  if (certificateStrong.length > 0 && !findings.has('unverifiable_certificate')) {
-    fire(
-      'unverifiable_certificate',
-      { zh: `文字中出现“${quote(certificateStrong)}”`, en: `the text says "${quote(certificateStrong)}"` },
-      textEvidence(certificateStrong)
-    )
+  // In a certificate task, any banned certificate its text mentions is one it would issue.
+  const bannedInText = task.certificate !== null ? bannedCertificatesInText(catalogs, texts, task.certificate.name) : []
+  const certificateText = [...textEvidence(strongHits('unverifiable_certificate')), ...bannedInText]
+  if (certificateText.length > 0 && !findings.has('unverifiable_certificate')) {
+    const said = [...new Set(certificateText.map((e) => e.match))].join('、')
+    fire('unverifiable_certificate', { zh: `文字中出现“${said}”`, en: `the text says "${said}"` }, certificateText)
   }
 
   const rejected = [...findings.values()].some((f) => f.verdict === 'reject')
@@ -164,8 +202,10 @@ export function screenTask(task: TaskDeclaration, submitter: Submitter, pack: Po
   // What is left only matters for a task that could still be admitted.
   if (!rejected) {
     const sectorMatches = (item: CatalogItem) => submitter.sector !== null && item.sector === submitter.sector
+    const kindMatches = (item: CatalogItem) => (item.kinds ?? DEFAULT_ITEM_KINDS).includes(task.kind)
     let onList = false
-    if (certificateMatch !== null) {
+    // A listed certificate admits a certificate task, nothing else: it is no licence for other work.
+    if (certificateMatch !== null && task.kind === 'certificate' && claim === null) {
       onList = true
       fire(
         'catalog_match',
@@ -173,7 +213,7 @@ export function screenTask(task: TaskDeclaration, submitter: Submitter, pack: Po
         [{ field: 'certificate.name', value: task.certificate?.name }],
         { list: 'certificates', code: certificateMatch.code, name: certificateMatch.name }
       )
-    } else if (claim !== null && claim.list !== 'negative' && sectorMatches(claim.item)) {
+    } else if (claim !== null && claim.list !== 'negative' && sectorMatches(claim.item) && kindMatches(claim.item)) {
       onList = true
       const ref = { list: claim.list, code: claim.item.code, name: claim.item.name }
       const minimum = claim.item.fundingMinimum ?? 0
@@ -194,7 +234,7 @@ export function screenTask(task: TaskDeclaration, submitter: Submitter, pack: Po
             zh: `属于${claim.list === 'lawful_duties' ? '依法履行职责事项' : '协助政府工作事项'}“${claim.item.name}”`,
             en: `an item of ${claim.list}: "${claim.item.name}"`
           },
-          [{ field: 'catalogItem', value: claim.item.code }],
+          task.catalogItem === null ? [{ field: 'title', value: task.title }] : [{ field: 'catalogItem', value: claim.item.code }],
           ref
         )
       }
@@ -202,7 +242,12 @@ export function screenTask(task: TaskDeclaration, submitter: Submitter, pack: Po
 
     if (!onList) {
       const why: Bilingual =
-        claim !== null && claim.list !== 'negative'
+        claim !== null && claim.list !== 'negative' && sectorMatches(claim.item)
+          ? {
+              zh: `所报事项“${claim.item.name}”不是“${task.kind}”类工作`,
+              en: `the claimed item "${claim.item.name}" is ${(claim.item.kinds ?? DEFAULT_ITEM_KINDS).join(' or ')} work, not "${task.kind}"`
+            }
+          : claim !== null && claim.list !== 'negative'
           ? {
               zh: `所报事项“${claim.item.name}”属于${claim.item.responsibleDepartment}(${claim.item.sector}),不能由本部门认领`,
               en: `the claimed item "${claim.item.name}" belongs to sector "${claim.item.sector}", not to the submitting department`
@@ -223,6 +268,19 @@ export function screenTask(task: TaskDeclaration, submitter: Submitter, pack: Po
           [{ field: 'funding', value: task.funding }]
         )
       }
+    }
+
+    // DOMAIN.md §7 (Beijing Xicheng practice): apply at least N working days before the task starts.
+    const earliestStart = addWorkingDays(pack.calendar, submitter.submittedOn, pack.parameters.applicationLeadWorkingDays)
+    if (task.period.start < earliestStart) {
+      fire(
+        'application_lead_time',
+        {
+          zh: `提交于${submitter.submittedOn},任务最早应于${earliestStart}开始(提前${pack.parameters.applicationLeadWorkingDays}个工作日申请)`,
+          en: `submitted on ${submitter.submittedOn}, the task may start on ${earliestStart} at the earliest (${pack.parameters.applicationLeadWorkingDays} working days' notice)`
+        },
+        [{ field: 'period.start', value: task.period.start }]
+      )
     }
 
     const authorityEvidence = authorityShortfall(task, onList)

@@ -1,3 +1,5 @@
+import type { WorkingCalendar } from '../calendar/working-days.js'
+
 // The gate's vocabulary. Every enum here is the single source of truth: route
 // schemas, the database and the tests read these constants, never a copy.
 
@@ -38,7 +40,8 @@ export const RULE_CODES = [
   'legal_basis_required',
   'catalog_match',
   'not_in_catalog',
-  'suspected_misdeclaration'
+  'suspected_misdeclaration',
+  'application_lead_time'
 ] as const
 export type RuleCode = (typeof RULE_CODES)[number]
 
@@ -70,6 +73,8 @@ export interface TaskDeclaration {
 /** Who submits: the gate needs the department's sector to judge a catalog claim. */
 export interface Submitter {
   sector: string | null
+  /** The China date of submission: the lead time before the task starts is counted from it. */
+  submittedOn: string
 }
 
 export interface Citation {
@@ -126,6 +131,10 @@ export interface CatalogItem {
   /** Minimum funding per target in yuan, when the pack sets one. */
   fundingMinimum?: number
   source: string
+  /** The kinds of work the item is; service and other when absent. */
+  kinds?: TaskKind[]
+  /** Titles of tasks the leading group approved as this item: an identical submission is this item. */
+  titles?: string[]
 }
 
 export interface CertificateItem {
@@ -190,4 +199,6 @@ export interface PolicyPack {
   sectors: Sector[]
   levels: Record<TargetLevel, LevelCatalogs>
   lexicon: LexiconEntry[]
+  /** Statutory holidays and make-up working days: deadlines count working days. */
+  calendar: WorkingCalendar
 }

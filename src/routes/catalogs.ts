@@ -52,7 +52,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
     },
     async () => {
-      const { pack, ref } = app.gate.pack
+      const { pack, ref } = await app.gate.packs.get(app.gate.db)
       return {
         policy: ref,
         sectors: pack.sectors,
@@ -91,7 +91,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const level = req.query.level ?? 'community'
-      const { pack, ref } = app.gate.pack
+      const { pack, ref } = await app.gate.packs.get(app.gate.db)
       return { policy: ref, list: req.params.list, level, title: LIST_TITLES[req.params.list], items: pack.levels[level][req.params.list] }
     }
   )

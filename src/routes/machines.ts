@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { MACHINES, describeMachine, toMermaid } from '../../machines/describe.js'
+import { MACHINES, describeMachine, machineById, toMermaid } from '../../machines/describe.js'
 import { Problems } from '../errors.js'
 import { problemResponses } from '../schemas/common.js'
 
@@ -67,8 +67,8 @@ export const machineRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
     },
     async (req, reply) => {
-      const entry = MACHINES[req.params.id]
-      if (entry === undefined) throw Problems.notFound('machine', req.params.id)
+      const entry = machineById(req.params.id)
+      if (entry === null) throw Problems.notFound('machine', req.params.id)
       return reply.type('text/vnd.mermaid; charset=utf-8').send(toMermaid(entry.machine))
     }
   )

@@ -4,6 +4,7 @@ import { requireRole } from '../auth/plugin.js'
 import { Problems } from '../errors.js'
 import { ORG_KINDS } from '../roles.js'
 import { IdParams, Nullable, problemResponses } from '../schemas/common.js'
+import { uniquely } from '../store/db.js'
 import { PARENT_KINDS, getOrgUnit, insertOrgUnit, type OrgUnit } from '../store/org-units.js'
 
 const OrgUnitSchema = Type.Object(
@@ -41,12 +42,15 @@ export const orgUnitRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       if (unit.kind === 'department') {
         if (unit.sector === null) throw bad('sector', 'is required for a department')
-        if (!app.gate.pack.pack.sectors.some((s) => s.code === unit.sector)) throw bad('sector', `"${unit.sector}" is not a sector of the policy pack`)
+        const { pack } = await app.gate.packs.get(app.gate.db)
+        if (!pack.sectors.some((s) => s.code === unit.sector)) throw bad('sector', `"${unit.sector}" is not a sector of the policy pack`)
       } else if (unit.sector !== null) {
         throw bad('sector', 'is only for departments')
       }
-      if ((await getOrgUnit(app.gate.db, unit.id)) !== null) throw Problems.alreadyExists('org unit', unit.id)
-      await insertOrgUnit(app.gate.db, unit, app.gate.now().toISOString())
+      await uniquely(
+        () => insertOrgUnit(app.gate.db, unit, app.gate.now().toISOString()),
+        () => Problems.alreadyExists('org unit', unit.id)
+      )
       return reply.status(201).send(unit)
     }
   )

@@ -5,7 +5,8 @@ export const encodeCursor = (seq: number | null): string | null => (seq === null
 
 export function decodeCursor(cursor: string | undefined): number | null {
   if (cursor === undefined) return null
-  const m = /^s(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString())
-  if (!m) throw Problems.validation('the cursor is not one this server issued', [{ field: 'cursor', message: 'is not a valid cursor' }])
+  const m = /^s(\d{1,10})$/.exec(Buffer.from(cursor, 'base64url').toString())
+  // Row numbers are 32-bit integers in the database; anything larger was never issued.
+  if (!m || Number(m[1]) > 2 ** 31 - 1) throw Problems.validation('the cursor is not one this server issued', [{ field: 'cursor', message: 'is not a valid cursor' }])
   return Number(m[1])
 }

@@ -5,7 +5,7 @@ import { DEFAULT_PAGE_SIZE, IdParams, PageQuery, problemResponses } from '../sch
 import { CreateTaskBody, TaskEventBody, TaskEventPage, TaskListQuery, TaskPage, type TaskEventViewT } from '../schemas/task.js'
 import { findingsOf, listTaskEvents, listTasks, policyOf, type DbTaskEventRow, type EventPayload } from '../store/tasks.js'
 import { fromJson } from '../store/db.js'
-import { applyEvent, createTask, loadVisibleTask, toTaskView, visibilityFor } from '../tasks/service.js'
+import { applyEvent, createTask, loadVisibleTask, reexplain, taskView, toTaskView, visibilityFor } from '../tasks/service.js'
 import { decodeCursor, encodeCursor } from './pagination.js'
 
 const security = [{ bearer: [] }]
@@ -21,6 +21,11 @@ function toEventView(row: DbTaskEventRow): TaskEventViewT {
     actor: { sub: row.actor_sub, role: row.actor_role, org: row.actor_org },
     reason: payload.reason ?? null,
     decision: payload.decision ?? null,
+    vote: payload.vote ?? null,
+    minutes: payload.minutes ?? null,
+    consultation: payload.consultation ?? null,
+    reply: payload.reply ?? null,
+    amendment: payload.amendment ?? null,
     changes: payload.changes ?? null,
     outcome: row.outcome,
     findings: findingsOf(row),
@@ -45,7 +50,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const principal = requireRole(req, 'department')
       const { submit, ...input } = req.body
       const task = await createTask(app.gate, principal, input, submit ?? false)
-      return reply.status(201).header('location', `/v1/tasks/${task.id}`).send(toTaskView(task))
+      return reply.status(201).header('location', `/v1/tasks/${task.id}`).send(await taskView(app.gate, task, principal))
     }
   )
 
@@ -67,7 +72,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const { limit = DEFAULT_PAGE_SIZE, cursor, ...filters } = req.query
       const page = await listTasks(app.gate.db, { ...filters, visibility: visibilityFor(req.principal) }, limit, decodeCursor(cursor))
-      return { items: page.items.map(toTaskView), nextCursor: encodeCursor(page.nextSeq) }
+      return { items: page.items.map((t) => toTaskView(t, req.principal)), nextCursor: encodeCursor(page.nextSeq) }
     }
   )
 
@@ -81,7 +86,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Ref('Task'), ...problemResponses(401, 404) }
       }
     },
-    async (req) => toTaskView(await loadVisibleTask(app.gate.db, req.params.id, req.principal))
+    async (req) => taskView(app.gate, await loadVisibleTask(app.gate.db, req.params.id, req.principal), req.principal)
   )
 
   app.post(
@@ -98,7 +103,34 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Ref('Task'), ...problemResponses(400, 401, 403, 404, 409) }
       }
     },
-    async (req) => toTaskView(await applyEvent(app.gate, req.params.id, requirePrincipal(req), req.body))
+    async (req) => {
+      const principal = requirePrincipal(req)
+      return taskView(app.gate, await applyEvent(app.gate, req.params.id, principal, req.body), principal)
+    }
+  )
+
+  app.get(
+    '/v1/tasks/:id/screening',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'Re-explain the last screening, against the catalog version it used or the one in force now',
+        description:
+          'asOf=original re-runs the gate on the declaration, sector, date and policy version recorded with the last SUBMIT: the answer must equal what was recorded (sameAsRecorded). asOf=current runs it against today’s catalog, e.g. after an amendment.',
+        params: IdParams,
+        querystring: Type.Object({ asOf: Type.Optional(Type.Enum(['original', 'current'] as const, { default: 'original' })) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            asOf: Type.Enum(['original', 'current'] as const),
+            screenedOn: Type.String({ format: 'date' }),
+            screening: Type.Ref('Screening'),
+            sameAsRecorded: Type.Boolean()
+          }),
+          ...problemResponses(400, 404, 409)
+        }
+      }
+    },
+    async (req) => reexplain(app.gate, await loadVisibleTask(app.gate.db, req.params.id, req.principal), req.query.asOf ?? 'original')
   )
 
   app.get(
@@ -115,7 +147,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const principal = requirePrincipal(req)
-      const task = await loadVisibleTask(app.gate.db, req.params.id, principal)
+      const task = await loadVisibleTask(app.gate.db, req.params.id, principal, true)
       const page = await listTaskEvents(app.gate.db, task.seq, req.query.limit ?? DEFAULT_PAGE_SIZE, decodeCursor(req.query.cursor))
       return { items: page.items.map(toEventView), nextCursor: encodeCursor(page.nextSeq) }
     }

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { ADMISSION_EVENT_TYPES, DECISIONS, ESCALATION_STAGES, TASK_STATES } from '../../machines/admission.js'
+import { ADMISSION_EVENT_TYPES, CONSULTATION_MODES, DECISIONS, ESCALATION_STAGES, TASK_STATES } from '../../machines/admission.js'
 import { CATALOG_LISTS, RULE_CODES, TARGET_LEVELS, TASK_KINDS, VERDICTS } from '../policy/types.js'
 import { ROLES } from '../roles.js'
 import { Nullable, PageQuery } from './common.js'
@@ -105,9 +105,30 @@ export const TaskEventBody = Type.Object(
   {
     type: Type.Enum(ADMISSION_EVENT_TYPES),
     version: Type.Optional(Type.Integer({ minimum: 1, description: 'the task version the client saw; a stale one gets 409' })),
-    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 5000 })),
-    decision: Type.Optional(Type.Enum(DECISIONS)),
-    changes: Type.Optional(TaskChanges)
+    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 5000, description: 'why; required for OFFICE_RETURN, VOTE, and DECIDE reject or return' })),
+    changes: Type.Optional(TaskChanges),
+    consultation: Type.Optional(
+      Type.Object(
+        {
+          mode: Type.Enum(CONSULTATION_MODES, { description: 'sample: the invited streets and communities answer; public_notice: the office records replies to a notice' }),
+          invited: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 500, uniqueItems: true, description: 'street and community ids asked to reply' })
+        },
+        { additionalProperties: false, description: 'with OPEN_CONSULTATION' }
+      )
+    ),
+    reply: Type.Optional(Type.String({ minLength: 1, maxLength: 10000, description: 'with CONSULTATION_REPLY' })),
+    vote: Type.Optional(Type.Enum(DECISIONS, { description: 'with VOTE' })),
+    decision: Type.Optional(Type.Enum(DECISIONS, { description: 'with DECIDE: the collective decision the chair records' })),
+    minutes: Type.Optional(Type.String({ minLength: 1, maxLength: 50000, description: 'with DECIDE: the minutes of the meeting' })),
+    amendCatalog: Type.Optional(
+      Type.Object(
+        {
+          name: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'list item name; defaults to the task title' })),
+          fundingMinimum: Type.Number({ minimum: 1, maximum: 1e10, description: 'the funding standard per target, in yuan' })
+        },
+        { additionalProperties: false, description: 'with DECIDE approve: add the item to assisted_tasks as a new catalog version' }
+      )
+    )
   },
   { additionalProperties: false }
 )
@@ -159,6 +180,49 @@ export const DeciderSchema = Type.Object({
   })
 })
 
+const TallySchema = Type.Object({
+  approve: Type.Integer(),
+  reject: Type.Integer(),
+  return: Type.Integer(),
+  voted: Type.Integer(),
+  eligible: Type.Integer({ description: 'members who may vote: the group minus those recused' }),
+  quorumMet: Type.Boolean(),
+  majority: Nullable(Type.Enum(DECISIONS))
+})
+
+export const ReviewSchema = Type.Object(
+  {
+    escalatedOn: Nullable(Type.String({ format: 'date' })),
+    dueOn: Nullable(Type.String({ format: 'date', description: 'working-day deadline of the current stage' })),
+    dueKind: Nullable(Type.Enum(['office_review', 'decision'] as const)),
+    overdue: Type.Boolean(),
+    consultation: Nullable(
+      Type.Object({
+        mode: Type.Enum(CONSULTATION_MODES),
+        invited: Type.Array(Type.String()),
+        replies: Type.Array(Type.Object({ from: Type.String(), role: Type.Enum(ROLES), org: Type.String(), text: Type.String(), at: Type.String() }))
+      })
+    ),
+    tally: Nullable(TallySchema),
+    votes: Nullable(
+      Type.Array(Type.Object({ member: Type.String(), vote: Type.Enum(DECISIONS), reason: Type.String(), at: Type.String() }), {
+        description: 'individual votes: shown to office, leading-group and admin principals only'
+      })
+    ),
+    decision: Nullable(
+      Type.Object({
+        decision: Type.Enum(DECISIONS),
+        reason: Nullable(Type.String()),
+        minutes: Type.String(),
+        tally: TallySchema,
+        chair: Type.String(),
+        at: Type.String()
+      })
+    )
+  },
+  { $id: 'Review' }
+)
+
 export const TaskView = Type.Object(
   {
     id: Type.String(),
@@ -181,6 +245,7 @@ export const TaskView = Type.Object(
     screening: Nullable(Type.Ref('Screening')),
     decider: DeciderSchema,
     enabledEvents: Type.Array(Type.String(), { description: 'events the task accepts now (subject to the sender’s role)' }),
+    review: Type.Ref('Review'),
     createdAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' })
   },
@@ -209,6 +274,11 @@ export const TaskEventView = Type.Object(
     actor: Type.Object({ sub: Type.String(), role: Type.Enum(ROLES), org: Nullable(Type.String()) }),
     reason: Nullable(Type.String()),
     decision: Nullable(Type.String()),
+    vote: Nullable(Type.String()),
+    minutes: Nullable(Type.String()),
+    consultation: Nullable(Type.Object({ mode: Type.String(), invited: Type.Array(Type.String()) })),
+    reply: Nullable(Type.String()),
+    amendment: Nullable(Type.Object({ code: Type.String(), policy: Type.Ref('PolicyRef') }, { description: 'the list item an approval added, and the new catalog version' })),
     changes: Nullable(Type.Array(Type.String(), { description: 'names of the fields changed with this event' })),
     outcome: Nullable(Type.Enum(VERDICTS)),
     findings: Nullable(Type.Array(Type.Ref('Finding'))),

@@ -51,6 +51,25 @@ export async function openDatabase(url: string): Promise<Database> {
   return { knex, dialect }
 }
 
+/** A unique constraint refused the row (SQLite and PostgreSQL say so differently). */
+const UNIQUE_VIOLATION = /UNIQUE constraint failed|duplicate key value violates unique constraint/
+
+function isUniqueViolation(err: unknown): boolean {
+  return UNIQUE_VIOLATION.test(String((err as Error).message))
+}
+
+/**
+ * Runs a write that a unique constraint may refuse, turning that refusal into
+ * the caller's problem (a 409) instead of a 500; any other failure goes on up.
+ */
+export async function uniquely<T>(write: () => Promise<T>, onDuplicate: () => Error): Promise<T> {
+  try {
+    return await write()
+  } catch (err) {
+    throw isUniqueViolation(err) ? onDuplicate() : err
+  }
+}
+
 /** JSON documents live in text columns (see the first migration). */
 export const fromJson = <T>(value: unknown): T => JSON.parse(value as string) as T
 

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex'
 import { packRef } from '../policy/pack.js'
 import type { PolicyPack, PolicyRef } from '../policy/types.js'
-import { toJson } from './db.js'
+import { fromJson, toJson } from './db.js'
 
 export interface LoadedPack {
   pack: PolicyPack
@@ -25,4 +25,39 @@ export async function ensurePack(db: Knex, pack: PolicyPack, now: string): Promi
   }
   await db('policy_packs').insert({ pack_id: pack.id, version: pack.version, hash: ref.hash, body: toJson(pack), loaded_at: now })
   return { pack, ref }
+}
+
+interface DbPolicyPackRow {
+  seq: number
+  pack_id: string
+  version: string
+  hash: string
+  body: string
+}
+
+const fromRow = (row: DbPolicyPackRow): LoadedPack => ({
+  pack: fromJson<PolicyPack>(row.body),
+  ref: { id: row.pack_id, version: row.version, hash: row.hash }
+})
+
+/** A pack a screening recorded, exactly as decisions were once made with it: published packs are never deleted. */
+export async function storedPack(db: Knex, ref: { id: string; version: string }): Promise<LoadedPack> {
+  return fromRow((await db<DbPolicyPackRow>('policy_packs').where({ pack_id: ref.id, version: ref.version }).first())!)
+}
+
+/**
+ * The pack in force: the one stored last. Every server process asks the database
+ * (one indexed row), so an amendment made through one process is used by all.
+ */
+export class CurrentPack {
+  private cached: { seq: number; loaded: LoadedPack } | null = null
+
+  async get(db: Knex): Promise<LoadedPack> {
+    const head = (await db('policy_packs').max({ seq: 'seq' }).first()) as { seq: number | string }
+    const seq = Number(head.seq)
+    if (this.cached?.seq !== seq) {
+      this.cached = { seq, loaded: fromRow((await db<DbPolicyPackRow>('policy_packs').where({ seq }).first())!) }
+    }
+    return this.cached.loaded
+  }
 }

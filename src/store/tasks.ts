@@ -2,6 +2,7 @@ import type { Knex } from 'knex'
 import { positionLabel, type AdmissionPosition, type StoredAdmissionSnapshot } from '../../machines/runtime.js'
 import type { Finding, PolicyRef, Screening, TaskDeclaration, Verdict } from '../policy/types.js'
 import type { Role } from '../roles.js'
+import { enqueueDeliveries, type StateChange } from '../webhooks/outbox.js'
 import { fromJson, toJson } from './db.js'
 
 export interface Decider {
@@ -16,6 +17,14 @@ export interface Actor {
   org: string | null
 }
 
+/** Where a task stands against its working-day deadline; all null outside an escalation. */
+export interface Deadline {
+  escalatedOn: string | null
+  dueOn: string | null
+  dueKind: 'office_review' | 'decision' | null
+  overdue: boolean
+}
+
 export interface TaskRecord {
   seq: number
   id: string
@@ -27,6 +36,7 @@ export interface TaskRecord {
   screening: Screening | null
   decider: Decider
   snapshot: StoredAdmissionSnapshot
+  deadline: Deadline
   createdAt: string
   updatedAt: string
 }
@@ -53,6 +63,10 @@ interface DbTaskRow {
   created_by: string
   created_at: string
   updated_at: string
+  escalated_on: string | null
+  due_on: string | null
+  due_kind: Deadline['dueKind']
+  overdue: boolean | number
 }
 
 export interface DbTaskEventRow {
@@ -77,7 +91,15 @@ export interface DbTaskEventRow {
 export interface EventPayload {
   reason?: string
   decision?: string
+  vote?: string
   changes?: string[]
+  /** SUBMIT: the declaration and sector as screened, so the decision can be re-explained later. */
+  declaration?: TaskDeclaration
+  sector?: string | null
+  minutes?: string
+  consultation?: { mode: string; invited: string[] }
+  reply?: string
+  amendment?: { code: string; policy: PolicyRef }
 }
 
 function fromRow(row: DbTaskRow): TaskRecord {
@@ -92,6 +114,8 @@ function fromRow(row: DbTaskRow): TaskRecord {
     screening: row.screening === null ? null : fromJson<Screening>(row.screening),
     decider: { level: row.decider_level, orgUnit: row.decider_org, body: row.decider_body },
     snapshot: fromJson<StoredAdmissionSnapshot>(row.snapshot),
+    // SQLite has no boolean type and hands back 0 or 1.
+    deadline: { escalatedOn: row.escalated_on, dueOn: row.due_on, dueKind: row.due_kind, overdue: Boolean(row.overdue) },
     createdAt: row.created_at,
     updatedAt: row.updated_at
   }
@@ -147,7 +171,24 @@ export async function insertTask(trx: Knex.Transaction, t: NewTask): Promise<Tas
   const seq = Number(inserted.seq)
   await replaceTargets(trx, seq, t.declaration.targets)
   await trx('task_events').insert(eventRow(seq, 1, 'CREATE', null, positionLabel(t.position), t.actor, {}, null, t.now))
-  return await reread(trx, seq)
+  const task = await reread(trx, seq)
+  await enqueueDeliveries(trx, stateChange(task, 'CREATE', null, t.now))
+  return task
+}
+
+function stateChange(task: TaskRecord, type: string, from: string | null, at: string): StateChange {
+  return {
+    taskId: task.id,
+    version: task.version,
+    type,
+    from,
+    to: positionLabel(task.position),
+    at,
+    departmentId: task.departmentId,
+    jurisdictionId: task.jurisdictionId,
+    state: task.position.state,
+    targets: task.declaration.targets
+  }
 }
 
 function eventRow(
@@ -196,8 +237,9 @@ export interface Transition {
   position: AdmissionPosition
   declaration: TaskDeclaration
   decider: Decider
-  /** A new screening, when this transition screened the task; otherwise the stored one stays. */
-  screening: Screening | null
+  deadline: Deadline
+  /** A new screening when the transition screened the task, null when it made the old one moot (REVISE), undefined to keep it. */
+  screening?: Screening | null
   payload: EventPayload
   actor: Actor
   now: string
@@ -211,7 +253,7 @@ export type CommitResult = { ok: true; task: TaskRecord } | { ok: false; current
  * there first no row matches, nothing is written, and the caller answers 409.
  */
 export async function commitTransition(trx: Knex.Transaction, from: TaskRecord, t: Transition): Promise<CommitResult> {
-  const screening = t.screening ?? from.screening
+  const screening = t.screening === undefined ? from.screening : t.screening
   const updated = await trx('tasks')
     .where({ id: from.id, version: from.version })
     .update({
@@ -223,6 +265,10 @@ export async function commitTransition(trx: Knex.Transaction, from: TaskRecord, 
       decider_level: t.decider.level,
       decider_org: t.decider.orgUnit,
       decider_body: t.decider.body,
+      escalated_on: t.deadline.escalatedOn,
+      due_on: t.deadline.dueOn,
+      due_kind: t.deadline.dueKind,
+      overdue: t.deadline.overdue,
       screening: screening ? toJson(screening) : null,
       snapshot: toJson(t.next),
       machine_version: t.next.machineVersion,
@@ -235,9 +281,12 @@ export async function commitTransition(trx: Knex.Transaction, from: TaskRecord, 
     await replaceTargets(trx, from.seq, t.declaration.targets)
   }
   await trx('task_events').insert(
-    eventRow(from.seq, from.version + 1, t.type, positionLabel(from.position), positionLabel(t.position), t.actor, t.payload, t.screening, t.now)
+    eventRow(from.seq, from.version + 1, t.type, positionLabel(from.position), positionLabel(t.position), t.actor, t.payload, t.screening ?? null, t.now)
   )
-  return { ok: true, task: await reread(trx, from.seq) }
+  const task = await reread(trx, from.seq)
+  // The outbox row commits with the transition or not at all: a receiver that is down loses nothing.
+  await enqueueDeliveries(trx, stateChange(task, t.type, positionLabel(from.position), t.now))
+  return { ok: true, task }
 }
 
 export interface TaskFilter {
@@ -273,7 +322,6 @@ export async function listTasks(db: Knex, filter: TaskFilter, limit: number, bef
       scope.where('tasks.state', 'admitted')
       if (v.kind === 'department') scope.orWhere('tasks.department_id', v.departmentId)
       if (v.kind === 'jurisdiction') scope.orWhere('tasks.jurisdiction_id', v.orgUnit)
-      if (v.kind === 'target') scope.orWhereExists(targeting(db, v.orgUnit))
     })
   }
   if (beforeSeq !== null) q.where('tasks.seq', '<', beforeSeq)
@@ -296,4 +344,32 @@ export function findingsOf(row: DbTaskEventRow): Finding[] | null {
 
 export function policyOf(row: DbTaskEventRow): PolicyRef | null {
   return row.policy_id === null ? null : { id: row.policy_id, version: row.policy_version!, hash: row.policy_hash! }
+}
+
+export interface ReviewFilter {
+  /** The deciding city or district; null for all (admin). */
+  orgUnit: string | null
+  stages: readonly string[]
+  overdueOnly: boolean
+}
+
+/** Escalated tasks awaiting a reviewer, the nearest deadline first. */
+export async function listReviewQueue(db: Knex, f: ReviewFilter, limit: number): Promise<TaskRecord[]> {
+  const q = db<DbTaskRow>('tasks').where('state', 'escalated').whereIn('stage', f.stages)
+  if (f.orgUnit !== null) q.where('decider_org', f.orgUnit)
+  if (f.overdueOnly) q.where('overdue', true)
+  const rows = (await q.orderBy([{ column: 'due_on' }, { column: 'seq' }]).limit(limit)) as DbTaskRow[]
+  return rows.map(fromRow)
+}
+
+/** Escalated tasks whose deadline passed before `today` and that are not yet flagged. */
+export async function findNewlyOverdue(db: Knex, today: string, limit: number): Promise<TaskRecord[]> {
+  const rows = (await db<DbTaskRow>('tasks').where('overdue', false).where('due_on', '<', today).orderBy('due_on').limit(limit)) as DbTaskRow[]
+  return rows.map(fromRow)
+}
+
+/** The last SUBMIT of a task: what was screened, with which pack, on which day. */
+export async function lastSubmission(db: Knex, taskSeq: number): Promise<DbTaskEventRow | null> {
+  const row = await db<DbTaskEventRow>('task_events').where({ task_seq: taskSeq, type: 'SUBMIT' }).orderBy('seq', 'desc').first()
+  return row ?? null
 }

@@ -41,36 +41,45 @@ export function checkDeclarationShape(d: TaskDeclaration): void {
   }
 }
 
+/** Ids of the units of the given kinds at or below an org unit. */
+async function unitsUnder(db: Knex, rootId: string, kinds: readonly string[]): Promise<Set<string>> {
+  const rows = (await db
+    .withRecursive('subtree', ['id', 'kind'], (qb) => {
+      qb.select('id', 'kind')
+        .from('org_units')
+        .where('id', rootId)
+        .unionAll((down) => {
+          down.select('o.id', 'o.kind').from('org_units as o').join('subtree', 'o.parent_id', 'subtree.id')
+        })
+    })
+    .select('id')
+    .from('subtree')
+    .whereIn('kind', kinds)) as Array<{ id: string }>
+  return new Set(rows.map((r) => r.id))
+}
+
+async function checkUnits(db: Knex, ids: string[], field: string, kinds: readonly string[], jurisdiction: OrgUnit): Promise<void> {
+  const reachable = await unitsUnder(db, jurisdiction.id, kinds)
+  const invalid = ids
+    .map((id, i) => ({ id, i }))
+    .filter(({ id }) => !reachable.has(id))
+    .map(({ id, i }) => ({ field: `${field}[${i}]`, message: `"${id}" is not a ${kinds.join(' or ')} in ${jurisdiction.name} (${jurisdiction.id})` }))
+  if (invalid.length > 0) {
+    throw Problems.validation(`${invalid.length} of ${field} are not ${kinds.join(' or ')} units of ${jurisdiction.id}`, invalid.slice(0, 20) as [InvalidParam, ...InvalidParam[]])
+  }
+}
+
 /**
  * Targets must exist, be of the task's target level, and lie inside the
  * jurisdiction of the submitting department: a district department cannot push
  * work onto another district's communities.
  */
-export async function checkTargets(db: Knex, d: TaskDeclaration, jurisdiction: OrgUnit): Promise<void> {
-  const reachable = new Set<string>(
-    (
-      (await db
-        .withRecursive('subtree', ['id', 'kind'], (qb) => {
-          qb.select('id', 'kind')
-            .from('org_units')
-            .where('id', jurisdiction.id)
-            .unionAll((down) => {
-              down.select('o.id', 'o.kind').from('org_units as o').join('subtree', 'o.parent_id', 'subtree.id')
-            })
-        })
-        .select('id')
-        .from('subtree')
-        .where('kind', d.targetLevel)) as Array<{ id: string }>
-    ).map((r) => r.id)
-  )
-  const invalid = d.targets
-    .map((id, i) => ({ id, i }))
-    .filter(({ id }) => !reachable.has(id))
-    .map(({ id, i }) => ({ field: `targets[${i}]`, message: `"${id}" is not a ${d.targetLevel} in ${jurisdiction.name} (${jurisdiction.id})` }))
-  if (invalid.length > 0) {
-    throw Problems.validation(`${invalid.length} target(s) are not ${d.targetLevel} units of the department's jurisdiction`, invalid.slice(0, 20) as [InvalidParam, ...InvalidParam[]])
-  }
-}
+export const checkTargets = (db: Knex, d: TaskDeclaration, jurisdiction: OrgUnit): Promise<void> =>
+  checkUnits(db, d.targets, 'targets', [d.targetLevel], jurisdiction)
+
+/** A consultation asks streets and communities of the deciding jurisdiction (DOMAIN.md §7). */
+export const checkInvited = (db: Knex, invited: string[], jurisdiction: OrgUnit): Promise<void> =>
+  checkUnits(db, invited, 'consultation.invited', ['street', 'community'], jurisdiction)
 
 export function deciderFor(jurisdiction: OrgUnit, d: TaskDeclaration): Decider {
   return {

@@ -1,36 +1,56 @@
 import { randomUUID } from 'node:crypto'
+import { isDeepStrictEqual } from 'node:util'
 import type { Knex } from 'knex'
-import { EVENT_ROLES, type AdmissionEvent } from '../../machines/admission.js'
-import { enabledEvents, initialAdmissionSnapshot, positionOf, stepAdmission } from '../../machines/runtime.js'
+import { EVENT_ROLES, tally, type AdmissionEvent } from '../../machines/admission.js'
+import { enabledEvents, initialAdmissionSnapshot, positionOf, stepAdmission, type AdmissionPosition } from '../../machines/runtime.js'
+import { addWorkingDays } from '../calendar/working-days.js'
+import { chinaDate } from '../clock.js'
 import type { Principal } from '../auth/plugin.js'
 import { Problems } from '../errors.js'
 import { screenTask } from '../policy/screen.js'
-import type { Screening, TaskDeclaration } from '../policy/types.js'
+import { amendPack } from '../policy/pack.js'
+import type { PolicyPack, PolicyRef, Screening, TaskDeclaration } from '../policy/types.js'
 import type { TaskEventBodyT, TaskInputT, TaskViewT } from '../schemas/task.js'
 import { getOrgUnit, jurisdictionOf, lineage, type OrgUnit } from '../store/org-units.js'
-import type { LoadedPack } from '../store/policy-packs.js'
+import { fromJson, uniquely } from '../store/db.js'
+import { listMembers, type GroupMember } from '../store/groups.js'
+import { ensurePack, storedPack, type CurrentPack } from '../store/policy-packs.js'
 import {
   commitTransition,
   findTask,
+  findingsOf,
   insertTask,
+  lastSubmission,
+  policyOf,
   type Actor,
+  type Deadline,
   type EventPayload,
   type TaskRecord,
   type Transition,
   type Visibility
 } from '../store/tasks.js'
-import { applyChanges, checkDeclarationShape, checkTargets, deciderFor, normalizeDeclaration } from './declaration.js'
+import { applyChanges, checkDeclarationShape, checkInvited, checkTargets, deciderFor, normalizeDeclaration } from './declaration.js'
 
 export interface GateContext {
   db: Knex
-  pack: LoadedPack
+  packs: CurrentPack
   now: () => Date
 }
 
 const actorOf = (p: Principal): Actor => ({ sub: p.sub, role: p.role, org: p.org })
 
-export function toTaskView(t: TaskRecord): TaskViewT {
+/** Reviewers see who voted how; departments, communities and the public see the tally and the decision. */
+const SEES_VOTES: readonly Principal['role'][] = ['office', 'leading_group', 'admin']
+
+/**
+ * A task as clients see it. `eligible` (members of the deciding group minus the
+ * recused) is known only where the caller looked the group up; without it the
+ * running tally is left out.
+ */
+export function toTaskView(t: TaskRecord, viewer: Principal | null, eligible: number | null = null, quorum = 0.5): TaskViewT {
   const d = t.declaration
+  const c = t.snapshot.context
+  const showVotes = viewer !== null && SEES_VOTES.includes(viewer.role)
   return {
     id: t.id,
     state: t.position.state,
@@ -52,9 +72,24 @@ export function toTaskView(t: TaskRecord): TaskViewT {
     screening: t.screening,
     decider: t.decider,
     enabledEvents: enabledEvents(t.snapshot),
+    review: {
+      ...t.deadline,
+      consultation: c.consultation,
+      tally: eligible === null || t.position.stage !== 'leading_group' ? null : tally(c.votes, eligible, quorum),
+      votes: showVotes ? Object.entries(c.votes).map(([member, v]) => ({ member, ...v })) : null,
+      decision: c.decision
+    },
     createdAt: t.createdAt,
     updatedAt: t.updatedAt
   } as TaskViewT
+}
+
+/** One task's view, with the running tally when the group is voting on it. */
+export async function taskView(ctx: GateContext, t: TaskRecord, viewer: Principal | null): Promise<TaskViewT> {
+  if (t.position.stage !== 'leading_group') return toTaskView(t, viewer)
+  const members = await listMembers(ctx.db, t.decider.orgUnit)
+  const { pack } = await ctx.packs.get(ctx.db)
+  return toTaskView(t, viewer, members.filter((m) => m.homeDepartment !== t.departmentId).length, pack.parameters.quorum)
 }
 
 /** What a principal may read: admitted tasks are public; the rest belongs to its parties. */
@@ -73,24 +108,41 @@ export function visibilityFor(p: Principal | null): Visibility {
   }
 }
 
-export function canSee(v: Visibility, t: TaskRecord): boolean {
-  if (t.position.state === 'admitted' || v.kind === 'all') return true
+/**
+ * Whether a principal is a party to the task: its department, the reviewers of its
+ * jurisdiction, an admin, or a community asked to reply in its open consultation.
+ */
+export function isParty(v: Visibility, t: TaskRecord): boolean {
+  if (v.kind === 'all') return true
   if (v.kind === 'department') return t.departmentId === v.departmentId
   if (v.kind === 'jurisdiction') return t.jurisdictionId === v.orgUnit
-  if (v.kind === 'target') return t.declaration.targets.includes(v.orgUnit)
+  if (v.kind === 'target') {
+    const c = t.snapshot.context.consultation
+    return t.position.stage === 'consultation' && (c!.mode === 'public_notice' || c!.invited.includes(v.orgUnit))
+  }
   return false
 }
 
-/** Loads a task the principal may see; one it may not see is reported as missing, not forbidden. */
-export async function loadVisibleTask(db: Knex, id: string, p: Principal | null): Promise<TaskRecord> {
+/** Admitted tasks are public (002 解读2); the rest only its parties see. */
+export const canSee = (v: Visibility, t: TaskRecord): boolean => t.position.state === 'admitted' || isParty(v, t)
+
+/**
+ * Loads a task the principal may see; one it may not see is reported as missing,
+ * not forbidden. The history, with the officials who acted, is for parties only.
+ */
+export async function loadVisibleTask(db: Knex, id: string, p: Principal | null, partiesOnly = false): Promise<TaskRecord> {
   const task = await findTask(db, id)
-  if (task === null || !canSee(visibilityFor(p), task)) throw Problems.notFound('task', id)
+  const v = visibilityFor(p)
+  if (task === null || !(partiesOnly ? isParty(v, task) : canSee(v, task))) throw Problems.notFound('task', id)
   return task
 }
 
 interface DepartmentContext {
   department: OrgUnit
+  /** The city or district whose group decides (002 解读3). */
   jurisdiction: OrgUnit
+  /** Where the department may send work: a street's own department only to its street. */
+  reach: OrgUnit
 }
 
 async function departmentContext(db: Knex, departmentId: string): Promise<DepartmentContext> {
@@ -98,30 +150,34 @@ async function departmentContext(db: Knex, departmentId: string): Promise<Depart
   if (chain[0]?.kind !== 'department') {
     throw Problems.forbidden(`the token's org "${departmentId}" is not a department`)
   }
-  return { department: chain[0], jurisdiction: jurisdictionOf(chain) }
+  const parent = chain[1]!
+  const jurisdiction = jurisdictionOf(chain)
+  return { department: chain[0], jurisdiction, reach: parent.kind === 'street' ? parent : jurisdiction }
 }
 
-export function screen(ctx: GateContext, d: TaskDeclaration, sector: string | null): Screening {
-  return screenTask(d, { sector }, ctx.pack.pack, ctx.pack.ref)
+/** `db` is the transaction when there is one: with SQLite's single connection, reaching past it would wait forever. */
+export async function screen(ctx: GateContext, db: Knex, d: TaskDeclaration, sector: string | null): Promise<Screening> {
+  const { pack, ref } = await ctx.packs.get(db)
+  return screenTask(d, { sector, submittedOn: chinaDate(ctx.now()) }, pack, ref)
 }
 
 /** POST /v1/screenings: the sector decides whether a catalog claim matches, so a department may be named. */
 export async function dryRun(ctx: GateContext, input: TaskInputT, departmentId: string | null): Promise<Screening> {
   const d = normalizeDeclaration(input)
   checkDeclarationShape(d)
-  if (departmentId === null) return screen(ctx, d, null)
+  if (departmentId === null) return screen(ctx, ctx.db, d, null)
   const department = await getOrgUnit(ctx.db, departmentId)
   if (department?.kind !== 'department') {
     throw Problems.validation(`"${departmentId}" is not a department`, [{ field: 'department', message: 'must be the id of a department org unit' }])
   }
-  return screen(ctx, d, department.sector)
+  return screen(ctx, ctx.db, d, department.sector)
 }
 
 export async function createTask(ctx: GateContext, p: Principal, input: TaskInputT, submit: boolean): Promise<TaskRecord> {
   const d = normalizeDeclaration(input)
   checkDeclarationShape(d)
   const departmentCtx = await departmentContext(ctx.db, p.org)
-  await checkTargets(ctx.db, d, departmentCtx.jurisdiction)
+  await checkTargets(ctx.db, d, departmentCtx.reach)
   // Creating and submitting in one call is one transaction: no draft is left behind if the submit fails.
   return ctx.db.transaction(async (trx) => {
     const snapshot = initialAdmissionSnapshot()
@@ -137,33 +193,88 @@ export async function createTask(ctx: GateContext, p: Principal, input: TaskInpu
       now: ctx.now().toISOString()
     })
     if (!submit) return draft
-    return commit(trx, draft, await planTransition(ctx, trx, draft, p, { type: 'SUBMIT' }, departmentCtx))
+    const facts: EventFacts = { departmentCtx, group: null }
+    return commit(ctx, trx, draft, await planTransition(ctx, trx, draft, p, { type: 'SUBMIT' }, facts))
   })
 }
 
-function authorizeEvent(task: TaskRecord, p: Principal, type: TaskEventBodyT['type']): void {
-  const allowed = EVENT_ROLES[type]
+/** What the server looked up for an event: who the department is, and the deciding group. */
+interface EventFacts {
+  departmentCtx: DepartmentContext | null
+  group: { members: GroupMember[]; me: GroupMember | null; eligible: number } | null
+}
+
+async function eventFacts(ctx: GateContext, task: TaskRecord, p: Principal, body: TaskEventBodyT): Promise<EventFacts> {
+  const departmentCtx = p.role === 'department' ? await departmentContext(ctx.db, task.departmentId) : null
+  if (body.type !== 'VOTE' && body.type !== 'DECIDE') return { departmentCtx, group: null }
+  const members = await listMembers(ctx.db, task.decider.orgUnit)
+  return {
+    departmentCtx,
+    group: {
+      members,
+      me: members.find((m) => m.sub === p.sub) ?? null,
+      eligible: members.filter((m) => m.homeDepartment !== task.departmentId).length
+    }
+  }
+}
+
+function authorizeEvent(task: TaskRecord, p: Principal, body: TaskEventBodyT, facts: EventFacts): void {
+  const allowed = EVENT_ROLES[body.type]
   if (!allowed.includes(p.role)) {
-    throw Problems.forbidden(`${type} is for ${allowed.join(' or ')}; the token has ${p.role}`)
+    throw Problems.forbidden(`${body.type} is for ${allowed.join(' or ')}; the token has ${p.role}`)
   }
   if (p.role === 'department' && task.departmentId !== p.org) {
     throw Problems.forbidden('a department acts only on its own tasks')
   }
-  if (p.role !== 'department' && task.decider.orgUnit !== p.org) {
+  if ((p.role === 'office' || p.role === 'leading_group') && task.decider.orgUnit !== p.org) {
     throw Problems.forbidden(`this task is decided in ${task.decider.orgUnit}, not in ${p.org}`)
+  }
+  if (p.role === 'community' && !isParty(visibilityFor(p), task)) {
+    throw Problems.forbidden('this community was not asked to reply on this task')
+  }
+  if (body.type === 'VOTE' || body.type === 'DECIDE') {
+    const me = facts.group!.me
+    if (me === null) throw Problems.forbidden(`${p.sub} is not a member of the ${task.decider.orgUnit} leading group`)
+    // A member from the submitting department does not judge its own department's task.
+    if (me.homeDepartment === task.departmentId) throw Problems.forbidden(`${p.sub} comes from ${task.departmentId} and must recuse`)
+    if (body.type === 'DECIDE' && !me.chair) throw Problems.forbidden('only the chair records the collective decision')
   }
 }
 
+/** Which body fields go with which event, and which an event cannot do without. */
+const FIELD_EVENTS: Record<string, readonly TaskEventBodyT['type'][]> = {
+  changes: ['SUBMIT', 'REVISE'],
+  consultation: ['OPEN_CONSULTATION'],
+  reply: ['CONSULTATION_REPLY'],
+  vote: ['VOTE'],
+  decision: ['DECIDE'],
+  minutes: ['DECIDE'],
+  amendCatalog: ['DECIDE']
+}
+const REQUIRED_FIELDS: Partial<Record<TaskEventBodyT['type'], readonly (keyof TaskEventBodyT)[]>> = {
+  OFFICE_RETURN: ['reason'],
+  OPEN_CONSULTATION: ['consultation'],
+  CONSULTATION_REPLY: ['reply'],
+  VOTE: ['vote', 'reason'],
+  DECIDE: ['decision', 'minutes']
+}
+
 function checkEventFields(body: TaskEventBodyT): void {
-  const missing = (field: string, message: string) => Problems.validation(message, [{ field, message }])
-  if (body.changes !== undefined && body.type !== 'SUBMIT' && body.type !== 'REVISE') {
-    throw missing('changes', 'changes may only accompany SUBMIT or REVISE')
+  const bad = (field: string, message: string) => Problems.validation(`${field} ${message}`, [{ field, message }])
+  for (const [field, events] of Object.entries(FIELD_EVENTS)) {
+    if (body[field as keyof TaskEventBodyT] !== undefined && !events.includes(body.type)) {
+      throw bad(field, `only goes with ${events.join(' or ')}`)
+    }
   }
-  if (body.type === 'DECIDE' && body.decision === undefined) throw missing('decision', 'DECIDE needs a decision')
-  if (body.decision !== undefined && body.type !== 'DECIDE') throw missing('decision', 'decision only accompanies DECIDE')
-  if (body.type === 'OFFICE_RETURN' && body.reason === undefined) throw missing('reason', 'OFFICE_RETURN needs a reason')
+  for (const field of REQUIRED_FIELDS[body.type] ?? []) {
+    if (body[field] === undefined) throw bad(field, `is required with ${body.type}`)
+  }
   if (body.type === 'DECIDE' && body.decision !== 'approve' && body.reason === undefined) {
-    throw missing('reason', `a decision to ${body.decision} needs a reason`)
+    throw bad('reason', `is required to ${body.decision}`)
+  }
+  if (body.amendCatalog !== undefined && body.decision !== 'approve') throw bad('amendCatalog', 'only goes with an approval')
+  if (body.consultation?.mode === 'sample' && body.consultation.invited.length === 0) {
+    throw bad('consultation.invited', 'must name the streets and communities asked')
   }
 }
 
@@ -178,74 +289,166 @@ export async function applyEvent(ctx: GateContext, id: string, p: Principal, bod
   // A department never learns of another department's drafts; reviewers of the
   // wrong jurisdiction are told plainly that the task is not theirs to act on.
   if (p.role === 'department' && !canSee(visibilityFor(p), current)) throw Problems.notFound('task', id)
-  authorizeEvent(current, p, body.type)
   checkEventFields(body)
+  const facts = await eventFacts(ctx, current, p, body)
+  authorizeEvent(current, p, body, facts)
   if (body.version !== undefined && body.version !== current.version) {
     throw Problems.versionConflict(current.version, current.position.state, `the task is at version ${current.version}, not ${body.version}`)
   }
-  const departmentCtx = p.role === 'department' ? await departmentContext(ctx.db, current.departmentId) : null
-  const transition = await planTransition(ctx, ctx.db, current, p, body, departmentCtx)
-  return ctx.db.transaction((trx) => commit(trx, current, transition))
+  const transition = await planTransition(ctx, ctx.db, current, p, body, facts)
+  return ctx.db.transaction((trx) => commit(ctx, trx, current, transition))
 }
 
-async function planTransition(
-  ctx: GateContext,
-  db: Knex,
-  current: TaskRecord,
-  p: Principal,
-  body: Pick<TaskEventBodyT, 'type' | 'reason' | 'decision' | 'changes'>,
-  departmentCtx: DepartmentContext | null
-): Promise<Transition> {
+type EventBody = Pick<TaskEventBodyT, 'type'> & Partial<TaskEventBodyT>
+
+async function planTransition(ctx: GateContext, db: Knex, current: TaskRecord, p: Principal, body: EventBody, facts: EventFacts): Promise<PlannedTransition> {
+  const { pack } = await ctx.packs.get(db)
+  const now = ctx.now()
   const { declaration, changed } = applyChanges(current.declaration, body.changes)
   let decider = current.decider
   if (changed.length > 0) {
-    // Only a department sends changes (checkEventFields), so its context is there.
-    const { jurisdiction } = departmentCtx!
+    // Only a department sends changes (checkEventFields, EVENT_ROLES), so its context is there.
+    const { jurisdiction, reach } = facts.departmentCtx!
     checkDeclarationShape(declaration)
-    await checkTargets(db, declaration, jurisdiction)
+    await checkTargets(db, declaration, reach)
     decider = deciderFor(jurisdiction, declaration)
   }
-  const screening = body.type === 'SUBMIT' ? screen(ctx, declaration, departmentCtx!.department.sector) : null
-  const event = machineEvent(body, screening)
+  if (body.consultation !== undefined) {
+    await checkInvited(db, body.consultation.invited, (await getOrgUnit(db, current.decider.orgUnit))!)
+  }
+  const sector = body.type === 'SUBMIT' ? facts.departmentCtx!.department.sector : null
+  const screening = body.type === 'SUBMIT' ? await screen(ctx, db, declaration, sector) : null
+  const event = machineEvent(body, { screening, p, now, eligible: facts.group?.eligible ?? 0, quorum: pack.parameters.quorum })
   const step = stepAdmission(current.snapshot, event)
-  if (!step.accepted) throw Problems.eventNotAllowed(body.type, current.position.state, current.version)
+  if (!step.accepted) throw notAccepted(current, body, facts, pack.parameters.quorum)
   const payload: EventPayload = {}
   if (body.reason !== undefined) payload.reason = body.reason
   if (body.decision !== undefined) payload.decision = body.decision
+  if (body.vote !== undefined) payload.vote = body.vote
+  if (body.minutes !== undefined) payload.minutes = body.minutes
+  if (body.consultation !== undefined) payload.consultation = body.consultation
+  if (body.reply !== undefined) payload.reply = body.reply
   if (changed.length > 0) payload.changes = changed
+  if (screening !== null) Object.assign(payload, { declaration, sector })
   return {
     type: body.type,
     next: step.next,
     position: step.position,
     declaration,
     decider,
-    screening,
+    deadline: deadlineFor(current, step.position, chinaDate(now), pack),
+    // A revision makes the last screening moot: the task is screened again when resubmitted.
+    screening: body.type === 'SUBMIT' ? screening : body.type === 'REVISE' ? null : undefined,
     payload,
     actor: actorOf(p),
-    now: ctx.now().toISOString()
+    now: now.toISOString(),
+    amendment: body.amendCatalog === undefined ? null : { ...body.amendCatalog, departmentId: current.departmentId }
   }
+}
+
+/** Why the machine refused: a quorum or majority the chair lacks is said plainly. */
+function notAccepted(current: TaskRecord, body: EventBody, facts: EventFacts, quorum: number) {
+  if (body.type === 'DECIDE' && current.position.stage === 'leading_group') {
+    const t = tally(current.snapshot.context.votes, facts.group!.eligible, quorum)
+    const detail = !t.quorumMet
+      ? `no quorum: ${t.voted} of ${t.eligible} eligible members voted; more than ${quorum * 100}% must`
+      : `the votes (approve ${t.approve}, reject ${t.reject}, return ${t.return}) do not carry "${body.decision}"`
+    return Problems.decisionNotCarried(detail, current.version, current.position.state)
+  }
+  return Problems.eventNotAllowed(body.type, current.position.state, current.version)
 }
 
 /** The server builds the machine's event; the request body never reaches the machine as such. */
-function machineEvent(body: Pick<TaskEventBodyT, 'type' | 'reason' | 'decision'>, screening: Screening | null): AdmissionEvent {
+function machineEvent(
+  body: EventBody,
+  f: { screening: Screening | null; p: Principal; now: Date; eligible: number; quorum: number }
+): AdmissionEvent {
+  const at = f.now.toISOString()
   switch (body.type) {
     case 'SUBMIT':
-      return { type: 'SUBMIT', outcome: screening!.outcome }
-    case 'DECIDE':
-      return { type: 'DECIDE', decision: body.decision!, reason: body.reason }
-    case 'OFFICE_RETURN':
-      return { type: 'OFFICE_RETURN', reason: body.reason! }
+      return { type: 'SUBMIT', outcome: f.screening!.outcome }
     case 'REVISE':
       return { type: 'REVISE' }
+    case 'OFFICE_RETURN':
+      return { type: 'OFFICE_RETURN', reason: body.reason! }
+    case 'OPEN_CONSULTATION':
+      return { type: 'OPEN_CONSULTATION', mode: body.consultation!.mode, invited: body.consultation!.invited, reason: body.reason }
+    case 'CONSULTATION_REPLY':
+      return { type: 'CONSULTATION_REPLY', reply: { from: f.p.sub, role: f.p.role, org: f.p.org, text: body.reply!, at } }
+    case 'VOTE':
+      return { type: 'VOTE', member: f.p.sub, vote: { vote: body.vote!, reason: body.reason!, at } }
+    case 'DECIDE':
+      return { type: 'DECIDE', decision: body.decision!, reason: body.reason, minutes: body.minutes!, chair: f.p.sub, eligible: f.eligible, quorum: f.quorum, at }
     default:
-      return { type: body.type, reason: body.reason }
+      return { type: body.type as 'WITHDRAW' | 'PUT_ON_AGENDA' | 'CLOSE_CONSULTATION', reason: body.reason }
   }
 }
 
-async function commit(trx: Knex.Transaction, current: TaskRecord, transition: Transition): Promise<TaskRecord> {
+/**
+ * The working-day deadline of the stage the task enters (DOMAIN.md §7): the office
+ * pre-reviews within M working days of the escalation, the group decides within N.
+ */
+function deadlineFor(current: TaskRecord, next: AdmissionPosition, today: string, pack: PolicyPack): Deadline {
+  if (next.state !== 'escalated') return { escalatedOn: null, dueOn: null, dueKind: null, overdue: false }
+  const escalatedOn = current.deadline.escalatedOn ?? today
+  const dueKind = next.stage === 'office_review' ? 'office_review' : 'decision'
+  const days = dueKind === 'office_review' ? pack.parameters.officeReviewWorkingDays : pack.parameters.decisionWorkingDays
+  const dueOn = addWorkingDays(pack.calendar, escalatedOn, days)
+  return { escalatedOn, dueOn, dueKind, overdue: dueOn === current.deadline.dueOn && current.deadline.overdue }
+}
+
+interface PlannedTransition extends Transition {
+  amendment: { name?: string; fundingMinimum: number; departmentId: string } | null
+}
+
+async function commit(ctx: GateContext, trx: Knex.Transaction, current: TaskRecord, transition: PlannedTransition): Promise<TaskRecord> {
+  if (transition.amendment !== null) {
+    transition.payload.amendment = await amendCatalog(ctx, trx, current, transition)
+  }
   const result = await commitTransition(trx, current, transition)
   if (!result.ok) {
     throw Problems.versionConflict(result.current.version, result.current.position.state, 'another change to this task was saved first; reload and retry')
   }
   return result.task
+}
+
+/**
+ * An approval that adds the item to assisted_tasks publishes a new pack version
+ * in the same transaction as the decision: both happen or neither does.
+ */
+async function amendCatalog(ctx: GateContext, trx: Knex.Transaction, task: TaskRecord, t: PlannedTransition): Promise<{ code: string; policy: PolicyRef }> {
+  const { pack } = await ctx.packs.get(trx)
+  const department = (await getOrgUnit(trx, t.amendment!.departmentId))!
+  const d = t.declaration
+  const { pack: amended, code } = amendPack(pack, d.targetLevel, {
+    name: t.amendment!.name ?? d.title,
+    sector: department.sector!,
+    responsibleDepartment: department.name,
+    legalBasis: d.legalBasis.map((b) => `${b.title}${b.article ?? ''}`).join('；'),
+    fundingRequired: true,
+    fundingMinimum: t.amendment!.fundingMinimum,
+    source: `${task.decider.orgUnit} 领导小组集体研究决定 ${t.now.slice(0, 10)}, task ${task.id}`,
+    titles: [d.title]
+  })
+  const loaded = await uniquely(
+    () => ensurePack(trx, amended, t.now),
+    () => Problems.versionConflict(task.version, task.position.state, 'the catalog was amended at the same moment by another decision; retry')
+  )
+  return { code, policy: loaded.ref }
+}
+
+/**
+ * Re-explains the task's last screening: `original` re-runs it on the declaration,
+ * sector, date and catalog version it was made with (so a decision can be explained
+ * years later); `current` runs the same declaration against the catalog in force today.
+ */
+export async function reexplain(ctx: GateContext, task: TaskRecord, asOf: 'original' | 'current'): Promise<{ asOf: 'original' | 'current'; screenedOn: string; screening: Screening; sameAsRecorded: boolean }> {
+  const submission = await lastSubmission(ctx.db, task.seq)
+  if (submission === null) throw Problems.notScreened(task.id, task.version, task.position.state)
+  const payload = fromJson<EventPayload>(submission.payload)
+  const recorded = { outcome: submission.outcome, findings: findingsOf(submission), policy: policyOf(submission) }
+  const loaded = asOf === 'original' ? await storedPack(ctx.db, recorded.policy!) : await ctx.packs.get(ctx.db)
+  const screenedOn = asOf === 'original' ? chinaDate(new Date(submission.created_at)) : chinaDate(ctx.now())
+  const screening = screenTask(payload.declaration!, { sector: payload.sector as string | null, submittedOn: screenedOn }, loaded.pack, loaded.ref)
+  return { asOf, screenedOn, screening, sameAsRecorded: isDeepStrictEqual(screening, recorded) }
 }

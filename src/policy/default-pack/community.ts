@@ -518,6 +518,7 @@ export const COMMUNITY_CATALOGS: LevelCatalogs = {
       legalBasis: '《中华人民共和国统计法》；《全国人口普查条例》',
       fundingRequired: true,
       fundingMinimum: 15000,
+      kinds: ['data_collection', 'service'],
       source: `${MINFA_2015_136}; ${NANJING} §二.5`
     },
     {
@@ -528,6 +529,7 @@ export const COMMUNITY_CATALOGS: LevelCatalogs = {
       legalBasis: '《中华人民共和国统计法》；《全国经济普查条例》',
       fundingRequired: true,
       fundingMinimum: 8000,
+      kinds: ['data_collection', 'service'],
       source: `${MINFA_2015_136}; ${NANJING} §二.5`
     },
     {
@@ -538,6 +540,7 @@ export const COMMUNITY_CATALOGS: LevelCatalogs = {
       legalBasis: '《中华人民共和国统计法》',
       fundingRequired: true,
       fundingMinimum: 3000,
+      kinds: ['data_collection', 'service'],
       source: `${MINFA_2015_136}; ${NANJING} §二.5`
     },
     {
@@ -702,7 +705,8 @@ export const COMMUNITY_CATALOGS: LevelCatalogs = {
       name: '亲属关系证明',
       rule: 'unverifiable_certificate',
       keywords: ['亲属关系', '亲属证明', '直系亲属'],
-      exceptions: ['公证'],
+      // Only a certificate for a notary (民发〔2020〕20号's known exception); 非公证用途 is no exception.
+      exceptions: ['用于公证', '办理公证', '公证机构', '继承公证', '公证处'],
       source: MINFA_2020_20
     },
     {

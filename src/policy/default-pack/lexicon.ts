@@ -33,8 +33,16 @@ export const DEFAULT_LEXICON: LexiconEntry[] = [
   { category: 'economic_target', term: '财税增长', strength: 'strong' },
   { category: 'economic_target', term: 'GDP', strength: 'strong', innocent: ['取消GDP考核'] },
   { category: 'economic_target', term: '地区生产总值', strength: 'strong' },
-  { category: 'economic_target', term: '固定资产投资', strength: 'strong', innocent: ['固定资产投资统计', '固定资产投资调查'] },
-  { category: 'economic_target', term: '社会消费品零售总额', strength: 'strong', innocent: ['社会消费品零售总额统计'] },
+  // Counting investment or retail sales is statistics work; being set a figure for them is a target.
+  { category: 'economic_target', term: '固定资产投资', strength: 'strong', innocent: ['固定资产投资…统计', '固定资产投资…调查', '固定资产投资…入库'] },
+  { category: 'economic_target', term: '社会消费品零售总额', strength: 'strong', innocent: ['社会消费品零售总额…统计', '社会消费品零售总额…调查'] },
+  { category: 'economic_target', term: '征税任务', strength: 'strong' },
+  { category: 'economic_target', term: '经济发展目标', strength: 'strong', innocent: ['不再…经济发展目标', '取消…经济发展目标'] },
+  { category: 'economic_target', term: '经济增长指标', strength: 'strong' },
+  { category: 'economic_target', term: '财政收入任务', strength: 'strong' },
+  { category: 'economic_target', term: '税收增长', strength: 'strong' },
+  { category: 'economic_target', term: '拉投资', strength: 'strong' },
+  { category: 'economic_target', term: '保险销售', strength: 'strong' },
   { category: 'economic_target', term: '经济创收', strength: 'strong', innocent: ['取消经济创收'] },
   { category: 'economic_target', term: '创收任务', strength: 'strong' },
   { category: 'economic_target', term: '创收指标', strength: 'strong' },
@@ -82,7 +90,13 @@ export const DEFAULT_LEXICON: LexiconEntry[] = [
   { category: 'unverifiable_certificate', term: '万能章', strength: 'weak' },
 
   // not_responsible_subject — strong
-  { category: 'not_responsible_subject', term: '拆违', strength: 'strong', innocent: ['拆违宣传', '拆违政策宣传', '不作为拆违'] },
+  { category: 'not_responsible_subject', term: '拆违', strength: 'strong', innocent: ['拆违宣传', '拆违政策宣传', '拆违政策解读', '不作为拆违'] },
+  { category: 'not_responsible_subject', term: '行政强制', strength: 'strong', innocent: ['行政强制法'] },
+  { category: 'not_responsible_subject', term: '拆除违章', strength: 'strong' },
+  // 湘民发〔2020〕41号: no handling another department's complaint duties.
+  { category: 'not_responsible_subject', term: '投诉处理职责', strength: 'strong' },
+  { category: 'not_responsible_subject', term: '代办投诉', strength: 'strong' },
+  { category: 'not_responsible_subject', term: '部门投诉', strength: 'weak' },
   { category: 'not_responsible_subject', term: '拆除违法建设', strength: 'strong', innocent: ['配合拆除违法建设宣传'] },
   { category: 'not_responsible_subject', term: '拆除违章建筑', strength: 'strong' },
   {
@@ -113,7 +127,15 @@ export const DEFAULT_LEXICON: LexiconEntry[] = [
   { category: 'not_responsible_subject', term: '工单', strength: 'weak' },
 
   // separate_assessment — strong
-  { category: 'separate_assessment', term: '评比', strength: 'strong', innocent: ['家庭评比', '综合考核评比'] },
+  // A department ranking communities is the excluded thing; residents' own 评比 (of families,
+  // volunteers) is community life. So 评比 alone only escalates; 社区…评比 rejects.
+  { category: 'separate_assessment', term: '评比', strength: 'weak', innocent: ['家庭…评比', '志愿者…评比', '积分评比', '综合考核评比'] },
+  { category: 'separate_assessment', term: '社区…评比', strength: 'strong', innocent: ['社区…家庭…评比', '社区…志愿者…评比', '社区…积分评比'] },
+  { category: 'separate_assessment', term: '评比…社区', strength: 'strong', innocent: ['家庭…评比…社区', '志愿者…评比…社区', '积分评比…社区'] },
+  { category: 'separate_assessment', term: '街道…评比', strength: 'strong' },
+  { category: 'separate_assessment', term: '达标验收', strength: 'strong' },
+  { category: 'separate_assessment', term: '创建评比', strength: 'strong' },
+  { category: 'separate_assessment', term: '目标责任书', strength: 'strong' },
   { category: 'separate_assessment', term: '排名通报', strength: 'strong' },
   { category: 'separate_assessment', term: '考核排名', strength: 'strong' },
   { category: 'separate_assessment', term: '达标创建', strength: 'strong' },
@@ -146,6 +168,7 @@ export const DEFAULT_LEXICON: LexiconEntry[] = [
   { category: 'organization_or_plaque', term: '成立…领导小组', strength: 'strong', innocent: ['不再成立…领导小组'] },
   { category: 'organization_or_plaque', term: '成立…工作站', strength: 'strong' },
   { category: 'organization_or_plaque', term: '下设办公室', strength: 'strong' },
+  { category: 'organization_or_plaque', term: '设立工作站', strength: 'strong' },
   { category: 'organization_or_plaque', term: '悬挂…牌子', strength: 'strong', innocent: ['不悬挂…牌子'] },
   { category: 'organization_or_plaque', term: '悬挂…标识牌', strength: 'strong', innocent: ['不悬挂…标识牌'] },
   { category: 'organization_or_plaque', term: '悬挂…牌匾', strength: 'strong', innocent: ['不悬挂…牌匾'] },
@@ -196,6 +219,10 @@ export const DEFAULT_LEXICON: LexiconEntry[] = [
   { category: 'ledger_or_stamp', term: '留痕', strength: 'strong' },
   { category: 'ledger_or_stamp', term: '痕迹管理', strength: 'strong' },
   { category: 'ledger_or_stamp', term: '重复填报', strength: 'strong' },
+  { category: 'ledger_or_stamp', term: '重复报送', strength: 'strong' },
+  { category: 'ledger_or_stamp', term: '多头报送', strength: 'strong' },
+  { category: 'ledger_or_stamp', term: '重复报表', strength: 'strong' },
+  { category: 'ledger_or_stamp', term: '加盖公章', strength: 'strong' },
   { category: 'ledger_or_stamp', term: '多头填报', strength: 'strong' },
   // ledger_or_stamp — weak
   { category: 'ledger_or_stamp', term: '表格', strength: 'weak' },

@@ -168,6 +168,7 @@ export const STREET_CATALOGS: LevelCatalogs = {
       legalBasis: '《中华人民共和国统计法》；《全国人口普查条例》；《全国经济普查条例》',
       fundingRequired: true,
       fundingMinimum: 150000,
+      kinds: ['data_collection', 'service'],
       source: `${QINGDAO} 赋权减负; ${NATIONAL_LIST}`
     },
     {
