@@ -255,3 +255,22 @@ t.test('leading-group membership is managed by an admin', async (t) => {
   t.equal((await h.app.inject({ method: 'GET', url: '/v1/leading-groups/nowhere/members', headers: h.auth('office', 'east') })).statusCode, 404)
   t.equal((await h.app.inject({ method: 'GET', url: '/v1/leading-groups/east/members' })).statusCode, 401)
 })
+
+t.test('each of approve, reject and return, for a city task and a district task', async (t) => {
+  const h = await build(t)
+  const groups = {
+    'city-civil': { org: 'city', chair: 'chen.chair', voters: ['chen.chair', 'qian.member', 'feng.member'] },
+    'east-housing': { org: 'east', chair: 'sun.chair', voters: ['sun.chair', 'he.civil', 'lv.member'] }
+  } as const
+  const endState = { approve: 'admitted', reject: 'rejected', return: 'returned' } as const
+  for (const [department, g] of Object.entries(groups)) {
+    for (const decision of ['approve', 'reject', 'return'] as const) {
+      const task = await escalate(h, department, { title: `协助开展社区需求调查(${department} ${decision})` })
+      await send(h, task.id, h.auth('office', g.org), { type: 'PUT_ON_AGENDA' })
+      for (const sub of g.voters) await send(h, task.id, h.auth('leading_group', g.org, sub), { type: 'VOTE', vote: decision, reason: '集体研究' })
+      const res = await send(h, task.id, h.auth('leading_group', g.org, g.chair), { type: 'DECIDE', decision, reason: '集体研究决定', minutes: '纪要' })
+      t.equal(res.json().state, endState[decision], `${department} ${decision}`)
+      t.equal(res.json().decider.orgUnit, g.org)
+    }
+  }
+})

@@ -13,8 +13,7 @@ import type { Role } from '../src/roles.js'
 import type { Database } from '../src/store/db.js'
 import { ensurePack } from '../src/store/policy-packs.js'
 import { dispatchDue, enqueueDeliveries, signature, startDispatcher, type DispatchOptions, type StateChange } from '../src/webhooks/outbox.js'
-import { webhookRoutes } from '../src/webhooks/routes.js'
-import { freshDatabase, TEST_SECRET } from './helper.js'
+import { build, freshDatabase, TEST_NOW, TEST_SECRET } from './helper.js'
 
 // ---------------------------------------------------------------------------------------------
 // Harness
@@ -22,12 +21,8 @@ import { freshDatabase, TEST_SECRET } from './helper.js'
 const T0 = new Date('2026-11-24T02:00:00.000Z')
 const HOOK_SECRET = 'receiver-shared-secret-0123'
 
-/** A fresh database with the webhook tables (run here until migrations/index.ts lists the migration). */
-async function webhookDb(t: Test): Promise<Database> {
-  const db = await freshDatabase(t)
-  if (!(await db.knex.schema.hasTable('webhooks'))) await webhooksMigration.up(db.knex)
-  return db
-}
+/** A fresh database: the migrations create the webhook tables. */
+const webhookDb = (t: Test): Promise<Database> => freshDatabase(t)
 
 interface HookRow {
   id: string
@@ -559,8 +554,6 @@ async function webhookApp(t: Test): Promise<RouteHarness> {
   const db = await webhookDb(t)
   await ensurePack(db.knex, DEFAULT_PACK, T0.toISOString())
   const app = await buildApp({ database: db, jwtSecret: TEST_SECRET, now: () => T0 })
-  // Once src/app.ts registers the webhook routes itself this is a no-op.
-  if (!app.hasRoute({ method: 'POST', url: '/v1/webhooks' })) await app.register(webhookRoutes)
   t.teardown(() => app.close())
   await app.ready()
   const token = (role: Role, org: string, sub = `${role}.${org}`) =>
@@ -741,4 +734,53 @@ t.test('the migration goes down and up again', async (t) => {
   t.notOk(await db.knex.schema.hasTable('webhooks'))
   await webhooksMigration.up(db.knex)
   t.ok(await db.knex.schema.hasTable('webhook_deliveries'))
+})
+
+t.test('end to end: a subscriber hears of a transition made through the API, signed, after a receiver outage', async (t) => {
+  const h = await build(t)
+  const rx = await receiver(t, (n) => (n <= 2 ? 503 : 204))
+  const office = h.auth('office', 'east')
+  const hook = await h.app.inject({ method: 'POST', url: '/v1/webhooks', headers: office, payload: { url: rx.url, events: ['SUBMIT', 'PUT_ON_AGENDA'], secret: HOOK_SECRET } })
+  t.equal(hook.statusCode, 201, hook.body)
+  const task = (
+    await h.app.inject({
+      method: 'POST',
+      url: '/v1/tasks',
+      headers: h.auth('department', 'east-civil'),
+      payload: {
+        title: '协助开展社区养老服务需求调查',
+        targetLevel: 'community',
+        targets: ['east-s1-c1'],
+        kind: 'service',
+        legalBasis: [{ title: '《老年人权益保障法》' }],
+        funding: { perTarget: 5000, source: '区财政', committed: true },
+        period: { start: '2027-04-01', end: '2027-06-30' },
+        workloadHours: 40,
+        submit: true
+      }
+    })
+  ).json()
+  await h.app.inject({ method: 'POST', url: `/v1/tasks/${task.id}/events`, headers: office, payload: { type: 'PUT_ON_AGENDA' } })
+  // A task of another district is none of this office's business: no delivery.
+  await h.app.inject({
+    method: 'POST',
+    url: '/v1/tasks',
+    headers: h.auth('department', 'west-civil'),
+    payload: { title: '协助开展社区助餐需求调查', targetLevel: 'community', targets: ['west-s1-c1'], kind: 'service', legalBasis: [{ title: 'x' }], funding: { perTarget: 5000, source: '区财政', committed: true }, period: { start: '2027-04-01', end: '2027-06-30' }, workloadHours: 4, submit: true }
+  })
+
+  let now = TEST_NOW.getTime()
+  const opts: DispatchOptions = { now: () => new Date(now), retryBaseMs: 1000, maxAttempts: 5, timeoutMs: 2000 }
+  for (let round = 0; round < 6; round++) {
+    await dispatchDue(h.db.knex, opts)
+    now += 5000
+  }
+  const delivered = rx.received.filter((_, i) => rx.answered[i] === 204).map((r) => JSON.parse(r.body.toString('utf8')))
+  t.same(delivered.map((d) => [d.event, d.task.id, d.task.to]).sort(), [
+    ['PUT_ON_AGENDA', task.id, 'escalated.leading_group'],
+    ['SUBMIT', task.id, 'escalated.office_review']
+  ], 'each subscribed transition arrives once, nothing lost')
+  for (const r of rx.received) t.ok(verifies(HOOK_SECRET, r.body, r.headers['x-zhunru-signature']))
+  const log = (await h.app.inject({ method: 'GET', url: `/v1/webhooks/${hook.json().id}/deliveries`, headers: office })).json().items
+  t.same(log.map((d: { status: string }) => d.status), ['delivered', 'delivered'])
 })
