@@ -6,11 +6,30 @@ import type { Role } from '../src/roles.js'
  * Bumped whenever a state is renamed or removed, so a stored snapshot from an
  * older shape is recognised instead of silently restored into a missing state.
  * 2: consultation and voting inside the escalation; OFFICE_FORWARD became PUT_ON_AGENDA.
+ * 3: an admitted task lives on as a contract: active, suspended, completed, revoked.
  */
-export const ADMISSION_MACHINE_VERSION = 2
+export const ADMISSION_MACHINE_VERSION = 3
 
-export const TASK_STATES = ['draft', 'screening', 'returned', 'escalated', 'admitted', 'rejected', 'withdrawn'] as const
+export const TASK_STATES = [
+  'draft',
+  'screening',
+  'returned',
+  'escalated',
+  'admitted',
+  'rejected',
+  'withdrawn',
+  'active',
+  'suspended',
+  'completed',
+  'revoked'
+] as const
 export type TaskState = (typeof TASK_STATES)[number]
+
+/** Admitted work and its life as a contract: public, as the lists are (002 解读2). */
+export const PUBLIC_STATES = ['admitted', 'active', 'suspended', 'completed', 'revoked'] as const satisfies readonly TaskState[]
+export type PublicState = (typeof PUBLIC_STATES)[number]
+
+export const isPublicState = (state: string): state is PublicState => (PUBLIC_STATES as readonly string[]).includes(state)
 
 export const ESCALATION_STAGES = ['office_review', 'consultation', 'leading_group'] as const
 export type EscalationStage = (typeof ESCALATION_STAGES)[number]
@@ -51,7 +70,7 @@ export interface Tally {
   voted: number
   eligible: number
   quorumMet: boolean
-  /** The option with strictly more votes than any other, if there is one. */
+  /** The option with more than half of the votes cast, if there is one. */
   majority: Decision | null
 }
 
@@ -71,6 +90,11 @@ export type AdmissionEvent =
   | { type: 'CLOSE_CONSULTATION'; reason?: string }
   | { type: 'VOTE'; member: string; vote: Vote }
   | { type: 'DECIDE'; decision: Decision; reason?: string; minutes: string; chair: string; eligible: number; quorum: number; at: string }
+  | { type: 'ACTIVATE' }
+  | { type: 'COMPLETE' }
+  | { type: 'SUSPEND'; reason: string }
+  | { type: 'RESUME'; reason?: string }
+  | { type: 'REVOKE'; reason: string }
 
 export type AdmissionEventType = AdmissionEvent['type']
 
@@ -84,7 +108,12 @@ export const ADMISSION_EVENT_TYPES = [
   'CONSULTATION_REPLY',
   'CLOSE_CONSULTATION',
   'VOTE',
-  'DECIDE'
+  'DECIDE',
+  'ACTIVATE',
+  'COMPLETE',
+  'SUSPEND',
+  'RESUME',
+  'REVOKE'
 ] as const satisfies readonly AdmissionEventType[]
 
 /** Who may send which event; the server checks this before the machine sees the event. */
@@ -99,7 +128,14 @@ export const EVENT_ROLES: Record<AdmissionEventType, readonly Role[]> = {
   CONSULTATION_REPLY: ['community', 'office'],
   CLOSE_CONSULTATION: ['office'],
   VOTE: ['leading_group'],
-  DECIDE: ['leading_group']
+  DECIDE: ['leading_group'],
+  // The period's start and end move a contract: the sweeper sends these, no principal does.
+  ACTIVATE: [],
+  COMPLETE: [],
+  // 000 §二.5 契约化管理: the office manages the agreement; DOMAIN.md §7: withdrawn when residents widely reject it.
+  SUSPEND: ['office'],
+  RESUME: ['office'],
+  REVOKE: ['office']
 }
 
 export interface AdmissionContext {
@@ -114,20 +150,19 @@ export interface AdmissionContext {
 /**
  * The collective decision's arithmetic (002 解读3: 集体研究决定): quorum is more
  * than `quorum` of the eligible members voting; the majority is the option with
- * strictly the most votes. Pure, so the guard and the server's explanation agree.
+ * more than half of the votes cast. Pure, so the guard and the server's explanation agree.
  */
 export function tally(votes: Record<string, Vote>, eligible: number, quorum: number): Tally {
   const counts = { approve: 0, reject: 0, return: 0 }
   for (const v of Object.values(votes)) counts[v.vote] += 1
   const voted = counts.approve + counts.reject + counts.return
-  const ranked = DECISIONS.map((d) => [d, counts[d]] as const).sort((a, b) => b[1] - a[1])
-  const [top, second] = ranked as [readonly [Decision, number], readonly [Decision, number]]
   return {
     ...counts,
     voted,
     eligible,
     quorumMet: voted > eligible * quorum,
-    majority: top[1] > second[1] ? top[0] : null
+    // A collective decision carries more than half of the votes cast, not merely the most.
+    majority: DECISIONS.find((d) => counts[d] * 2 > voted) ?? null
   }
 }
 
@@ -150,7 +185,7 @@ const admissionSetup = setup({
       return { submissions: context.submissions + 1, lastOutcome: event.outcome, lastReason: null, decision: null }
     }),
     recordReason: assign(({ event }) => {
-      assertEvent(event, ['WITHDRAW', 'OFFICE_RETURN', 'PUT_ON_AGENDA', 'CLOSE_CONSULTATION'])
+      assertEvent(event, ['WITHDRAW', 'OFFICE_RETURN', 'PUT_ON_AGENDA', 'CLOSE_CONSULTATION', 'SUSPEND', 'RESUME', 'REVOKE'])
       return { lastReason: event.reason ?? null }
     }),
     openConsultation: assign(({ event }) => {
@@ -246,7 +281,30 @@ export const admissionMachine = admissionSetup.createMachine({
         }
       }
     },
-    admitted: { type: 'final' },
+    // Admitted, the task is an agreement (000 §二.5 契约化管理) waiting for its period to start.
+    admitted: {
+      on: {
+        ACTIVATE: { target: 'active' },
+        SUSPEND: { target: 'suspended', actions: 'recordReason' },
+        REVOKE: { target: 'revoked', actions: 'recordReason' }
+      }
+    },
+    active: {
+      on: {
+        COMPLETE: { target: 'completed' },
+        SUSPEND: { target: 'suspended', actions: 'recordReason' },
+        REVOKE: { target: 'revoked', actions: 'recordReason' }
+      }
+    },
+    // 费随事转: work whose money did not arrive stops until it does.
+    suspended: {
+      on: {
+        RESUME: { target: 'active', actions: 'recordReason' },
+        REVOKE: { target: 'revoked', actions: 'recordReason' }
+      }
+    },
+    completed: { type: 'final' },
+    revoked: { type: 'final' },
     rejected: { type: 'final' },
     withdrawn: { type: 'final' }
   }

@@ -1,5 +1,6 @@
 import type { AnyStateMachine, AnyStateNode } from 'xstate'
 import { ADMISSION_MACHINE_VERSION, EVENT_ROLES, admissionMachine } from './admission.js'
+import { BURDEN_REPORT_EVENT_ROLES, BURDEN_REPORT_MACHINE_VERSION, burdenReportMachine } from './burden-report.js'
 
 interface Edge {
   from: string
@@ -71,7 +72,8 @@ export interface MachineDescription {
 }
 
 export const MACHINES: Record<string, { machine: AnyStateMachine; version: number; eventRoles: Record<string, readonly string[]> }> = {
-  admission: { machine: admissionMachine, version: ADMISSION_MACHINE_VERSION, eventRoles: EVENT_ROLES }
+  admission: { machine: admissionMachine, version: ADMISSION_MACHINE_VERSION, eventRoles: EVENT_ROLES },
+  'burden-report': { machine: burdenReportMachine, version: BURDEN_REPORT_MACHINE_VERSION, eventRoles: BURDEN_REPORT_EVENT_ROLES }
 }
 
 /** A machine by id; only the machines listed, never a property every object has (toString, __proto__). */

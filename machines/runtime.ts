@@ -54,7 +54,19 @@ export function initialAdmissionSnapshot(): StoredAdmissionSnapshot {
   return persist(snapshot.value, snapshot.context)
 }
 
-function restore(stored: StoredAdmissionSnapshot) {
+/**
+ * Snapshots of earlier machine versions whose states still exist: versions 1 and 2
+ * lacked the consultation, votes and decision that version 3's context carries.
+ */
+function upgrade(stored: StoredAdmissionSnapshot): StoredAdmissionSnapshot {
+  // Version 1's `decision` was a bare word; version 3 keeps the whole collective decision.
+  if (stored.machineVersion === 1) return { ...stored, machineVersion: 3, context: { ...stored.context, consultation: null, votes: {}, decision: null } }
+  if (stored.machineVersion === 2) return { ...stored, machineVersion: 3 }
+  return stored
+}
+
+function restore(original: StoredAdmissionSnapshot) {
+  const stored = upgrade(original)
   if (stored.machineVersion !== ADMISSION_MACHINE_VERSION) {
     throw new IncompatibleSnapshotError(`machine version ${stored.machineVersion}, expected ${ADMISSION_MACHINE_VERSION}`)
   }
@@ -85,4 +97,11 @@ export function enabledEvents(stored: StoredAdmissionSnapshot): string[] {
     for (const key of node.ownEvents) names.add(key)
   }
   return [...names].sort()
+}
+
+/** A step the caller knows the machine accepts (a date moving a contract); anything else is a bug, said loudly. */
+export function mustStep(stored: StoredAdmissionSnapshot, event: AdmissionEvent): { next: StoredAdmissionSnapshot; position: AdmissionPosition } {
+  const step = stepAdmission(stored, event)
+  if (!step.accepted) throw new IncompatibleSnapshotError(`${event.type} is not accepted in ${JSON.stringify(stored.value)}`)
+  return step
 }

@@ -2,6 +2,8 @@ import type { Knex } from 'knex'
 import * as admissionGate from './20261124000000_admission_gate.js'
 import * as leadingGroups from './20261124010000_leading_groups.js'
 import * as webhooks from './20261124020000_webhooks.js'
+import * as burdenReports from './20261124030000_burden_reports.js'
+import * as contracts from './20261124040000_contracts.js'
 
 /**
  * Migrations are listed here, by name without extension, so that knex records
@@ -10,7 +12,9 @@ import * as webhooks from './20261124020000_webhooks.js'
 const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261124000000_admission_gate': admissionGate,
   '20261124010000_leading_groups': leadingGroups,
-  '20261124020000_webhooks': webhooks
+  '20261124020000_webhooks': webhooks,
+  '20261124030000_burden_reports': burdenReports,
+  '20261124040000_contracts': contracts
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -15,6 +15,10 @@ import { reviewRoutes } from './routes/reviews.js'
 import { orgUnitRoutes } from './routes/org-units.js'
 import { screeningRoutes } from './routes/screenings.js'
 import { taskRoutes } from './routes/tasks.js'
+import { burdenReportRoutes } from './burden-reports/routes.js'
+import { burdenRoutes } from './burden/routes.js'
+import { publicRegisterRoutes } from './register/routes.js'
+import { contractRoutes } from './routes/contracts.js'
 import { ProblemSchema } from './schemas/common.js'
 import { webhookRoutes } from './webhooks/routes.js'
 import { FindingSchema, PolicyRefSchema, ReviewSchema, ScreeningSchema, TaskEventView, TaskView } from './schemas/task.js'
@@ -114,6 +118,10 @@ export async function buildApp(opts: AppOptions): Promise<App> {
         { name: 'reviews', description: 'Reviewer queues and deadlines' },
         { name: 'leading-groups', description: 'Leading-group membership' },
         { name: 'webhooks', description: 'Signed callbacks on task transitions' },
+        { name: 'contracts', description: 'Admitted tasks as agreements, and their funding' },
+        { name: 'burden', description: 'Burden ledgers and department scorecards' },
+        { name: 'burden-reports', description: 'Burden reports (督查): unadmitted tasks reported by communities' },
+        { name: 'register', description: 'The public register: catalogs and their history, admitted tasks, department statistics (no token)' },
         { name: 'machines', description: 'Workflow definitions' },
         { name: 'health', description: 'Liveness' }
       ]
@@ -162,5 +170,9 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(reviewRoutes)
   await app.register(leadingGroupRoutes)
   await app.register(webhookRoutes)
+  await app.register(contractRoutes)
+  await app.register(burdenRoutes)
+  await app.register(burdenReportRoutes)
+  await app.register(publicRegisterRoutes)
   return app
 }

@@ -44,8 +44,8 @@ export const Problems = {
     ),
   decisionNotCarried: (detail: string, currentVersion: number, currentState: string) =>
     new Problem(409, problemType('decision-not-carried'), 'The votes do not carry this decision', detail, { currentVersion, currentState }),
-  notScreened: (id: string, currentVersion: number, currentState: string) =>
-    new Problem(409, problemType('not-screened'), 'Not screened yet', `task "${id}" has not been submitted, so there is no screening to explain`, {
+  notScreened: (id: string, currentVersion: number, currentState: string, why = 'has not been submitted') =>
+    new Problem(409, problemType('not-screened'), 'No screening to re-explain', `task "${id}" ${why}, so there is no screening to re-run`, {
       currentVersion,
       currentState
     }),

@@ -1,5 +1,5 @@
 import { buildApp } from './app.js'
-import { sweepDeadlines } from './tasks/deadlines.js'
+import { sweep } from './tasks/deadlines.js'
 import { startDispatcher } from './webhooks/outbox.js'
 import { loadConfig } from './config.js'
 import { seedDemoIfEmpty } from './demo.js'
@@ -19,14 +19,16 @@ async function main(): Promise<void> {
   // pick up where they left off after a restart, and several processes may run them at once.
   const dispatcher = startDispatcher(database.knex, {
     now: () => new Date(),
+    // 30 s doubling to at most an hour, for about three days: a receiver down over a weekend loses nothing.
     retryBaseMs: 30_000,
-    maxAttempts: 8,
+    maxBackoffMs: 3_600_000,
+    maxAttempts: 80,
     timeoutMs: 10_000,
     intervalMs: 2_000,
     onError: (err) => app.log.error({ err }, 'webhook dispatch failed')
   })
   const sweeper = setInterval(() => {
-    sweepDeadlines(app.gate).catch((err) => app.log.error({ err }, 'deadline sweep failed'))
+    sweep(app.gate).catch((err) => app.log.error({ err }, 'sweep failed'))
   }, 60_000)
   sweeper.unref()
   const close = async () => {

@@ -36,7 +36,10 @@ t.test('health, security headers and unknown routes', async (t) => {
 t.test('the machine is served as JSON and as a Mermaid diagram', async (t) => {
   const { app } = await build(t)
   const list = (await app.inject({ method: 'GET', url: '/v1/machines' })).json()
-  t.same(list.items, [{ id: 'admission', version: 2, href: '/v1/machines/admission', diagram: '/v1/machines/admission/diagram' }])
+  t.same(list.items, [
+    { id: 'admission', version: 3, href: '/v1/machines/admission', diagram: '/v1/machines/admission/diagram' },
+    { id: 'burden-report', version: 1, href: '/v1/machines/burden-report', diagram: '/v1/machines/burden-report/diagram' }
+  ])
   const machine = (await app.inject({ method: 'GET', url: '/v1/machines/admission' })).json()
   t.same(Object.keys(machine.definition.states).sort(), [...TASK_STATES].sort())
   t.same(machine.eventRoles.DECIDE, ['leading_group'])
@@ -322,4 +325,9 @@ t.test('an amendment of the street lists is a new version with the next street c
   t.equal(pack.version, `${DEFAULT_PACK.version}-a1`)
   t.same(pack.levels.community, DEFAULT_PACK.levels.community, 'the community lists are untouched')
   t.not(packRef(pack).hash, packRef(DEFAULT_PACK).hash)
+})
+
+t.test('a date-driven step the machine does not accept is a loud error, not a silent no-op', async (t) => {
+  const { initialAdmissionSnapshot, mustStep } = await import('../machines/runtime.js')
+  t.throws(() => mustStep(initialAdmissionSnapshot(), { type: 'COMPLETE' }), /COMPLETE is not accepted/)
 })

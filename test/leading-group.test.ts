@@ -220,7 +220,7 @@ t.test('working-day deadlines cross the 2025 National Day holiday and its make-u
   t.same((await h.app.inject({ method: 'GET', url: '/v1/reviews/overdue', headers: h.auth('office', 'west') })).json().items, [])
   t.equal((await h.app.inject({ method: 'GET', url: '/v1/reviews/overdue', headers: h.auth('admin', 'city') })).json().items.length, 1)
   const history = (await h.app.inject({ method: 'GET', url: `/v1/tasks/${task.id}/events`, headers: h.auth('office', 'east') })).json().items
-  t.match(history.at(-1), { type: 'DEADLINE_MISSED', actor: { sub: 'zhunru-deadline-sweeper' }, reason: /office_review was due on 2025-10-10/ })
+  t.match(history.at(-1), { type: 'DEADLINE_MISSED', actor: { sub: 'zhunru-system' }, reason: /office_review was due on 2025-10-10/ })
   t.equal((await h.app.inject({ method: 'GET', url: '/v1/reviews', headers: h.auth('department', 'east-civil') })).statusCode, 403)
 })
 
@@ -273,4 +273,56 @@ t.test('each of approve, reject and return, for a city task and a district task'
       t.equal(res.json().decider.orgUnit, g.org)
     }
   }
+})
+
+t.test('an amended item belongs to the group that added it: its jurisdiction, sector and kind', async (t) => {
+  const h = await build(t)
+  const task = await escalate(h, 'east-civil')
+  await send(h, task.id, h.auth('office', 'east'), { type: 'PUT_ON_AGENDA' })
+  for (const sub of ['sun.chair', 'lv.member']) await send(h, task.id, h.auth('leading_group', 'east', sub), { type: 'VOTE', vote: 'approve', reason: '同意' })
+  const approved = await send(h, task.id, h.auth('leading_group', 'east', 'sun.chair'), { type: 'DECIDE', decision: 'approve', minutes: '纪要', amendCatalog: { fundingMinimum: 3000 } })
+  t.equal(approved.json().state, 'admitted')
+  const submit = async (department: string, over: Record<string, unknown> = {}) =>
+    (await h.app.inject({ method: 'POST', url: '/v1/tasks', headers: h.auth('department', department), payload: { ...newItem(over), submit: true } })).json()
+  t.equal((await submit('east-civil')).state, 'admitted', 'the east district’s civil-affairs bureau may now send it')
+  t.equal((await submit('west-civil', { targets: demoCommunities('west-s1') })).state, 'escalated', 'the west district’s group never decided it')
+  t.equal((await submit('city-civil')).state, 'escalated', 'nor did the city’s')
+  t.equal((await submit('east-housing')).state, 'escalated', 'another sector of the same district does not claim it')
+  t.equal((await submit('east-civil', { kind: 'data_collection' })).state, 'escalated', 'the same title as a data collection is other work')
+})
+
+t.test('the history hides who voted how from departments, as the task view does', async (t) => {
+  const h = await build(t)
+  const task = await escalate(h, 'east-civil')
+  await send(h, task.id, h.auth('office', 'east'), { type: 'PUT_ON_AGENDA' })
+  await send(h, task.id, h.auth('leading_group', 'east', 'lv.member'), { type: 'VOTE', vote: 'reject', reason: '不宜下派' })
+  const history = async (headers: Record<string, string>) =>
+    (await h.app.inject({ method: 'GET', url: `/v1/tasks/${task.id}/events`, headers })).json().items.find((e: { type: string }) => e.type === 'VOTE')
+  t.match(await history(h.auth('department', 'east-civil')), { actor: { sub: 'member', role: 'leading_group' }, vote: null, reason: null })
+  t.match(await history(h.auth('office', 'east')), { actor: { sub: 'lv.member' }, vote: 'reject', reason: '不宜下派' })
+})
+
+t.test('a decision needs more than half of the votes cast, not merely the most', async (t) => {
+  const h = await build(t)
+  const task = await escalate(h, 'city-police', { title: '协助开展社区治安需求调查' })
+  await send(h, task.id, h.auth('office', 'city'), { type: 'PUT_ON_AGENDA' })
+  const votes = { 'chen.chair': 'approve', 'zhou.civil': 'approve', 'qian.member': 'reject', 'feng.member': 'return' }
+  for (const [sub, vote] of Object.entries(votes)) await send(h, task.id, h.auth('leading_group', 'city', sub), { type: 'VOTE', vote, reason: '意见' })
+  const plurality = await send(h, task.id, h.auth('leading_group', 'city', 'chen.chair'), { type: 'DECIDE', decision: 'approve', minutes: '纪要' })
+  t.equal(plurality.statusCode, 409, 'approve 2 of 4 is not a majority')
+  t.match(plurality.json().detail, /do not carry "approve"/)
+})
+
+t.test('closing a consultation never moves the deadline earlier', async (t) => {
+  let now = new Date('2026-10-09T02:00:00Z')
+  const h = await build(t, { now: () => now })
+  const task = await escalate(h, 'east-civil')
+  const office = h.auth('office', 'east')
+  const opened = await send(h, task.id, office, { type: 'OPEN_CONSULTATION', consultation: { mode: 'public_notice', invited: [] } })
+  const consultationDue = opened.json().review.dueOn
+  t.ok(consultationDue > task.review.dueOn, 'a consultation runs against the decision deadline')
+  now = new Date('2026-10-20T02:00:00Z')
+  const closed = await send(h, task.id, office, { type: 'CLOSE_CONSULTATION' })
+  t.equal(closed.json().review.dueOn, consultationDue)
+  t.equal(closed.json().review.overdue, false)
 })

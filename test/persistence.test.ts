@@ -22,7 +22,7 @@ t.test('a snapshot restored from the database takes the next event (a new app on
   const row = await db.knex('tasks').where({ id: task.id }).first()
   const stored = typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : row.snapshot
   t.same(stored.value, { escalated: 'office_review' })
-  t.equal(stored.machineVersion, 2)
+  t.equal(stored.machineVersion, ADMISSION_MACHINE_VERSION)
   await app.close()
 
   // A second process would hold nothing in memory: only the database carries the state.
@@ -73,4 +73,22 @@ t.test('a stored snapshot from another machine version is refused, not silently 
   }
   const events = await db.knex('task_events').count({ n: '*' })
   t.equal(Number(events[0]!.n), 1, 'nothing was applied')
+})
+
+t.test('snapshots of machine versions 1 and 2 are upgraded in place; legacy screenings say why they cannot be re-run', async (t) => {
+  const { app, db, auth } = await build(t)
+  const dept = auth('department', 'east-civil')
+  const draft = (await app.inject({ method: 'POST', url: '/v1/tasks', headers: dept, payload: escalating })).json()
+  const v1 = { machineVersion: 1, value: 'draft', context: { submissions: 0, lastOutcome: null, decision: null, lastReason: null } }
+  await db.knex('tasks').where({ id: draft.id }).update({ snapshot: JSON.stringify(v1) })
+  const submitted = await app.inject({ method: 'POST', url: `/v1/tasks/${draft.id}/events`, headers: dept, payload: { type: 'SUBMIT' } })
+  t.equal(submitted.json().stage, 'office_review', 'a version-1 draft submits')
+  const row = await db.knex('tasks').where({ id: draft.id }).first()
+  const v2 = { ...JSON.parse(row.snapshot), machineVersion: 2 }
+  await db.knex('tasks').where({ id: draft.id }).update({ snapshot: JSON.stringify(v2) })
+  t.equal((await app.inject({ method: 'GET', url: `/v1/tasks/${draft.id}`, headers: dept })).statusCode, 200, 'a version-2 snapshot reads')
+  await db.knex('task_events').where({ task_seq: row.seq, type: 'SUBMIT' }).update({ payload: '{}' })
+  const legacy = await app.inject({ method: 'GET', url: `/v1/tasks/${draft.id}/screening`, headers: dept })
+  t.equal(legacy.statusCode, 409)
+  t.match(legacy.json().detail, /before declarations were recorded/)
 })

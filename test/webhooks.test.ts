@@ -188,7 +188,7 @@ t.test('a delivery is enqueued only for active webhooks subscribed to the event 
     jurisdictionOffice: 1,
     jurisdictionGroup: 1,
     otherGroup: 0,
-    targetedCommunity: 1,
+    targetedCommunity: 0, // a community hears of admitted work only, as it reads only that
     untargetedCommunity: 0,
     unknownRole: 0,
     inactive: 0,

@@ -9,13 +9,15 @@ import type { CatalogItem, PolicyPack, PolicyRef, TargetLevel } from './types.js
 /** The pack built from the seeds and the national rules of DOMAIN.md §7. */
 export const DEFAULT_PACK: PolicyPack = {
   id: 'zhunru-default',
-  version: '2026.1',
+  // 2026.2: working-day calendar, gapped lexicon terms, item kinds, funding grace period.
+  version: '2026.2',
   name: { zh: '社区工作准入默认政策包', en: 'Default community work admission pack' },
   parameters: {
     quorum: 0.5,
     applicationLeadWorkingDays: 30,
     officeReviewWorkingDays: 5,
-    decisionWorkingDays: 15
+    decisionWorkingDays: 15,
+    fundingGraceWorkingDays: 20
   },
   sectors: DEFAULT_SECTORS,
   levels: { community: COMMUNITY_CATALOGS, street: STREET_CATALOGS },

@@ -33,6 +33,9 @@ const EXCLUDED_KINDS: Partial<Record<TaskKind, ExcludedCategory>> = {
 /** What a list item is, unless it says otherwise: service work. A data collection or inspection must be listed as such. */
 const DEFAULT_ITEM_KINDS: readonly TaskKind[] = ['service', 'other']
 
+const itemKinds = (item: CatalogItem): readonly TaskKind[] => item.kinds ?? DEFAULT_ITEM_KINDS
+const fitsKind = (item: CatalogItem, kind: TaskKind): boolean => itemKinds(item).includes(kind)
+
 const REJECTING_CATEGORIES = [
   'economic_target',
   'not_responsible_subject',
@@ -54,10 +57,18 @@ type Claim =
   | { list: 'negative'; item: NegativeItem }
   | null
 
-function findClaim(catalogs: LevelCatalogs, code: string | null, title: string): Claim {
+function findClaim(catalogs: LevelCatalogs, task: TaskDeclaration, submitter: Submitter): Claim {
+  const code = task.catalogItem
   if (code === null) {
-    // A task identical to one the leading group approved into a list is that list item.
-    const approved = catalogs.assisted_tasks.find((i) => i.titles?.includes(title))
+    // A task identical to one a leading group approved into a list is that list item, for
+    // the departments of that group's jurisdiction and sector, and work of the same kind.
+    const approved = catalogs.assisted_tasks.find(
+      (i) =>
+        i.titles?.includes(task.title) &&
+        i.jurisdiction === submitter.jurisdiction &&
+        i.sector === submitter.sector &&
+        fitsKind(i, task.kind)
+    )
     return approved ? { list: 'assisted_tasks', item: approved } : null
   }
   const lawful = catalogs.lawful_duties.find((i) => i.code === code)
@@ -119,7 +130,7 @@ export function screenTask(task: TaskDeclaration, submitter: Submitter, pack: Po
   const hits = scanText(pack.lexicon, texts)
   const strongHits = (c: ExcludedCategory) => hits.filter((h) => h.category === c && h.strength === 'strong')
   const weakHits = (c: ExcludedCategory) => hits.filter((h) => h.category === c && h.strength === 'weak')
-  const claim = findClaim(catalogs, task.catalogItem, task.title)
+  const claim = findClaim(catalogs, task, submitter)
   const findings = new Map<RuleCode, Finding>()
   const fire = (
     rule: RuleCode,
@@ -202,7 +213,7 @@ export function screenTask(task: TaskDeclaration, submitter: Submitter, pack: Po
   // What is left only matters for a task that could still be admitted.
   if (!rejected) {
     const sectorMatches = (item: CatalogItem) => submitter.sector !== null && item.sector === submitter.sector
-    const kindMatches = (item: CatalogItem) => (item.kinds ?? DEFAULT_ITEM_KINDS).includes(task.kind)
+    const kindMatches = (item: CatalogItem) => fitsKind(item, task.kind)
     let onList = false
     // A listed certificate admits a certificate task, nothing else: it is no licence for other work.
     if (certificateMatch !== null && task.kind === 'certificate' && claim === null) {
@@ -245,7 +256,7 @@ export function screenTask(task: TaskDeclaration, submitter: Submitter, pack: Po
         claim !== null && claim.list !== 'negative' && sectorMatches(claim.item)
           ? {
               zh: `所报事项“${claim.item.name}”不是“${task.kind}”类工作`,
-              en: `the claimed item "${claim.item.name}" is ${(claim.item.kinds ?? DEFAULT_ITEM_KINDS).join(' or ')} work, not "${task.kind}"`
+              en: `the claimed item "${claim.item.name}" is ${itemKinds(claim.item).join(' or ')} work, not "${task.kind}"`
             }
           : claim !== null && claim.list !== 'negative'
           ? {

@@ -73,6 +73,8 @@ export interface TaskDeclaration {
 /** Who submits: the gate needs the department's sector to judge a catalog claim. */
 export interface Submitter {
   sector: string | null
+  /** The submitting department's city or district (002 解读3: each level's group decides for its own). */
+  jurisdiction: string | null
   /** The China date of submission: the lead time before the task starts is counted from it. */
   submittedOn: string
 }
@@ -135,6 +137,8 @@ export interface CatalogItem {
   kinds?: TaskKind[]
   /** Titles of tasks the leading group approved as this item: an identical submission is this item. */
   titles?: string[]
+  /** The city or district whose group added the item: only its departments may claim it by title. */
+  jurisdiction?: string
 }
 
 export interface CertificateItem {
@@ -189,6 +193,8 @@ export interface PolicyParameters {
   applicationLeadWorkingDays: number
   officeReviewWorkingDays: number
   decisionWorkingDays: number
+  /** Working days after a contract starts by which every target must have confirmed its funding. */
+  fundingGraceWorkingDays: number
 }
 
 export interface PolicyPack {

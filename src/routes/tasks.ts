@@ -1,17 +1,24 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { requirePrincipal, requireRole } from '../auth/plugin.js'
+import { requirePrincipal, requireRole, type Principal } from '../auth/plugin.js'
 import { DEFAULT_PAGE_SIZE, IdParams, PageQuery, problemResponses } from '../schemas/common.js'
 import { CreateTaskBody, TaskEventBody, TaskEventPage, TaskListQuery, TaskPage, type TaskEventViewT } from '../schemas/task.js'
 import { findingsOf, listTaskEvents, listTasks, policyOf, type DbTaskEventRow, type EventPayload } from '../store/tasks.js'
 import { fromJson } from '../store/db.js'
-import { applyEvent, createTask, loadVisibleTask, reexplain, taskView, toTaskView, visibilityFor } from '../tasks/service.js'
+import { SEES_VOTES, applyEvent, createTask, loadVisibleTask, reexplain, taskView, toTaskView, visibilityFor } from '../tasks/service.js'
 import { decodeCursor, encodeCursor } from './pagination.js'
 
 const security = [{ bearer: [] }]
 
-function toEventView(row: DbTaskEventRow): TaskEventViewT {
+/**
+ * One history entry. Who voted how is for the office and the group (as in the task
+ * view): others see that a vote was cast, not by whom, nor which way.
+ */
+function toEventView(row: DbTaskEventRow, viewer: Principal): TaskEventViewT {
   const payload = fromJson<EventPayload>(row.payload)
+  if (row.type === 'VOTE' && !SEES_VOTES.includes(viewer.role)) {
+    return { ...toEventView(row, { ...viewer, role: 'admin' }), actor: { sub: 'member', role: row.actor_role, org: row.actor_org }, vote: null, reason: null }
+  }
   return {
     seq: Number(row.seq),
     version: row.task_version,
@@ -149,7 +156,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const principal = requirePrincipal(req)
       const task = await loadVisibleTask(app.gate.db, req.params.id, principal, true)
       const page = await listTaskEvents(app.gate.db, task.seq, req.query.limit ?? DEFAULT_PAGE_SIZE, decodeCursor(req.query.cursor))
-      return { items: page.items.map(toEventView), nextCursor: encodeCursor(page.nextSeq) }
+      return { items: page.items.map((row) => toEventView(row, principal)), nextCursor: encodeCursor(page.nextSeq) }
     }
   )
 }

@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox'
 import { ADMISSION_EVENT_TYPES, CONSULTATION_MODES, DECISIONS, ESCALATION_STAGES, TASK_STATES } from '../../machines/admission.js'
 import { CATALOG_LISTS, RULE_CODES, TARGET_LEVELS, TASK_KINDS, VERDICTS } from '../policy/types.js'
 import { ROLES } from '../roles.js'
+import { DUE_KINDS } from '../store/tasks.js'
 import { Nullable, PageQuery } from './common.js'
 
 // Task fields, as a department declares them (DOMAIN.md §4 reads both the declaration and the text).
@@ -194,7 +195,7 @@ export const ReviewSchema = Type.Object(
   {
     escalatedOn: Nullable(Type.String({ format: 'date' })),
     dueOn: Nullable(Type.String({ format: 'date', description: 'working-day deadline of the current stage' })),
-    dueKind: Nullable(Type.Enum(['office_review', 'decision'] as const)),
+    dueKind: Nullable(Type.Enum(DUE_KINDS)),
     overdue: Type.Boolean(),
     consultation: Nullable(
       Type.Object({

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex'
+import { PUBLIC_STATES } from '../../machines/admission.js'
 import { positionLabel, type AdmissionPosition, type StoredAdmissionSnapshot } from '../../machines/runtime.js'
 import type { Finding, PolicyRef, Screening, TaskDeclaration, Verdict } from '../policy/types.js'
 import type { Role } from '../roles.js'
@@ -18,11 +19,25 @@ export interface Actor {
 }
 
 /** Where a task stands against its working-day deadline; all null outside an escalation. */
+export const DUE_KINDS = ['office_review', 'decision', 'period_start', 'period_end'] as const
+
+/**
+ * The next date the gate must act on: a review deadline while escalated, the start
+ * of the period while admitted, the day after it ends while active.
+ */
 export interface Deadline {
   escalatedOn: string | null
   dueOn: string | null
-  dueKind: 'office_review' | 'decision' | null
+  dueKind: (typeof DUE_KINDS)[number] | null
   overdue: boolean
+}
+
+/** The agreement an admitted task becomes (000 §二.5 契约化管理). */
+export interface Contract {
+  paymentMethod: string
+  paymentSchedule: string | null
+  deliverables: Array<{ name: string; due: string | null }>
+  contacts: Array<{ side: string; name: string; phone: string }>
 }
 
 export interface TaskRecord {
@@ -37,6 +52,9 @@ export interface TaskRecord {
   decider: Decider
   snapshot: StoredAdmissionSnapshot
   deadline: Deadline
+  contract: Contract | null
+  unfunded: boolean
+  admittedAt: string | null
   createdAt: string
   updatedAt: string
 }
@@ -67,6 +85,9 @@ interface DbTaskRow {
   due_on: string | null
   due_kind: Deadline['dueKind']
   overdue: boolean | number
+  contract: string | null
+  unfunded: boolean | number
+  admitted_at: string | null
 }
 
 export interface DbTaskEventRow {
@@ -96,6 +117,7 @@ export interface EventPayload {
   /** SUBMIT: the declaration and sector as screened, so the decision can be re-explained later. */
   declaration?: TaskDeclaration
   sector?: string | null
+  jurisdiction?: string
   minutes?: string
   consultation?: { mode: string; invited: string[] }
   reply?: string
@@ -116,6 +138,9 @@ function fromRow(row: DbTaskRow): TaskRecord {
     snapshot: fromJson<StoredAdmissionSnapshot>(row.snapshot),
     // SQLite has no boolean type and hands back 0 or 1.
     deadline: { escalatedOn: row.escalated_on, dueOn: row.due_on, dueKind: row.due_kind, overdue: Boolean(row.overdue) },
+    contract: row.contract === null ? null : fromJson<Contract>(row.contract),
+    unfunded: Boolean(row.unfunded),
+    admittedAt: row.admitted_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at
   }
@@ -238,6 +263,9 @@ export interface Transition {
   declaration: TaskDeclaration
   decider: Decider
   deadline: Deadline
+  /** Changes to the agreement or its funding flag; undefined keeps what is stored. */
+  contract?: Contract
+  unfunded?: boolean
   /** A new screening when the transition screened the task, null when it made the old one moot (REVISE), undefined to keep it. */
   screening?: Screening | null
   payload: EventPayload
@@ -269,6 +297,10 @@ export async function commitTransition(trx: Knex.Transaction, from: TaskRecord, 
       due_on: t.deadline.dueOn,
       due_kind: t.deadline.dueKind,
       overdue: t.deadline.overdue,
+      contract: t.contract === undefined ? (from.contract === null ? null : toJson(from.contract)) : toJson(t.contract),
+      unfunded: t.unfunded ?? from.unfunded,
+      // The moment of admission stays the first one: an agreement's clock starts there.
+      admitted_at: from.admittedAt ?? (t.position.state === 'admitted' ? t.now : null),
       screening: screening ? toJson(screening) : null,
       snapshot: toJson(t.next),
       machine_version: t.next.machineVersion,
@@ -319,7 +351,7 @@ export async function listTasks(db: Knex, filter: TaskFilter, limit: number, bef
   const v = filter.visibility
   if (v.kind !== 'all') {
     q.where((scope) => {
-      scope.where('tasks.state', 'admitted')
+      scope.whereIn('tasks.state', PUBLIC_STATES)
       if (v.kind === 'department') scope.orWhere('tasks.department_id', v.departmentId)
       if (v.kind === 'jurisdiction') scope.orWhere('tasks.jurisdiction_id', v.orgUnit)
     })
@@ -364,7 +396,28 @@ export async function listReviewQueue(db: Knex, f: ReviewFilter, limit: number):
 
 /** Escalated tasks whose deadline passed before `today` and that are not yet flagged. */
 export async function findNewlyOverdue(db: Knex, today: string, limit: number): Promise<TaskRecord[]> {
-  const rows = (await db<DbTaskRow>('tasks').where('overdue', false).where('due_on', '<', today).orderBy('due_on').limit(limit)) as DbTaskRow[]
+  const rows = (await db<DbTaskRow>('tasks')
+    .where('state', 'escalated')
+    .where('overdue', false)
+    .where('due_on', '<', today)
+    .orderBy('due_on')
+    .limit(limit)) as DbTaskRow[]
+  return rows.map(fromRow)
+}
+
+/** Contracts whose period has started (admitted) or ended (active) by `today`. */
+export async function findContractsDue(db: Knex, today: string, limit: number): Promise<TaskRecord[]> {
+  const rows = (await db<DbTaskRow>('tasks')
+    .whereIn('state', ['admitted', 'active'])
+    .where('due_on', '<=', today)
+    .orderBy('due_on')
+    .limit(limit)) as DbTaskRow[]
+  return rows.map(fromRow)
+}
+
+/** Active contracts not yet flagged unfunded whose grace period may have run out. */
+export async function findActiveFunded(db: Knex, limit: number): Promise<TaskRecord[]> {
+  const rows = (await db<DbTaskRow>('tasks').where('state', 'active').where('unfunded', false).orderBy('seq').limit(limit)) as DbTaskRow[]
   return rows.map(fromRow)
 }
 

@@ -42,7 +42,7 @@ export function checkDeclarationShape(d: TaskDeclaration): void {
 }
 
 /** Ids of the units of the given kinds at or below an org unit. */
-async function unitsUnder(db: Knex, rootId: string, kinds: readonly string[]): Promise<Set<string>> {
+export async function unitsUnder(db: Knex, rootId: string, kinds: readonly string[]): Promise<Set<string>> {
   const rows = (await db
     .withRecursive('subtree', ['id', 'kind'], (qb) => {
       qb.select('id', 'kind')

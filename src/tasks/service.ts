@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { isDeepStrictEqual } from 'node:util'
 import type { Knex } from 'knex'
-import { EVENT_ROLES, tally, type AdmissionEvent } from '../../machines/admission.js'
-import { enabledEvents, initialAdmissionSnapshot, positionOf, stepAdmission, type AdmissionPosition } from '../../machines/runtime.js'
+import { EVENT_ROLES, isPublicState, tally, type AdmissionEvent } from '../../machines/admission.js'
+import { enabledEvents, initialAdmissionSnapshot, mustStep, positionOf, stepAdmission, type AdmissionPosition } from '../../machines/runtime.js'
 import { addWorkingDays } from '../calendar/working-days.js'
-import { chinaDate } from '../clock.js'
+import { addCalendarDays, chinaDate } from '../clock.js'
 import type { Principal } from '../auth/plugin.js'
 import { Problems } from '../errors.js'
 import { screenTask } from '../policy/screen.js'
@@ -39,8 +39,11 @@ export interface GateContext {
 
 const actorOf = (p: Principal): Actor => ({ sub: p.sub, role: p.role, org: p.org })
 
+/** The gate itself, when a date rather than a person moves a task. */
+export const SYSTEM_ACTOR: Actor = { sub: 'zhunru-system', role: 'admin', org: null }
+
 /** Reviewers see who voted how; departments, communities and the public see the tally and the decision. */
-const SEES_VOTES: readonly Principal['role'][] = ['office', 'leading_group', 'admin']
+export const SEES_VOTES: readonly Principal['role'][] = ['office', 'leading_group', 'admin']
 
 /**
  * A task as clients see it. `eligible` (members of the deciding group minus the
@@ -123,8 +126,8 @@ export function isParty(v: Visibility, t: TaskRecord): boolean {
   return false
 }
 
-/** Admitted tasks are public (002 解读2); the rest only its parties see. */
-export const canSee = (v: Visibility, t: TaskRecord): boolean => t.position.state === 'admitted' || isParty(v, t)
+/** Admitted tasks and their contracts are public (002 解读2); the rest only its parties see. */
+export const canSee = (v: Visibility, t: TaskRecord): boolean => isPublicState(t.position.state) || isParty(v, t)
 
 /**
  * Loads a task the principal may see; one it may not see is reported as missing,
@@ -156,21 +159,21 @@ async function departmentContext(db: Knex, departmentId: string): Promise<Depart
 }
 
 /** `db` is the transaction when there is one: with SQLite's single connection, reaching past it would wait forever. */
-export async function screen(ctx: GateContext, db: Knex, d: TaskDeclaration, sector: string | null): Promise<Screening> {
+export async function screen(ctx: GateContext, db: Knex, d: TaskDeclaration, sector: string | null, jurisdiction: string | null): Promise<Screening> {
   const { pack, ref } = await ctx.packs.get(db)
-  return screenTask(d, { sector, submittedOn: chinaDate(ctx.now()) }, pack, ref)
+  return screenTask(d, { sector, jurisdiction, submittedOn: chinaDate(ctx.now()) }, pack, ref)
 }
 
 /** POST /v1/screenings: the sector decides whether a catalog claim matches, so a department may be named. */
 export async function dryRun(ctx: GateContext, input: TaskInputT, departmentId: string | null): Promise<Screening> {
   const d = normalizeDeclaration(input)
   checkDeclarationShape(d)
-  if (departmentId === null) return screen(ctx, ctx.db, d, null)
+  if (departmentId === null) return screen(ctx, ctx.db, d, null, null)
   const department = await getOrgUnit(ctx.db, departmentId)
   if (department?.kind !== 'department') {
     throw Problems.validation(`"${departmentId}" is not a department`, [{ field: 'department', message: 'must be the id of a department org unit' }])
   }
-  return screen(ctx, ctx.db, d, department.sector)
+  return screen(ctx, ctx.db, d, department.sector, jurisdictionOf(await lineage(ctx.db, department.id)).id)
 }
 
 export async function createTask(ctx: GateContext, p: Principal, input: TaskInputT, submit: boolean): Promise<TaskRecord> {
@@ -256,7 +259,9 @@ const REQUIRED_FIELDS: Partial<Record<TaskEventBodyT['type'], readonly (keyof Ta
   OPEN_CONSULTATION: ['consultation'],
   CONSULTATION_REPLY: ['reply'],
   VOTE: ['vote', 'reason'],
-  DECIDE: ['decision', 'minutes']
+  DECIDE: ['decision', 'minutes'],
+  SUSPEND: ['reason'],
+  REVOKE: ['reason']
 }
 
 function checkEventFields(body: TaskEventBodyT): void {
@@ -317,7 +322,8 @@ async function planTransition(ctx: GateContext, db: Knex, current: TaskRecord, p
     await checkInvited(db, body.consultation.invited, (await getOrgUnit(db, current.decider.orgUnit))!)
   }
   const sector = body.type === 'SUBMIT' ? facts.departmentCtx!.department.sector : null
-  const screening = body.type === 'SUBMIT' ? await screen(ctx, db, declaration, sector) : null
+  const jurisdiction = body.type === 'SUBMIT' ? facts.departmentCtx!.jurisdiction.id : null
+  const screening = body.type === 'SUBMIT' ? await screen(ctx, db, declaration, sector, jurisdiction) : null
   const event = machineEvent(body, { screening, p, now, eligible: facts.group?.eligible ?? 0, quorum: pack.parameters.quorum })
   const step = stepAdmission(current.snapshot, event)
   if (!step.accepted) throw notAccepted(current, body, facts, pack.parameters.quorum)
@@ -329,14 +335,14 @@ async function planTransition(ctx: GateContext, db: Knex, current: TaskRecord, p
   if (body.consultation !== undefined) payload.consultation = body.consultation
   if (body.reply !== undefined) payload.reply = body.reply
   if (changed.length > 0) payload.changes = changed
-  if (screening !== null) Object.assign(payload, { declaration, sector })
+  if (screening !== null) Object.assign(payload, { declaration, sector, jurisdiction })
   return {
     type: body.type,
     next: step.next,
     position: step.position,
     declaration,
     decider,
-    deadline: deadlineFor(current, step.position, chinaDate(now), pack),
+    deadline: deadlineFor(current, declaration, step.position, chinaDate(now), pack),
     // A revision makes the last screening moot: the task is screened again when resubmitted.
     screening: body.type === 'SUBMIT' ? screening : body.type === 'REVISE' ? null : undefined,
     payload,
@@ -380,7 +386,7 @@ function machineEvent(
     case 'DECIDE':
       return { type: 'DECIDE', decision: body.decision!, reason: body.reason, minutes: body.minutes!, chair: f.p.sub, eligible: f.eligible, quorum: f.quorum, at }
     default:
-      return { type: body.type as 'WITHDRAW' | 'PUT_ON_AGENDA' | 'CLOSE_CONSULTATION', reason: body.reason }
+      return { type: body.type as 'WITHDRAW' | 'PUT_ON_AGENDA' | 'CLOSE_CONSULTATION' | 'RESUME' | 'SUSPEND' | 'REVOKE', reason: body.reason! }
   }
 }
 
@@ -388,12 +394,19 @@ function machineEvent(
  * The working-day deadline of the stage the task enters (DOMAIN.md §7): the office
  * pre-reviews within M working days of the escalation, the group decides within N.
  */
-function deadlineFor(current: TaskRecord, next: AdmissionPosition, today: string, pack: PolicyPack): Deadline {
+export function deadlineFor(current: TaskRecord, d: TaskDeclaration, next: AdmissionPosition, today: string, pack: PolicyPack): Deadline {
+  // An agreement moves by its period: active on the first day, completed the day after the last.
+  if (next.state === 'admitted') return { escalatedOn: null, dueOn: d.period.start, dueKind: 'period_start', overdue: false }
+  if (next.state === 'active') return { escalatedOn: null, dueOn: addCalendarDays(d.period.end, 1), dueKind: 'period_end', overdue: false }
   if (next.state !== 'escalated') return { escalatedOn: null, dueOn: null, dueKind: null, overdue: false }
   const escalatedOn = current.deadline.escalatedOn ?? today
   const dueKind = next.stage === 'office_review' ? 'office_review' : 'decision'
   const days = dueKind === 'office_review' ? pack.parameters.officeReviewWorkingDays : pack.parameters.decisionWorkingDays
   const dueOn = addWorkingDays(pack.calendar, escalatedOn, days)
+  // Within one escalation a deadline never moves earlier: closing a consultation does not
+  // make the office late for the time the consultation took.
+  const earlier = current.deadline.escalatedOn === escalatedOn && current.deadline.dueOn! > dueOn
+  if (earlier) return current.deadline
   return { escalatedOn, dueOn, dueKind, overdue: dueOn === current.deadline.dueOn && current.deadline.overdue }
 }
 
@@ -427,8 +440,10 @@ async function amendCatalog(ctx: GateContext, trx: Knex.Transaction, task: TaskR
     legalBasis: d.legalBasis.map((b) => `${b.title}${b.article ?? ''}`).join('；'),
     fundingRequired: true,
     fundingMinimum: t.amendment!.fundingMinimum,
-    source: `${task.decider.orgUnit} 领导小组集体研究决定 ${t.now.slice(0, 10)}, task ${task.id}`,
-    titles: [d.title]
+    source: `${task.decider.orgUnit} 领导小组集体研究决定 ${chinaDate(new Date(t.now))}, task ${task.id}`,
+    titles: [d.title],
+    kinds: [d.kind],
+    jurisdiction: task.decider.orgUnit
   })
   const loaded = await uniquely(
     () => ensurePack(trx, amended, t.now),
@@ -446,9 +461,34 @@ export async function reexplain(ctx: GateContext, task: TaskRecord, asOf: 'origi
   const submission = await lastSubmission(ctx.db, task.seq)
   if (submission === null) throw Problems.notScreened(task.id, task.version, task.position.state)
   const payload = fromJson<EventPayload>(submission.payload)
+  if (payload.declaration === undefined) throw Problems.notScreened(task.id, task.version, task.position.state, 'was screened before declarations were recorded with each submission')
   const recorded = { outcome: submission.outcome, findings: findingsOf(submission), policy: policyOf(submission) }
   const loaded = asOf === 'original' ? await storedPack(ctx.db, recorded.policy!) : await ctx.packs.get(ctx.db)
   const screenedOn = asOf === 'original' ? chinaDate(new Date(submission.created_at)) : chinaDate(ctx.now())
-  const screening = screenTask(payload.declaration!, { sector: payload.sector as string | null, submittedOn: screenedOn }, loaded.pack, loaded.ref)
+  const screening = screenTask(payload.declaration!, { sector: payload.sector as string | null, jurisdiction: payload.jurisdiction as string | null, submittedOn: screenedOn }, loaded.pack, loaded.ref)
   return { asOf, screenedOn, screening, sameAsRecorded: isDeepStrictEqual(screening, recorded) }
+}
+
+/**
+ * A transition nobody asked for: the period started or ended. The sweeper sends it
+ * through the same machine and the same compare-and-set; a lost race is no error.
+ */
+export async function systemTransition(ctx: GateContext, task: TaskRecord, event: { type: 'ACTIVATE' | 'COMPLETE' }): Promise<boolean> {
+  const step = mustStep(task.snapshot, event)
+  const { pack } = await ctx.packs.get(ctx.db)
+  const now = ctx.now()
+  const result = await ctx.db.transaction((trx) =>
+    commitTransition(trx, task, {
+      type: event.type,
+      next: step.next,
+      position: step.position,
+      declaration: task.declaration,
+      decider: task.decider,
+      deadline: deadlineFor(task, task.declaration, step.position, chinaDate(now), pack),
+      payload: {},
+      actor: SYSTEM_ACTOR,
+      now: now.toISOString()
+    })
+  )
+  return result.ok
 }

@@ -1,3 +1,4 @@
+import { isPublicState } from '../../machines/admission.js'
 import { createHmac, randomUUID } from 'node:crypto'
 import type { Knex } from 'knex'
 import { fromJson } from '../store/db.js'
@@ -50,7 +51,7 @@ export interface WebhookOwner {
  * src/tasks/service.ts, applied to the owner recorded when the webhook was registered.
  */
 export function ownerSees(owner: WebhookOwner, change: StateChange): boolean {
-  if (change.state === 'admitted') return true
+  if (isPublicState(change.state)) return true
   switch (owner.role) {
     case 'admin':
       return true
@@ -59,8 +60,7 @@ export function ownerSees(owner: WebhookOwner, change: StateChange): boolean {
     case 'office':
     case 'leading_group':
       return change.jurisdictionId === owner.org
-    case 'community':
-      return change.targets.includes(owner.org)
+    // A community reads only what was admitted for it (see canSee): drafts and rejections are the department's.
     default:
       return false
   }
@@ -119,6 +119,8 @@ export interface DispatchOptions {
   fetch?: typeof fetch
   /** The wait after the first failure; it doubles after each further one. */
   retryBaseMs: number
+  /** The longest wait between two attempts. */
+  maxBackoffMs?: number
   /** After this many failed attempts a delivery is 'failed' and no longer retried. */
   maxAttempts: number
   /** An attempt that has no response headers within this time fails. */
@@ -174,7 +176,8 @@ export async function dispatchDue(db: Knex, opts: DispatchOptions): Promise<numb
 
 async function attempt(db: Knex, row: DueRow, opts: DispatchOptions): Promise<boolean> {
   const attempts = row.attempts + 1
-  const backoffMs = opts.retryBaseMs * 2 ** (attempts - 1)
+  // Doubling, up to a ceiling: a receiver down for a day is retried hourly, not once a week.
+  const backoffMs = Math.min(opts.retryBaseMs * 2 ** (attempts - 1), opts.maxBackoffMs ?? Number.POSITIVE_INFINITY)
   const claimedAt = opts.now().getTime()
   // Compare-and-set on the attempt count this dispatcher saw: of two dispatchers that read
   // the same row, one moves it on and the other updates nothing and skips it.

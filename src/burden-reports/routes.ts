@@ -1,0 +1,258 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type, type Static } from 'typebox'
+import {
+  BURDEN_REPORT_DIRECTIVES,
+  BURDEN_REPORT_EVENT_TYPES,
+  BURDEN_REPORT_STATES,
+  enabledBurdenReportEvents
+} from '../../machines/burden-report.js'
+import { requirePrincipal, requireRole, type Principal } from '../auth/plugin.js'
+import { decodeCursor, encodeCursor } from '../routes/pagination.js'
+import { ROLES, type Role } from '../roles.js'
+import { DEFAULT_PAGE_SIZE, IdParams, Nullable, PageQuery, problemResponses } from '../schemas/common.js'
+import { applyReportEvent, fileReport, loadVisibleReport, scopeFor } from './service.js'
+import { listReportEvents, listReports, reportPayloadOf, type BurdenReportRecord, type DbReportEventRow } from './store.js'
+
+const security = [{ bearer: [] }]
+
+// A free-text field must say something: at least one character that is not white space.
+const text = (maxLength: number, description: string) => Type.String({ minLength: 1, maxLength, pattern: '\\S', description })
+
+export const CreateBurdenReportBody = Type.Object(
+  {
+    department: Type.String({ minLength: 1, maxLength: 64, description: 'org unit id of the department that pushed the task; its city or district must contain your community' }),
+    what: text(2000, 'what the community was asked to do; shown to the department as written, so do not name the community here'),
+    askedOn: Type.String({ format: 'date', description: 'the day the community was asked (not in the future)' }),
+    evidence: text(20000, 'the notice, message or call that carried the demand; shown to the department as written'),
+    relatedTaskId: Type.Optional(Type.String({ format: 'uuid', description: 'a zhunru task the demand seems to relate to; never shown to the department' }))
+  },
+  { additionalProperties: false }
+)
+
+export const BurdenReportEventBody = Type.Object(
+  {
+    type: Type.Enum(BURDEN_REPORT_EVENT_TYPES, { description: 'INVESTIGATE (reported → investigating), CONFIRM or DISMISS (investigating → confirmed or dismissed)' }),
+    reason: Type.Optional(text(5000, 'required with DISMISS; with INVESTIGATE a note, with CONFIRM the finding')),
+    directive: Type.Optional(Type.Enum(BURDEN_REPORT_DIRECTIVES, { description: 'required with CONFIRM: what the department must do with the task' })),
+    version: Type.Optional(Type.Integer({ minimum: 1, description: 'the report version the client saw; a stale one gets 409' }))
+  },
+  { additionalProperties: false }
+)
+
+export const BurdenReportListQuery = Type.Object(
+  {
+    state: Type.Optional(Type.Enum(BURDEN_REPORT_STATES)),
+    department: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'only reports about this department' })),
+    ...PageQuery
+  },
+  { additionalProperties: false }
+)
+
+export const BurdenReportView = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    state: Type.Enum(BURDEN_REPORT_STATES),
+    version: Type.Integer({ minimum: 1 }),
+    department: Type.String({ description: 'the department reported' }),
+    jurisdiction: Type.String({ description: 'the city or district whose office investigates' }),
+    what: Type.String(),
+    askedOn: Type.String({ format: 'date' }),
+    evidence: Type.String(),
+    relatedTaskId: Type.Optional(Nullable(Type.String())),
+    reporterOrg: Type.Optional(Type.String({ description: 'the reporting community' })),
+    reporterSub: Type.Optional(Type.String({ description: 'who filed the report' })),
+    directive: Nullable(Type.Enum(BURDEN_REPORT_DIRECTIVES)),
+    outcomeReason: Nullable(Type.String({ description: 'why it was dismissed, or the finding of a confirmation' })),
+    enabledEvents: Type.Array(Type.Enum(BURDEN_REPORT_EVENT_TYPES)),
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' })
+  },
+  {
+    description:
+      'A burden report (督查). Protecting the reporter: a department never gets reporterOrg, reporterSub or relatedTaskId; they are shown only to the reporting community, the office and admins.'
+  }
+)
+
+export const BurdenReportEventView = Type.Object({
+  seq: Type.Integer(),
+  version: Type.Integer({ description: 'report version this event produced' }),
+  type: Type.String({ description: 'REPORT (filed by the community), INVESTIGATE, CONFIRM or DISMISS' }),
+  from: Nullable(Type.Enum(BURDEN_REPORT_STATES)),
+  to: Type.Enum(BURDEN_REPORT_STATES),
+  actor: Type.Object(
+    { role: Type.Enum(ROLES), sub: Type.Optional(Type.String()), org: Type.Optional(Nullable(Type.String())) },
+    { description: 'a department sees only the role of a community actor' }
+  ),
+  reason: Nullable(Type.String()),
+  directive: Nullable(Type.Enum(BURDEN_REPORT_DIRECTIVES)),
+  at: Type.String({ format: 'date-time' })
+})
+
+const BurdenReportPage = Type.Object({ items: Type.Array(BurdenReportView), nextCursor: Nullable(Type.String()) })
+const BurdenReportEventPage = Type.Object({ items: Type.Array(BurdenReportEventView), nextCursor: Nullable(Type.String()) })
+
+export type BurdenReportViewT = Static<typeof BurdenReportView>
+export type BurdenReportEventViewT = Static<typeof BurdenReportEventView>
+
+/**
+ * The fields a department reads about a report on it. An allow-list: a field added to
+ * the full view later stays hidden from the department until someone adds it here.
+ */
+const DEPARTMENT_FIELDS = [
+  'id',
+  'state',
+  'version',
+  'department',
+  'jurisdiction',
+  'what',
+  'askedOn',
+  'evidence',
+  'directive',
+  'outcomeReason',
+  'enabledEvents',
+  'createdAt',
+  'updatedAt'
+] as const satisfies readonly (keyof BurdenReportViewT)[]
+
+/** Actors of these roles are named to the department; any other (the community) shows as its role only. */
+const NAMED_TO_DEPARTMENT: readonly Role[] = ['office']
+
+export function toReportView(r: BurdenReportRecord, viewer: Principal): BurdenReportViewT {
+  const full: Required<BurdenReportViewT> = {
+    id: r.id,
+    state: r.state,
+    version: r.version,
+    department: r.departmentId,
+    jurisdiction: r.jurisdictionId,
+    what: r.what,
+    askedOn: r.askedOn,
+    evidence: r.evidence,
+    relatedTaskId: r.relatedTaskId,
+    reporterOrg: r.reporterOrg,
+    reporterSub: r.reporterSub,
+    directive: r.directive,
+    outcomeReason: r.outcomeReason,
+    enabledEvents: enabledBurdenReportEvents(r.snapshot),
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt
+  }
+  if (viewer.role !== 'department') return full
+  return Object.fromEntries(DEPARTMENT_FIELDS.map((k) => [k, full[k]])) as Pick<BurdenReportViewT, (typeof DEPARTMENT_FIELDS)[number]>
+}
+
+export function toReportEventView(row: DbReportEventRow, viewer: Principal): BurdenReportEventViewT {
+  const payload = reportPayloadOf(row)
+  const named = viewer.role !== 'department' || NAMED_TO_DEPARTMENT.includes(row.actor_role)
+  return {
+    seq: Number(row.seq),
+    version: row.report_version,
+    type: row.type,
+    from: row.from_state as BurdenReportEventViewT['from'],
+    to: row.to_state as BurdenReportEventViewT['to'],
+    actor: named ? { role: row.actor_role, sub: row.actor_sub, org: row.actor_org } : { role: row.actor_role },
+    reason: payload.reason ?? null,
+    directive: payload.directive ?? null,
+    at: row.created_at
+  }
+}
+
+export const burdenReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/v1/burden-reports',
+    {
+      schema: {
+        tags: ['burden-reports'],
+        summary: 'Report a task that reached your community without passing the admission gate (community)',
+        description:
+          'The department must be one whose city or district contains your community; the office of that city or district investigates. The department reported never learns which community or person filed the report.',
+        security,
+        body: CreateBurdenReportBody,
+        response: { 201: BurdenReportView, ...problemResponses(400, 401, 403) }
+      }
+    },
+    async (req, reply) => {
+      const principal = requireRole(req, 'community')
+      const report = await fileReport(app.gate, principal, req.body)
+      return reply.status(201).header('location', `/v1/burden-reports/${report.id}`).send(toReportView(report, principal))
+    }
+  )
+
+  app.get(
+    '/v1/burden-reports',
+    {
+      schema: {
+        tags: ['burden-reports'],
+        summary: 'List burden reports, newest first',
+        description:
+          'A community sees the reports it filed, an office those its city or district investigates, a department those about it (without the reporter), an admin all.',
+        security,
+        querystring: BurdenReportListQuery,
+        response: { 200: BurdenReportPage, ...problemResponses(400, 401, 403) }
+      }
+    },
+    async (req) => {
+      const principal = requirePrincipal(req)
+      const { limit = DEFAULT_PAGE_SIZE, cursor, ...filters } = req.query
+      const scope = scopeFor(principal)
+      const page = await listReports(app.gate.db, { ...filters, scope }, limit, decodeCursor(cursor))
+      return { items: page.items.map((r) => toReportView(r, principal)), nextCursor: encodeCursor(page.nextSeq) }
+    }
+  )
+
+  app.get(
+    '/v1/burden-reports/:id',
+    {
+      schema: {
+        tags: ['burden-reports'],
+        summary: 'A burden report',
+        security,
+        params: IdParams,
+        response: { 200: BurdenReportView, ...problemResponses(401, 403, 404) }
+      }
+    },
+    async (req) => {
+      const principal = requirePrincipal(req)
+      return toReportView(await loadVisibleReport(app.gate.db, req.params.id, principal), principal)
+    }
+  )
+
+  app.post(
+    '/v1/burden-reports/:id/events',
+    {
+      schema: {
+        tags: ['burden-reports'],
+        summary: 'Move a burden report: INVESTIGATE, then CONFIRM (with a directive) or DISMISS (with a reason); office of the jurisdiction only',
+        description:
+          'Send "version" to make the event conditional on the version you saw. A stale version, or an event the report does not accept in its state, gets 409 with the current version and state.',
+        security,
+        params: IdParams,
+        body: BurdenReportEventBody,
+        response: { 200: BurdenReportView, ...problemResponses(400, 401, 403, 404, 409) }
+      }
+    },
+    async (req) => {
+      const principal = requirePrincipal(req)
+      return toReportView(await applyReportEvent(app.gate, req.params.id, principal, req.body), principal)
+    }
+  )
+
+  app.get(
+    '/v1/burden-reports/:id/events',
+    {
+      schema: {
+        tags: ['burden-reports'],
+        summary: 'A burden report’s history, oldest first (a department does not see who filed it)',
+        security,
+        params: IdParams,
+        querystring: Type.Object(PageQuery, { additionalProperties: false }),
+        response: { 200: BurdenReportEventPage, ...problemResponses(400, 401, 403, 404) }
+      }
+    },
+    async (req) => {
+      const principal = requirePrincipal(req)
+      const report = await loadVisibleReport(app.gate.db, req.params.id, principal)
+      const page = await listReportEvents(app.gate.db, report.seq, req.query.limit ?? DEFAULT_PAGE_SIZE, decodeCursor(req.query.cursor))
+      return { items: page.items.map((row) => toReportEventView(row, principal)), nextCursor: encodeCursor(page.nextSeq) }
+    }
+  )
+}

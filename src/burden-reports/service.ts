@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto'
+import type { Knex } from 'knex'
+import {
+  BURDEN_REPORT_EVENT_ROLES,
+  burdenReportStateOf,
+  initialBurdenReportSnapshot,
+  stepBurdenReport,
+  type BurdenReportDirective,
+  type BurdenReportEvent,
+  type BurdenReportEventType
+} from '../../machines/burden-report.js'
+import type { Principal } from '../auth/plugin.js'
+import { chinaDate } from '../clock.js'
+import { Problem, Problems, problemType } from '../errors.js'
+import { jurisdictionOf, lineage } from '../store/org-units.js'
+import {
+  commitReportTransition,
+  findReport,
+  insertReport,
+  type BurdenReportRecord,
+  type ReportActor,
+  type ReportEventPayload,
+  type ReportScope
+} from './store.js'
+
+export { countConfirmedReports, type ConfirmedReportQuery } from './store.js'
+
+/** What the service needs from the app: `app.gate` fits. */
+export interface ReportContext {
+  db: Knex
+  now: () => Date
+}
+
+export interface NewReportInput {
+  department: string
+  what: string
+  askedOn: string
+  evidence: string
+  relatedTaskId?: string
+}
+
+export interface ReportEventInput {
+  type: BurdenReportEventType
+  reason?: string
+  directive?: BurdenReportDirective
+  version?: number
+}
+
+const actorOf = (p: Principal): ReportActor => ({ sub: p.sub, role: p.role, org: p.org })
+
+const invalid = (field: string, message: string) => Problems.validation(`${field} ${message}`, [{ field, message }])
+
+/**
+ * Which reports a principal reads: a community its own, an office those of its city or
+ * district, a department those about it (without the reporter, see routes.ts), an admin
+ * all. Leading-group members sit for departments too, so they read none here.
+ */
+export function scopeFor(p: Principal): ReportScope {
+  switch (p.role) {
+    case 'admin':
+      return { kind: 'all' }
+    case 'community':
+      return { kind: 'reporter', orgUnit: p.org }
+    case 'office':
+      return { kind: 'jurisdiction', orgUnit: p.org }
+    case 'department':
+      return { kind: 'department', departmentId: p.org }
+    case 'leading_group':
+      throw Problems.forbidden('burden reports are read by the reporting community, the investigating office, the department reported and admins')
+  }
+}
+
+export function inScope(s: ReportScope, r: BurdenReportRecord): boolean {
+  switch (s.kind) {
+    case 'all':
+      return true
+    case 'reporter':
+      return r.reporterOrg === s.orgUnit
+    case 'jurisdiction':
+      return r.jurisdictionId === s.orgUnit
+    case 'department':
+      return r.departmentId === s.departmentId
+  }
+}
+
+/** A report the principal may read; one it may not is reported as missing, not forbidden. */
+export async function loadVisibleReport(db: Knex, id: string, p: Principal): Promise<BurdenReportRecord> {
+  const scope = scopeFor(p)
+  const report = await findReport(db, id)
+  if (report === null || !inScope(scope, report)) throw Problems.notFound('burden report', id)
+  return report
+}
+
+/**
+ * A community files a report about a department. The department must be one whose
+ * city or district contains the community; that city or district's office investigates.
+ */
+export async function fileReport(ctx: ReportContext, p: Principal, input: NewReportInput): Promise<BurdenReportRecord> {
+  const community = await lineage(ctx.db, p.org)
+  if (community[0]?.kind !== 'community') throw Problems.forbidden(`the token's org "${p.org}" is not a community`)
+  const chain = await lineage(ctx.db, input.department)
+  if (chain[0]?.kind !== 'department') throw invalid('department', `"${input.department}" is not a department`)
+  const jurisdiction = jurisdictionOf(chain)
+  if (!community.some((u) => u.id === jurisdiction.id)) {
+    throw invalid('department', `"${input.department}" works in ${jurisdiction.id}, which does not contain this community`)
+  }
+  const now = ctx.now()
+  if (input.askedOn > chinaDate(now)) throw invalid('askedOn', 'must not be in the future')
+  if (input.relatedTaskId !== undefined && (await ctx.db('tasks').where({ id: input.relatedTaskId }).first('id')) === undefined) {
+    throw invalid('relatedTaskId', `task "${input.relatedTaskId}" does not exist`)
+  }
+  const snapshot = initialBurdenReportSnapshot()
+  return ctx.db.transaction((trx) =>
+    insertReport(trx, {
+      id: randomUUID(),
+      reporterOrg: p.org,
+      reporterSub: p.sub,
+      departmentId: chain[0]!.id,
+      jurisdictionId: jurisdiction.id,
+      what: input.what,
+      askedOn: input.askedOn,
+      evidence: input.evidence,
+      relatedTaskId: input.relatedTaskId ?? null,
+      snapshot,
+      state: burdenReportStateOf(snapshot.value),
+      actor: actorOf(p),
+      now: now.toISOString()
+    })
+  )
+}
+
+/** Only the office of the report's jurisdiction moves it; the rest are told plainly. */
+function authorizeEvent(report: BurdenReportRecord, p: Principal, type: BurdenReportEventType): void {
+  const allowed = BURDEN_REPORT_EVENT_ROLES[type]
+  if (!allowed.includes(p.role)) throw Problems.forbidden(`${type} is for ${allowed.join(' or ')}; the token has ${p.role}`)
+  if (report.jurisdictionId !== p.org) throw Problems.forbidden(`this report is investigated by the office of ${report.jurisdictionId}, not of ${p.org}`)
+}
+
+function checkEventFields(body: ReportEventInput): void {
+  if (body.directive !== undefined && body.type !== 'CONFIRM') throw invalid('directive', 'only goes with CONFIRM')
+  if (body.type === 'CONFIRM' && body.directive === undefined) throw invalid('directive', 'is required with CONFIRM: submit_through_gate or drop')
+  if (body.type === 'DISMISS' && body.reason === undefined) throw invalid('reason', 'is required with DISMISS')
+}
+
+/** The server builds the machine's event; the request body never reaches the machine as such. */
+function machineEvent(body: ReportEventInput, at: string): BurdenReportEvent {
+  switch (body.type) {
+    case 'INVESTIGATE':
+      return { type: 'INVESTIGATE', at, note: body.reason }
+    case 'CONFIRM':
+      return { type: 'CONFIRM', at, directive: body.directive!, reason: body.reason }
+    case 'DISMISS':
+      return { type: 'DISMISS', at, reason: body.reason! }
+  }
+}
+
+const eventNotAllowed = (type: string, r: BurdenReportRecord) =>
+  new Problem(409, problemType('event-not-allowed'), 'Event not allowed in this state', `event ${type} is not allowed while the burden report is ${r.state}`, {
+    currentVersion: r.version,
+    currentState: r.state
+  })
+
+/**
+ * Optimistic, like the task gate: read and compute outside the transaction, then write
+ * with a compare-and-set on the version read; a concurrent writer makes it miss (409).
+ */
+export async function applyReportEvent(ctx: ReportContext, id: string, p: Principal, body: ReportEventInput): Promise<BurdenReportRecord> {
+  const current = await findReport(ctx.db, id)
+  if (current === null) throw Problems.notFound('burden report', id)
+  authorizeEvent(current, p, body.type)
+  checkEventFields(body)
+  if (body.version !== undefined && body.version !== current.version) {
+    throw Problems.versionConflict(current.version, current.state, `the burden report is at version ${current.version}, not ${body.version}`)
+  }
+  const now = ctx.now().toISOString()
+  const step = stepBurdenReport(current.snapshot, machineEvent(body, now))
+  if (!step.accepted) throw eventNotAllowed(body.type, current)
+  const payload: ReportEventPayload = {}
+  if (body.reason !== undefined) payload.reason = body.reason
+  if (body.directive !== undefined) payload.directive = body.directive
+  return ctx.db.transaction(async (trx) => {
+    const result = await commitReportTransition(trx, current, { type: body.type, next: step.next, state: step.state, payload, actor: actorOf(p), now })
+    if (!result.ok) {
+      throw Problems.versionConflict(result.current.version, result.current.state, 'another change to this burden report was saved first; reload and retry')
+    }
+    return result.report
+  })
+}

@@ -1,0 +1,154 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { requireRole } from '../auth/plugin.js'
+import { chinaDate } from '../clock.js'
+import { Problems } from '../errors.js'
+import { problemResponses } from '../schemas/common.js'
+import { getOrgUnit, jurisdictionOf, lineage } from '../store/org-units.js'
+import { unitsUnder } from '../tasks/declaration.js'
+import { areaBurden, communityBurden, type Window } from './ledger.js'
+import { departmentScorecard } from './scorecard.js'
+
+const security = [{ bearer: [] }]
+const WindowQuery = Type.Object(
+  {
+    from: Type.Optional(Type.String({ format: 'date', description: 'first day; default 1 January of this year (China time)' })),
+    to: Type.Optional(Type.String({ format: 'date', description: 'last day; default 31 December of this year' }))
+  },
+  { additionalProperties: false }
+)
+const OrgParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) })
+const Money = Type.Number({ description: 'yuan' })
+const Totals = {
+  tasks: Type.Integer(),
+  hours: Type.Number({ description: 'workload hours inside the window, spread evenly over each task’s period' }),
+  fundingPromised: Money,
+  fundingConfirmed: Money
+}
+
+export const burdenRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  function window(q: { from?: string; to?: string }): Window {
+    const year = chinaDate(app.gate.now()).slice(0, 4)
+    const w = { from: q.from ?? `${year}-01-01`, to: q.to ?? `${year}-12-31` }
+    if (w.to < w.from) throw Problems.validation('the window ends before it starts', [{ field: 'to', message: 'must not be before from' }])
+    return w
+  }
+
+  /** A community reads its own ledger; reviewers and admins read any in their jurisdiction. */
+  async function mayRead(role: string, org: string, unitId: string) {
+    if (role === 'admin') return
+    const chain = await lineage(app.gate.db, unitId)
+    if (!chain.some((u) => u.id === org)) throw Problems.forbidden(`${unitId} is outside ${org}`)
+  }
+
+  app.get(
+    '/v1/communities/:id/burden',
+    {
+      schema: {
+        tags: ['burden'],
+        summary: 'The burden ledger of a community: admitted work on it, hours per month, funding promised versus confirmed, open burden reports',
+        security,
+        params: OrgParams,
+        querystring: WindowQuery,
+        response: {
+          200: Type.Object({
+            community: Type.String(),
+            window: Type.Object({ from: Type.String(), to: Type.String() }),
+            tasks: Type.Array(
+              Type.Object({
+                taskId: Type.String(),
+                title: Type.String(),
+                department: Type.String(),
+                state: Type.String(),
+                period: Type.Object({ start: Type.String(), end: Type.String() }),
+                hours: Type.Number(),
+                fundingPromised: Money,
+                fundingConfirmed: Money,
+                funding: Type.Enum(['received', 'missing', 'unconfirmed'] as const)
+              })
+            ),
+            byMonth: Type.Array(Type.Object({ month: Type.String(), hours: Type.Number() })),
+            totals: Type.Object({ ...Totals, fundingMissing: Type.Integer(), fundingUnconfirmed: Type.Integer() }),
+            openBurdenReports: Type.Integer()
+          }),
+          ...problemResponses(400, 401, 403, 404)
+        }
+      }
+    },
+    async (req) => {
+      const p = requireRole(req, 'community', 'office', 'leading_group', 'admin')
+      const unit = await getOrgUnit(app.gate.db, req.params.id)
+      if (unit?.kind !== 'community') throw Problems.notFound('community', req.params.id)
+      await mayRead(p.role, p.org, unit.id)
+      return communityBurden(app.gate.db, unit.id, window(req.query))
+    }
+  )
+
+  app.get(
+    '/v1/org-units/:id/burden',
+    {
+      schema: {
+        tags: ['burden'],
+        summary: 'The burden of a street, district or city: its communities’ ledgers side by side, with totals',
+        security,
+        params: OrgParams,
+        querystring: WindowQuery,
+        response: {
+          200: Type.Object({
+            orgUnit: Type.String(),
+            window: Type.Object({ from: Type.String(), to: Type.String() }),
+            communities: Type.Array(Type.Object({ community: Type.String(), ...Totals, openBurdenReports: Type.Integer() })),
+            totals: Type.Object({ communities: Type.Integer(), ...Totals, openBurdenReports: Type.Integer() })
+          }),
+          ...problemResponses(400, 401, 403, 404)
+        }
+      }
+    },
+    async (req) => {
+      const p = requireRole(req, 'office', 'leading_group', 'admin')
+      const unit = await getOrgUnit(app.gate.db, req.params.id)
+      if (unit === null || !['street', 'district', 'city'].includes(unit.kind)) throw Problems.notFound('street, district or city', req.params.id)
+      await mayRead(p.role, p.org, unit.id)
+      const communities = [...(await unitsUnder(app.gate.db, unit.id, ['community']))].sort()
+      return areaBurden(app.gate.db, unit.id, communities, window(req.query))
+    }
+  )
+
+  app.get(
+    '/v1/departments/:id/scorecard',
+    {
+      schema: {
+        tags: ['burden'],
+        summary: 'A department’s scorecard for the two-way evaluation: submitted, admitted, returned, rejected by rule, escalated, unfunded, confirmed burden reports',
+        security,
+        params: OrgParams,
+        querystring: WindowQuery,
+        response: {
+          200: Type.Object({
+            department: Type.String(),
+            window: Type.Object({ from: Type.String(), to: Type.String() }),
+            submitted: Type.Integer(),
+            admitted: Type.Integer(),
+            returned: Type.Integer(),
+            rejected: Type.Integer(),
+            rejectedByRule: Type.Record(Type.String(), Type.Integer()),
+            escalated: Type.Integer(),
+            withdrawn: Type.Integer(),
+            unfunded: Type.Integer(),
+            confirmedBurdenReports: Type.Integer()
+          }),
+          ...problemResponses(400, 401, 403, 404)
+        }
+      }
+    },
+    async (req) => {
+      const p = requireRole(req, 'department', 'office', 'leading_group', 'admin')
+      const chain = await lineage(app.gate.db, req.params.id)
+      if (chain[0]?.kind !== 'department') throw Problems.notFound('department', req.params.id)
+      const own = p.role === 'department' && p.org === req.params.id
+      const reviewer = (p.role === 'office' || p.role === 'leading_group') && jurisdictionOf(chain).id === p.org
+      if (!own && !reviewer && p.role !== 'admin') throw Problems.forbidden('a scorecard is for the department, its reviewers and admins')
+      return departmentScorecard(app.gate.db, req.params.id, window(req.query))
+    }
+  )
+}

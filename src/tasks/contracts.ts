@@ -1,0 +1,138 @@
+import type { Principal } from '../auth/plugin.js'
+import { Problems } from '../errors.js'
+import { isPublicState } from '../../machines/admission.js'
+import { confirmationsOf, insertConfirmation, latestConfirmations, type FundingConfirmation, type FundingStatus } from '../store/funding.js'
+import { commitTransition, findTask, type Contract, type TaskRecord, type Transition } from '../store/tasks.js'
+import { isParty, loadVisibleTask, visibilityFor, type GateContext } from './service.js'
+
+/** An agreement is open while the work may still be done: before the start, running, or paused. */
+const OPEN_CONTRACT = ['admitted', 'active', 'suspended'] as const
+
+const isOpen = (t: TaskRecord) => (OPEN_CONTRACT as readonly string[]).includes(t.position.state)
+
+/** A task change that moves no state: the agreement was edited, or a community reported on funding. */
+function sameState(task: TaskRecord, type: string, p: Principal, now: string, change: Partial<Transition>): Transition {
+  return {
+    type,
+    next: task.snapshot,
+    position: task.position,
+    declaration: task.declaration,
+    decider: task.decider,
+    deadline: task.deadline,
+    payload: {},
+    actor: { sub: p.sub, role: p.role, org: p.org },
+    now,
+    ...change
+  }
+}
+
+async function commitOrConflict(ctx: GateContext, task: TaskRecord, t: Transition, extra?: (trx: Parameters<Parameters<GateContext['db']['transaction']>[0]>[0]) => Promise<void>) {
+  return ctx.db.transaction(async (trx) => {
+    const result = await commitTransition(trx, task, t)
+    if (!result.ok) throw Problems.versionConflict(result.current.version, result.current.position.state, 'the task changed meanwhile; reload and retry')
+    if (extra) await extra(trx)
+    return result.task
+  })
+}
+
+export interface ContractView {
+  taskId: string
+  state: string
+  version: number
+  scope: { title: string; description: string; kind: string; catalogItem: string | null }
+  targets: string[]
+  period: { start: string; end: string }
+  funding: { perTarget: number; total: number; source: string } | null
+  authority: { required: boolean; provided: boolean } | null
+  decider: TaskRecord['decider']
+  admittedAt: string | null
+  unfunded: boolean
+  terms: Contract | null
+}
+
+/** The agreement as its parties read it; contacts are personal data and stay with the parties. */
+export function contractView(t: TaskRecord, party: boolean): ContractView {
+  const d = t.declaration
+  return {
+    taskId: t.id,
+    state: t.position.state,
+    version: t.version,
+    scope: { title: d.title, description: d.description, kind: d.kind, catalogItem: d.catalogItem },
+    targets: d.targets,
+    period: d.period,
+    funding: d.funding === null ? null : { perTarget: d.funding.perTarget, total: d.funding.perTarget * d.targets.length, source: d.funding.source },
+    authority: d.authority,
+    decider: t.decider,
+    admittedAt: t.admittedAt,
+    unfunded: t.unfunded,
+    terms: t.contract === null ? null : { ...t.contract, contacts: party ? t.contract.contacts : [] }
+  }
+}
+
+export async function readContract(ctx: GateContext, id: string, p: Principal | null): Promise<ContractView> {
+  const task = await loadVisibleTask(ctx.db, id, p)
+  if (!isPublicState(task.position.state)) throw Problems.notFound('contract of task', id)
+  const targeted = p?.role === 'community' && task.declaration.targets.includes(p.org)
+  return contractView(task, targeted || isParty(visibilityFor(p), task))
+}
+
+/** The department that owns the task sets the terms while the agreement is open. */
+export async function setContractTerms(ctx: GateContext, id: string, p: Principal, terms: Contract, version: number | undefined): Promise<ContractView> {
+  const task = await findTask(ctx.db, id)
+  if (task === null || !isPublicState(task.position.state)) throw Problems.notFound('contract of task', id)
+  if (p.role !== 'department' || task.departmentId !== p.org) throw Problems.forbidden('only the department that owns the task sets its terms')
+  if (!isOpen(task)) throw Problems.eventNotAllowed('SET_CONTRACT', task.position.state, task.version)
+  if (version !== undefined && version !== task.version) {
+    throw Problems.versionConflict(task.version, task.position.state, `the task is at version ${task.version}, not ${version}`)
+  }
+  const saved = await commitOrConflict(ctx, task, sameState(task, 'SET_CONTRACT', p, ctx.now().toISOString(), { contract: terms }))
+  return contractView(saved, true)
+}
+
+export interface FundingReport {
+  status: FundingStatus
+  amount?: number
+  staffArrived?: boolean
+  note?: string
+}
+
+/**
+ * A target community says whether the money (and staff) arrived. When every
+ * target has confirmed receipt, a task flagged unfunded is cleared in the same step.
+ */
+export async function reportFunding(ctx: GateContext, id: string, p: Principal, report: FundingReport): Promise<FundingConfirmation[]> {
+  const task = await findTask(ctx.db, id)
+  if (task === null || !isPublicState(task.position.state)) throw Problems.notFound('contract of task', id)
+  if (p.role !== 'community' || !task.declaration.targets.includes(p.org)) {
+    throw Problems.forbidden('only a community the task targets reports on its funding')
+  }
+  if (!isOpen(task)) throw Problems.eventNotAllowed('REPORT_FUNDING', task.position.state, task.version)
+  const now = ctx.now().toISOString()
+  const confirmation: FundingConfirmation = {
+    community: p.org,
+    status: report.status,
+    amount: report.amount ?? null,
+    staffArrived: report.staffArrived ?? null,
+    note: report.note ?? null,
+    confirmedBy: p.sub,
+    at: now
+  }
+  const latest = await latestConfirmations(ctx.db, task.seq)
+  latest.set(p.org, confirmation)
+  const allReceived = task.declaration.targets.every((c) => latest.get(c)?.status === 'received')
+  const type = report.status === 'received' ? 'FUNDING_RECEIVED' : 'FUNDING_NOT_RECEIVED'
+  await commitOrConflict(
+    ctx,
+    task,
+    sameState(task, type, p, now, { unfunded: task.unfunded && !allReceived, payload: { reason: report.note ?? report.status } }),
+    (trx) => insertConfirmation(trx, task.seq, confirmation)
+  )
+  return confirmationsOf(ctx.db, task.seq)
+}
+
+export async function fundingOf(ctx: GateContext, id: string, p: Principal): Promise<{ unfunded: boolean; confirmations: FundingConfirmation[] }> {
+  const task = await loadVisibleTask(ctx.db, id, p)
+  const targeted = p.role === 'community' && task.declaration.targets.includes(p.org)
+  if (!targeted && !isParty(visibilityFor(p), task)) throw Problems.notFound('funding of task', id)
+  return { unfunded: task.unfunded, confirmations: await confirmationsOf(ctx.db, task.seq) }
+}
