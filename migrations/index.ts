@@ -4,6 +4,7 @@ import * as leadingGroups from './20261124010000_leading_groups.js'
 import * as webhooks from './20261124020000_webhooks.js'
 import * as burdenReports from './20261124030000_burden_reports.js'
 import * as contracts from './20261124040000_contracts.js'
+import * as idempotency from './20261124050000_idempotency.js'
 
 /**
  * Migrations are listed here, by name without extension, so that knex records
@@ -14,7 +15,8 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261124010000_leading_groups': leadingGroups,
   '20261124020000_webhooks': webhooks,
   '20261124030000_burden_reports': burdenReports,
-  '20261124040000_contracts': contracts
+  '20261124040000_contracts': contracts,
+  '20261124050000_idempotency': idempotency
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -5,7 +5,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Ajv } from 'ajv'
 import addFormats from 'ajv-formats'
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import rateLimit from '@fastify/rate-limit'
 import { authPlugin } from './auth/plugin.js'
+import { idempotencyPlugin } from './idempotency.js'
 import { Problem, Problems, problemType } from './errors.js'
 import { catalogRoutes } from './routes/catalogs.js'
 import { healthRoutes } from './routes/health.js'
@@ -31,6 +33,8 @@ export interface AppOptions {
   jwtSecret: string
   logger?: FastifyServerOptions['logger']
   now?: () => Date
+  /** Requests per principal (or per address, without a token) per minute; off when absent. */
+  rateLimitPerMinute?: number
 }
 
 declare module 'fastify' {
@@ -90,7 +94,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema))
 
   // The policy pack in force is read from the database: load one with ensurePack before building the app.
-  app.decorate('gate', { db: opts.database.knex, packs: new CurrentPack(), now: opts.now ?? (() => new Date()) })
+  const now = opts.now ?? (() => new Date())
+  app.decorate('gate', { db: opts.database.knex, packs: new CurrentPack(), now })
 
   for (const schema of [ProblemSchema, FindingSchema, PolicyRefSchema, ScreeningSchema, ReviewSchema, TaskView, TaskEventView]) {
     app.addSchema(schema)
@@ -131,6 +136,18 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
   await app.register(authPlugin, { secret: opts.jwtSecret })
+  if (opts.rateLimitPerMinute !== undefined) {
+    await app.register(rateLimit, {
+      max: opts.rateLimitPerMinute,
+      timeWindow: 60_000,
+      // After authentication, so that the limit is per principal, not per shared office address.
+      hook: 'preHandler',
+      keyGenerator: (req) => req.principal?.sub ?? `ip:${req.ip}`,
+      errorResponseBuilder: (_req, ctx) =>
+        new Problem(429, problemType('rate-limited'), 'Too many requests', `more than ${ctx.max} requests in a minute; retry after ${ctx.after}`)
+    })
+  }
+  await app.register(idempotencyPlugin, { db: opts.database.knex, now })
   app.addHook('preValidation', async (req) => {
     for (const [part, value] of [['params', req.params], ['querystring', req.query], ['body', req.body]] as const) {
       const at = nulAt(value, '')

@@ -9,6 +9,7 @@ export interface Config {
   databaseUrl: string
   jwtSecret: string
   jwtSecretIsDevelopmentDefault: boolean
+  rateLimitPerMinute: number
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
@@ -16,8 +17,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`)
   const jwtSecret = env.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET
   if (jwtSecret.length < 16) throw new Error('JWT_SECRET must be at least 16 characters')
+  const rateLimitPerMinute = Number(env.RATE_LIMIT_PER_MINUTE ?? 600)
+  if (!Number.isInteger(rateLimitPerMinute) || rateLimitPerMinute < 1) throw new Error('RATE_LIMIT_PER_MINUTE must be a positive integer')
   return {
     port,
+    rateLimitPerMinute,
     host: env.HOST ?? '127.0.0.1',
     databaseUrl: env.DATABASE_URL ?? DEFAULT_DATABASE_URL,
     jwtSecret,

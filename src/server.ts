@@ -1,4 +1,5 @@
 import { buildApp } from './app.js'
+import { forgetOldKeys } from './idempotency.js'
 import { sweep } from './tasks/deadlines.js'
 import { startDispatcher } from './webhooks/outbox.js'
 import { loadConfig } from './config.js'
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
   const now = new Date().toISOString()
   await ensurePack(database.knex, DEFAULT_PACK, now)
   const seeded = await seedDemoIfEmpty(database.knex, now)
-  const app = await buildApp({ database, jwtSecret: config.jwtSecret, logger: { level: process.env.LOG_LEVEL ?? 'info' } })
+  const app = await buildApp({ database, jwtSecret: config.jwtSecret, rateLimitPerMinute: config.rateLimitPerMinute, logger: { level: process.env.LOG_LEVEL ?? 'info' } })
   // Background work: due dates and the webhook outbox live in the database, so both loops
   // pick up where they left off after a restart, and several processes may run them at once.
   const dispatcher = startDispatcher(database.knex, {
@@ -28,7 +29,9 @@ async function main(): Promise<void> {
     onError: (err) => app.log.error({ err }, 'webhook dispatch failed')
   })
   const sweeper = setInterval(() => {
-    sweep(app.gate).catch((err) => app.log.error({ err }, 'sweep failed'))
+    sweep(app.gate)
+      .then(() => forgetOldKeys(database.knex, new Date()))
+      .catch((err) => app.log.error({ err }, 'sweep failed'))
   }, 60_000)
   sweeper.unref()
   const close = async () => {

@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Knex } from 'knex'
+import { Problem, Problems, problemType } from './errors.js'
+import { canonicalJson } from './policy/pack.js'
+
+/** How long a key is kept (the issue asks for at least 24 hours). */
+export const KEY_RETENTION_MS = 48 * 3600 * 1000
+/** A first request that has not answered in this long is taken to have died with its process. */
+const IN_FLIGHT_TIMEOUT_MS = 60_000
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    idempotency: { scope: string; key: string } | null
+  }
+}
+
+const KEY = /^[\x21-\x7e]{1,200}$/
+
+/**
+ * Idempotency-Key on every POST: the first request with a key is reserved before
+ * it runs, its response stored after; a retry with the same key and body gets that
+ * response again and changes nothing, the same key with another body is a 422, and
+ * a retry while the first is still running a 409. Keys are per principal.
+ */
+export const idempotencyPlugin = fp(
+  async (app: FastifyInstance, opts: { db: Knex; now: () => Date }) => {
+    app.decorateRequest('idempotency', null)
+
+    app.addHook('preHandler', async (req: FastifyRequest, reply: FastifyReply) => {
+      const key = req.headers['idempotency-key']
+      if (req.method !== 'POST' || key === undefined) return
+      if (typeof key !== 'string' || !KEY.test(key)) {
+        throw Problems.validation('Idempotency-Key must be 1 to 200 visible ASCII characters', [
+          { field: 'Idempotency-Key', message: 'must be 1 to 200 visible ASCII characters' }
+        ])
+      }
+      const scope = req.principal?.sub ?? `anonymous:${req.ip}`
+      const hash = createHash('sha256').update(`${req.method} ${req.url}\n${canonicalJson(req.body)}`).digest('hex')
+      const now = opts.now()
+      // Reserve the key before the work: of two identical requests racing, one runs and one waits.
+      const inserted = await opts
+        .db('idempotency_keys')
+        .insert({ scope, key, request_hash: hash, status: null, body: null, created_at: now.toISOString() })
+        .onConflict(['scope', 'key'])
+        .ignore()
+        .returning('key')
+      if (inserted.length > 0) {
+        req.idempotency = { scope, key }
+        return
+      }
+      const row = await opts.db('idempotency_keys').where({ scope, key }).first()
+      if (row.request_hash !== hash) {
+        throw new Problem(422, problemType('idempotency-key-reused'), 'Idempotency key reused', 'this Idempotency-Key was used for a different request', {
+          field: 'Idempotency-Key'
+        })
+      }
+      if (row.status === null) {
+        const stale = now.getTime() - Date.parse(row.created_at) > IN_FLIGHT_TIMEOUT_MS
+        if (!stale) {
+          throw new Problem(409, problemType('idempotency-key-in-flight'), 'Request in progress', 'the first request with this Idempotency-Key is still being handled; retry shortly')
+        }
+        // Its process died: this retry takes the key over.
+        await opts.db('idempotency_keys').where({ scope, key }).update({ created_at: now.toISOString() })
+        req.idempotency = { scope, key }
+        return
+      }
+      const contentType = row.status >= 400 ? 'application/problem+json; charset=utf-8' : 'application/json; charset=utf-8'
+      return reply.status(row.status).header('idempotent-replay', 'true').type(contentType).send(row.body)
+    })
+
+    app.addHook('onSend', async (req, reply, payload) => {
+      // Routes of plugins registered before this one (the docs UI) never had the decoration.
+      if (!req.idempotency) return payload
+      const where = { scope: req.idempotency.scope, key: req.idempotency.key }
+      // A server error is not an answer to keep: the key is released so a retry runs afresh.
+      if (reply.statusCode >= 500) await opts.db('idempotency_keys').where(where).delete()
+      else await opts.db('idempotency_keys').where(where).update({ status: reply.statusCode, body: String(payload) })
+      return payload
+    })
+  },
+  { name: 'zhunru-idempotency' }
+)
+
+/** Forgets keys older than the retention period; the sweeper calls it. */
+export async function forgetOldKeys(db: Knex, now: Date): Promise<number> {
+  return db('idempotency_keys').where('created_at', '<', new Date(now.getTime() - KEY_RETENTION_MS).toISOString()).delete()
+}
