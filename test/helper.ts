@@ -62,3 +62,24 @@ export async function build(t: Test, opts: { seed?: boolean; now?: () => Date; r
 }
 
 export const demoCommunities = (street: string) => DEMO_ORG_TREE.filter((u) => u.kind === 'community' && u.parentId === street).map((u) => u.id)
+
+/**
+ * A database URL for server processes the test starts itself: a SQLite file, or a
+ * throwaway PostgreSQL database when DATABASE_URL names a server. Dropped at the end.
+ */
+export async function freshDatabaseUrl(t: Test): Promise<string> {
+  const url = process.env.DATABASE_URL
+  if (url && /^postgres(ql)?:\/\//.test(url)) {
+    const name = `zhunru_proc_${randomBytes(6).toString('hex')}`
+    const admin = knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 1 } })
+    await admin.raw(`create database ${name}`)
+    t.teardown(async () => {
+      await admin.raw(`drop database if exists ${name} with (force)`)
+      await admin.destroy()
+    })
+    const target = new URL(url)
+    target.pathname = `/${name}`
+    return target.toString()
+  }
+  return `sqlite:${t.testdir({})}/zhunru.sqlite`
+}
