@@ -4,7 +4,7 @@ import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Ajv } from 'ajv'
 import addFormats from 'ajv-formats'
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import rateLimit from '@fastify/rate-limit'
 import { authPlugin } from './auth/plugin.js'
 import { idempotencyPlugin } from './idempotency.js'
@@ -72,13 +72,53 @@ function validationProblem(err: FastifyError): Problem {
   return Problems.validation(`${where}: ${field} ${message}`, [{ field, message }])
 }
 
-/** Where in a request the first NUL character hides: PostgreSQL refuses to store one. */
-function nulAt(value: unknown, path: string): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : null
-  if (typeof value !== 'object' || value === null) return null
-  for (const [k, v] of Object.entries(value)) {
-    const found = k.includes('\u0000') ? path : nulAt(v, fieldName(path, k))
-    if (found !== null) return found
+/** What @fastify/helmet sets on every other response, for the router's refusals that no hook sees. */
+const ROUTER_ERROR_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'SAMEORIGIN',
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'origin-agent-cluster': '?1',
+  'x-permitted-cross-domain-policies': 'none',
+  'x-dns-prefetch-control': 'off',
+  'x-download-options': 'noopen',
+  'x-xss-protection': '0'
+}
+
+/** Fastify's own client errors: bad JSON, unsupported media type, body too large, bad URL. */
+const clientProblem = (err: FastifyError) => new Problem(err.statusCode!, problemType(err.code), 'Bad request', err.message)
+
+/** The one place that writes an error response (RFC 9457). */
+function sendProblem(req: FastifyRequest, reply: FastifyReply, problem: Problem): void {
+  void reply
+    .status(problem.status)
+    .type('application/problem+json')
+    .send({ type: problem.type, title: problem.title, status: problem.status, detail: problem.detail, instance: req.url, ...problem.extensions })
+}
+
+/** No request of this API nests deeper; a deeper one is refused before anything walks it. */
+const MAX_DEPTH = 32
+
+/**
+ * Checks what a client sent before validation: where the first NUL character hides
+ * (PostgreSQL refuses to store one), or that the document nests too deeply. Iterative,
+ * so that a hostile nesting cannot exhaust the stack.
+ */
+function hostileAt(value: unknown): { field: string; message: string } | null {
+  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value, path: '', depth: 0 }]
+  while (stack.length > 0) {
+    const { value: v, path, depth } = stack.pop()!
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) return { field: path, message: 'must not contain NUL characters' }
+    } else if (typeof v === 'object' && v !== null) {
+      if (depth >= MAX_DEPTH) return { field: path, message: `must not nest deeper than ${MAX_DEPTH} levels` }
+      for (const [k, child] of Object.entries(v)) {
+        if (k.includes('\u0000')) return { field: path, message: 'must not contain NUL characters' }
+        stack.push({ value: child, path: fieldName(path, k), depth: depth + 1 })
+      }
+    }
   }
   return null
 }
@@ -87,6 +127,12 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: 1024 * 1024,
+    // The router's own refusals (a malformed URL, an over-long parameter) come before any
+    // hook, so they get their problem document, and the headers helmet would have set, here.
+    frameworkErrors: (err, req, reply) => {
+      void reply.headers(ROUTER_ERROR_HEADERS)
+      sendProblem(req, reply, clientProblem(err))
+    }
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   const strict = validatorFor(false)
@@ -150,8 +196,11 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(idempotencyPlugin, { db: opts.database.knex, now })
   app.addHook('preValidation', async (req) => {
     for (const [part, value] of [['params', req.params], ['querystring', req.query], ['body', req.body]] as const) {
-      const at = nulAt(value, '')
-      if (at !== null) throw Problems.validation(`${part}: ${at || part} contains a NUL character`, [{ field: at || part, message: 'must not contain NUL characters' }])
+      const found = hostileAt(value)
+      if (found !== null) {
+        const field = found.field || part
+        throw Problems.validation(`${part}: ${field} ${found.message}`, [{ field, message: found.message }])
+      }
     }
   })
 
@@ -159,23 +208,15 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     let problem: Problem
     if (err instanceof Problem) problem = err
     else if (err.validation) problem = validationProblem(err)
-    else if ((err.statusCode ?? 500) < 500) {
-      // Fastify's own client errors: bad JSON, unsupported media type, body too large.
-      problem = new Problem(err.statusCode!, problemType(err.code), 'Bad request', err.message)
-    } else {
+    else if ((err.statusCode ?? 500) < 500) problem = clientProblem(err)
+    else {
       req.log.error({ err }, 'unhandled error')
       problem = new Problem(500, problemType('internal'), 'Internal error', 'the server could not complete the request; it has been logged')
     }
-    void reply
-      .status(problem.status)
-      .type('application/problem+json')
-      .send({ type: problem.type, title: problem.title, status: problem.status, detail: problem.detail, instance: req.url, ...problem.extensions })
+    sendProblem(req, reply, problem)
   })
   app.setNotFoundHandler((req, reply) => {
-    void reply
-      .status(404)
-      .type('application/problem+json')
-      .send({ type: problemType('not-found'), title: 'Not found', status: 404, detail: `no route ${req.method} ${req.url}`, instance: req.url })
+    sendProblem(req, reply, new Problem(404, problemType('not-found'), 'Not found', `no route ${req.method} ${req.url}`))
   })
 
   await app.register(healthRoutes)

@@ -273,6 +273,10 @@ t.test('hostile ids and strings: prototype names, NUL characters, huge cursors, 
   }
   const huge = Buffer.from('s9999999999').toString('base64url')
   t.equal((await app.inject({ method: 'GET', url: `/v1/tasks?cursor=${huge}` })).json().field, 'cursor')
+  const nulOrg = signToken({ sub: 'a', role: 'department', org: 'east-civil\u0000' }, TEST_SECRET, { nowSeconds: Math.floor(Date.now() / 1000), ttlSeconds: 60 })
+  t.equal((await app.inject({ method: 'GET', url: '/v1/tasks', headers: { authorization: `Bearer ${nulOrg}` } })).statusCode, 401, 'a NUL in a claim is refused')
+  const nulSub = signToken({ sub: 'a\u0000', role: 'department', org: 'east-civil' }, TEST_SECRET, { nowSeconds: Math.floor(Date.now() / 1000), ttlSeconds: 60 })
+  t.equal((await app.inject({ method: 'GET', url: '/v1/tasks', headers: { authorization: `Bearer ${nulSub}` } })).statusCode, 401)
   const longSub = signToken({ sub: 'x'.repeat(201), role: 'department', org: 'east-civil' }, TEST_SECRET, { nowSeconds: Math.floor(Date.now() / 1000), ttlSeconds: 60 })
   t.equal((await app.inject({ method: 'GET', url: '/v1/tasks', headers: { authorization: `Bearer ${longSub}` } })).statusCode, 401)
 })
@@ -331,4 +335,23 @@ t.test('an amendment of the street lists is a new version with the next street c
 t.test('a date-driven step the machine does not accept is a loud error, not a silent no-op', async (t) => {
   const { initialAdmissionSnapshot, mustStep } = await import('../machines/runtime.js')
   t.throws(() => mustStep(initialAdmissionSnapshot(), { type: 'COMPLETE' }), /COMPLETE is not accepted/)
+})
+
+t.test('the router’s own refusals are problems too: malformed URLs and over-long parameters', async (t) => {
+  const { app } = await build(t)
+  for (const [url, status] of [['/v1/tasks/%E0%A4%A', 400], [`/v1/tasks/${'x'.repeat(150)}`, 414]] as const) {
+    const res = await app.inject({ method: 'GET', url })
+    t.equal(res.statusCode, status, url.slice(0, 30))
+    t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8')
+    t.equal(res.headers['x-content-type-options'], 'nosniff')
+    t.equal(res.json().status, status)
+  }
+})
+
+t.test('a body nested deeper than any request of this API is refused, not walked', async (t) => {
+  const { app, auth } = await build(t)
+  const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`
+  const res = await app.inject({ method: 'POST', url: '/v1/tasks', headers: { ...auth('department', 'east-civil'), 'content-type': 'application/json' }, payload: deep })
+  t.equal(res.statusCode, 400)
+  t.match(res.json().detail, /nest deeper than 32/)
 })

@@ -16,8 +16,8 @@ declare module 'fastify' {
 // fast-jwt only verifies tokens whose payload is a JSON object.
 function asPrincipal(p: Record<string, unknown>): Principal | null {
   // The same limits as the columns that record who acted (actor_sub, org unit ids).
-  if (typeof p.sub !== 'string' || p.sub.length === 0 || p.sub.length > 200) return null
-  if (typeof p.org !== 'string' || p.org.length === 0 || p.org.length > 64) return null
+  if (typeof p.sub !== 'string' || p.sub.length === 0 || p.sub.length > 200 || p.sub.includes('\u0000')) return null
+  if (typeof p.org !== 'string' || p.org.length === 0 || p.org.length > 64 || p.org.includes('\u0000')) return null
   if (typeof p.role !== 'string' || !(ROLES as readonly string[]).includes(p.role)) return null
   return { sub: p.sub, role: p.role as Role, org: p.org }
 }

@@ -34,11 +34,15 @@ export const burdenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return w
   }
 
-  /** A community reads its own ledger; reviewers and admins read any in their jurisdiction. */
+  /**
+   * A community reads its own ledger; reviewers read those of their city or district;
+   * admins any. A token whose org is not of its role's kind reads nothing.
+   */
   async function mayRead(role: string, org: string, unitId: string) {
     if (role === 'admin') return
     const chain = await lineage(app.gate.db, unitId)
-    if (!chain.some((u) => u.id === org)) throw Problems.forbidden(`${unitId} is outside ${org}`)
+    const allowed = role === 'community' ? org === unitId : chain.some((u) => u.id === org && (u.kind === 'city' || u.kind === 'district'))
+    if (!allowed) throw Problems.forbidden(`${unitId} is not for ${role} ${org}`)
   }
 
   app.get(
