@@ -26,7 +26,9 @@ export function normalize(raw: string): { text: string; from: number[]; to: numb
   for (const ch of raw) {
     const end = at + ch.length
     if (!INVISIBLE.test(ch)) {
-      for (const c of ch.normalize('NFKC').toLowerCase()) {
+      // Most of a Chinese notice is common ideographs and ASCII, which NFKC leaves alone.
+      const plain = (ch >= '\u4e00' && ch <= '\u9fff') || (ch < '\u0080' && !(ch >= 'A' && ch <= 'Z'))
+      for (const c of plain ? ch : ch.normalize('NFKC').toLowerCase()) {
         text += c
         for (let k = 0; k < c.length; k++) {
           from.push(at)
@@ -40,7 +42,13 @@ export function normalize(raw: string): { text: string; from: number[]; to: numb
 }
 
 
-const fold = (term: string): string => normalize(term).text
+// Lexicon terms are few and fixed per pack: normalise each once, not once per task.
+const folded = new Map<string, string>()
+const fold = (term: string): string => {
+  let f = folded.get(term)
+  if (f === undefined) folded.set(term, (f = normalize(term).text))
+  return f
+}
 
 function occurrences(haystack: string, needle: string): number[] {
   const found: number[] = []
