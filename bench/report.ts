@@ -9,9 +9,10 @@ const x = (r: number | null | undefined): string => (r === null || r === undefin
 const yes = (met: boolean | null): string => (met === null ? 'not measured' : met ? '**met**' : '**missed**')
 
 function loadRow(name: string, r: LoadResult | undefined, extra = ''): string {
-  if (!r) return `| ${name} | — | — | — | — | failed or not run | ${extra} |`
+  if (!r) return `| ${name} | — | — | — | — | failed or not run | — | ${extra} |`
   const bad = r.non2xx + r.errors + r.timeouts
-  return `| ${name} | ${n(r.rps, 1)} | ${n(r.latencyMs.p50, 1)} | ${n(r.latencyMs.p99, 1)} | ${n(r.latencyMs.max, 1)} | ${n(r.ok)} 2xx${bad ? `, **${bad} not 2xx/errors**` : ''} | ${extra} |`
+  const cpu = `${n(r.cpu.server, 2)} / ${n(r.cpu.loadGenerator, 2)}${r.cpu.database !== undefined ? ` / db ${n(r.cpu.database, 2)}` : ''} / ${n(r.cpu.other, 2)}`
+  return `| ${name} | ${n(r.rps, 1)} | ${n(r.latencyMs.p50, 1)} | ${n(r.latencyMs.p99, 1)} | ${n(r.latencyMs.max, 1)} | ${n(r.ok)} 2xx${bad ? `, **${bad} not 2xx/errors**` : ''} | ${cpu} | ${extra} |`
 }
 
 const isSize = (s: unknown): s is ReadSize => typeof s === 'object' && s !== null && 'list' in s
@@ -33,7 +34,9 @@ export function renderMarkdown(r: Results): string {
   )
   lines.push(
     `Each HTTP figure: autocannon, ${String(c.connections)} connections, ${String(c.warmupSeconds)} s warm-up then ${String(c.seconds)} s measured, ` +
-      'load generator and server on the same machine. Throughput counts 2xx responses only.',
+      'load generator and server on the same machine. Throughput counts 2xx responses only. ' +
+      'The CPU column is the average number of cores busy during the measured window, from /proc: the server process, autocannon (this process), and everything else ' +
+      '(with PostgreSQL, the backends serving the benchmark database are shown apart as "db"; anything else is other work on the machine, which makes a figure pessimistic).',
     ''
   )
 
@@ -41,7 +44,7 @@ export function renderMarkdown(r: Results): string {
   for (const t of r.targets) lines.push(`| ${t.target} | ${t.measured} | ${yes(t.met)} |`)
   lines.push('')
 
-  lines.push('## Write path', '', '| measurement | req/s | p50 ms | p99 ms | max ms | responses | notes |', '|---|---:|---:|---:|---:|---|---|')
+  lines.push('## Write path', '', '| measurement | req/s | p50 ms | p99 ms | max ms | responses | CPU cores server / autocannon / other | notes |', '|---|---:|---:|---:|---:|---|---|---|')
   lines.push(loadRow('ceiling A: bare Fastify, constant', r.ceilingA))
   lines.push(loadRow('ceiling B: bare Fastify, one knex insert', r.ceilingB, r.ceilingB ? `${n(r.ceilingB.rowsStored)} rows stored` : ''))
   const s = r.submit
@@ -61,7 +64,7 @@ export function renderMarkdown(r: Results): string {
   if (rd) {
     lines.push(`- list: \`${rd.queries.list}\``, `- list by target: \`${rd.queries.listByTarget}\``, `- get: \`${rd.queries.get}\``, '')
     lines.push(`Rows replicated from ${rd.templates.length} tasks created through the API: ${rd.templates.map((t) => `${t.label} → ${t.state}`).join('; ')}.`, '')
-    lines.push('| tasks in database | query | req/s | p50 ms | p99 ms | max ms | responses | notes |', '|---:|---|---:|---:|---:|---:|---|---|')
+    lines.push('| tasks in database | query | req/s | p50 ms | p99 ms | max ms | responses | CPU cores server / autocannon / other | notes |', '|---:|---|---:|---:|---:|---:|---|---|---|')
     for (const size of [rd.small, rd.large]) {
       if (isSize(size)) {
         const note = `db ${size.databaseBytes === null ? '?' : n(size.databaseBytes / 1024 ** 2, 0)} MB; seeded ${n(size.seeding.added)} in ${n(size.seeding.seconds, 1)} s`
@@ -69,7 +72,7 @@ export function renderMarkdown(r: Results): string {
         lines.push(loadRow(`${n(size.tasks)} | list by target`, size.listByTarget))
         lines.push(loadRow(`${n(size.tasks)} | get by id`, size.get))
       } else if (size && 'skipped' in size) {
-        lines.push(`| 10^6 | (all) | — | — | — | — | skipped: ${size.reason} | |`)
+        lines.push(`| 10^6 | (all) | — | — | — | — | skipped: ${size.reason} | — | |`)
       }
     }
     lines.push('')
@@ -108,12 +111,17 @@ export function renderMarkdown(r: Results): string {
   for (const [name, mem] of Object.entries(r.memory.ceilings)) lines.push(`| ${name} | ${n(mem.peakMb, 1)} | ${n(mem.hwmKb)} | ${n(mem.maxSampledRssKb)} | ${mem.samples} |`)
   lines.push('')
 
+  if (r.warnings.length) {
+    lines.push('## Noise', '')
+    for (const w of r.warnings) lines.push(`- ${w}`)
+    lines.push('')
+  }
   if (r.errors.length) {
     lines.push('## Errors', '')
     for (const e of r.errors) lines.push('```', e.slice(0, 4000), '```')
     lines.push('')
   }
   lines.push('Reproduce: `npm run bench` (SQLite), or `DATABASE_URL=postgres://… npm run bench` (PostgreSQL; writes results-postgres.*). ' +
-    '`BENCH_SECONDS`, `BENCH_WARMUP`, `BENCH_CONNECTIONS`, `BENCH_LARGE=0` (skip 10^6) adjust a run; bench/run.ts says how each figure is taken.', '')
+    '`BENCH_SECONDS`, `BENCH_WARMUP`, `BENCH_CONNECTIONS`, `BENCH_LARGE=0` (skip 10^6), `BENCH_QUIET_WAIT=<s>` (on a shared machine, wait up to s seconds before each measurement for other work to stop) adjust a run; bench/run.ts says how each figure is taken.', '')
   return lines.join('\n')
 }

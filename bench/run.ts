@@ -21,6 +21,9 @@
 //   DATABASE_URL         unset or sqlite:… → SQLite files in a temporary directory;
 //                        postgres://… → fresh databases created on that server, dropped at the end
 //   BENCH_KEEP_DB=1      keep the databases (and print where they are)
+//   BENCH_QUIET_WAIT=0   on a shared machine: wait up to this many seconds before each measurement
+//                        for other work to drop under 0.25 cores (every figure records the CPU
+//                        the rest of the machine used meanwhile, and the results flag noisy ones)
 
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
@@ -30,8 +33,8 @@ import { fileURLToPath } from 'node:url'
 import type { Knex } from 'knex'
 import { signToken, type PrincipalClaims } from '../src/auth/token.js'
 import type { Dialect } from '../src/store/db.js'
-import { databaseVersion, dialectOf, freshDatabase, openKnex, type FreshDatabase } from './lib/database.js'
-import { describe, warmAndLoad, type LoadResult, type LoadSpec } from './lib/load.js'
+import { backendPids, databaseVersion, dialectOf, freshDatabase, openKnex, type FreshDatabase } from './lib/database.js'
+import { cpuWindow, describe, waitForQuiet, warmAndLoad, type CpuShare, type LoadResult, type LoadSpec } from './lib/load.js'
 import { freePort, killAll, round, startNode, type Memory, type Proc } from './lib/proc.js'
 import { countTasks, loadTemplates, sampleVisibleIds, seededRandom, seedTo } from './lib/seed.js'
 import { runScreeningBench, type ScreeningResults } from './screening.js'
@@ -61,11 +64,16 @@ const DIALECT: Dialect = BASE_URL === undefined ? 'sqlite' : dialectOf(BASE_URL)
 const JWT_SECRET = 'zhunru-benchmark-secret-0123456789'
 /** The real server's limiter stays registered (its cost is measured) but cannot refuse the load. */
 const RATE_LIMIT = '1000000000'
+/** Seconds to wait, before each measurement, for other work on the machine to stop (0: do not wait). */
+const QUIET_WAIT = intEnv('BENCH_QUIET_WAIT', 0)
+/** Other work using more than this many cores during a measurement is reported as noise. */
+const NOISE_CORES = 0.25
 /** info would log two lines per request to a pipe; warn keeps errors visible. */
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'warn'
 
 const started = Date.now()
 const log = (s: string) => process.stderr.write(`[bench +${Math.round((Date.now() - started) / 1000)}s] ${s}\n`)
+const QUIET = { maxSeconds: QUIET_WAIT, threshold: NOISE_CORES, log }
 
 const redact = (url: string) => url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@')
 
@@ -117,7 +125,7 @@ export interface Results {
   durationSeconds?: number
   machine: Record<string, unknown>
   config: Record<string, unknown>
-  screening?: ScreeningResults
+  screening?: ScreeningResults & { cpu: CpuShare }
   ceilingA?: LoadResult & { memory: Memory }
   ceilingB?: LoadResult & { memory: Memory; rowsStored: number }
   submit?: LoadResult & {
@@ -138,6 +146,8 @@ export interface Results {
     ceilings: Record<string, Memory>
   }
   targets: Array<{ target: string; measured: string; limit: string; met: boolean | null }>
+  /** Measurements other work on the machine shared the CPUs with. */
+  warnings: string[]
   errors: string[]
 }
 
@@ -149,6 +159,7 @@ const results: Results = {
   config: {},
   memory: { servers: {}, peakServerMb: null, ceilings: {} },
   targets: [],
+  warnings: [],
   errors: []
 }
 
@@ -236,12 +247,18 @@ async function postJson(url: string, p: PrincipalClaims, body: unknown): Promise
 
 async function screening(): Promise<void> {
   const cases = screeningCases(50)
-  results.screening = await runScreeningBench(cases, SECONDS, Math.min(WARMUP, 2), log)
+  if (QUIET_WAIT > 0) {
+    const q = await waitForQuiet(QUIET_WAIT, NOISE_CORES)
+    if (q.waitedSeconds > 1) log(`  waited ${q.waitedSeconds} s for a quiet machine (other work now ${q.otherCores} cores)`)
+  }
+  const window = await cpuWindow()
+  const r = await runScreeningBench(cases, SECONDS, Math.min(WARMUP, 2), log)
+  results.screening = { ...r, cpu: await window.end() }
 }
 
 async function ceilingA(): Promise<void> {
   const proc = await start('ceiling-a', 'bench/servers/ceiling-a.ts', {}, '/healthz')
-  const r = await warmAndLoad({ url: proc.url, path: '/', connections: CONNECTIONS, seconds: SECONDS }, WARMUP)
+  const r = await warmAndLoad({ url: proc.url, path: '/', connections: CONNECTIONS, seconds: SECONDS, serverPid: proc.pid }, WARMUP, QUIET)
   const memory = await stop(proc)
   results.memory.ceilings.ceilingA = memory
   results.ceilingA = { ...r, memory }
@@ -251,16 +268,19 @@ async function ceilingA(): Promise<void> {
 async function ceilingB(tmp: string, runId: string): Promise<void> {
   const db = await fresh('ceiling_b', tmp, runId)
   const proc = await start('ceiling-b', 'bench/servers/ceiling-b.ts', { DATABASE_URL: db.url }, '/healthz')
+  const backends = backendPids(db)
   const spec: LoadSpec = {
+    databasePids: backends.pids,
     url: proc.url,
     path: '/',
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ note: 'ceiling B: one insert per request' }),
     connections: CONNECTIONS,
-    seconds: SECONDS
+    seconds: SECONDS,
+    serverPid: proc.pid
   }
-  const r = await warmAndLoad(spec, WARMUP)
+  const r = await warmAndLoad(spec, WARMUP, QUIET).finally(() => backends.close())
   const memory = await stop(proc)
   const knex = openKnex(db.url)
   const [row] = (await knex('bench_inserts').count({ n: '*' })) as Array<{ n: number | string }>
@@ -279,16 +299,19 @@ async function submit(tmp: string, runId: string): Promise<void> {
     if (res.status !== 201 || res.json.state !== 'admitted') throw new Error(`probe submission not admitted: ${res.status} ${JSON.stringify(res.json).slice(0, 500)}`)
   }
   const headers = jsonHeaders(EAST_CIVIL)
+  const backends = backendPids(db)
   const spec: LoadSpec = {
+    databasePids: backends.pids,
     url: proc.url,
     headers,
     connections: CONNECTIONS,
     seconds: SECONDS,
+    serverPid: proc.pid,
     requests: SUBMIT_BODIES.map((b) => ({ method: 'POST', path: '/v1/tasks', headers, body: JSON.stringify({ ...b, submit: true }) }))
   }
-  if (WARMUP > 0) await warmAndLoad({ ...spec, seconds: WARMUP }, 0)
   const knex = openKnex(db.url)
   try {
+    if (WARMUP > 0) await warmAndLoad({ ...spec, seconds: WARMUP }, 0, QUIET)
     // Requests still in flight when the warm-up ended finish on the server: wait for them.
     const before = await settled(knex)
     const r = await warmAndLoad(spec, 0)
@@ -328,6 +351,7 @@ async function submit(tmp: string, runId: string): Promise<void> {
     }
     log(`submit: ${describe(r)}; stored ${consistency.tasksStored} tasks, ${consistency.eventsStored} events`)
   } finally {
+    await backends.close()
     await knex.destroy()
   }
 }
@@ -352,6 +376,7 @@ async function reads(tmp: string, runId: string): Promise<void> {
   results.reads = { queries, templates }
   const knex = openKnex(db.url)
   const rng = seededRandom(20261124)
+  const backends = backendPids(db)
   try {
     const rows = await loadTemplates(knex, ids)
     const measure = async (size: number): Promise<ReadSize> => {
@@ -361,10 +386,10 @@ async function reads(tmp: string, runId: string): Promise<void> {
       if (db.dialect === 'postgres') await knex.raw('ANALYZE tasks, task_targets, task_events')
       const sample = await sampleVisibleIds(knex, EAST_CIVIL.org, 2000, rng)
       const headers = { authorization: `Bearer ${token(EAST_CIVIL)}` }
-      const base = { url: proc.url, headers, connections: CONNECTIONS, seconds: SECONDS }
-      const list = await warmAndLoad({ ...base, path: queries.list }, WARMUP)
+      const base = { url: proc.url, headers, connections: CONNECTIONS, seconds: SECONDS, serverPid: proc.pid, databasePids: backends.pids }
+      const list = await warmAndLoad({ ...base, path: queries.list }, WARMUP, QUIET)
       log(`  list (${size}): ${describe(list)}`)
-      const listByTarget = await warmAndLoad({ ...base, path: queries.listByTarget }, WARMUP)
+      const listByTarget = await warmAndLoad({ ...base, path: queries.listByTarget }, WARMUP, QUIET)
       log(`  list by target (${size}): ${describe(listByTarget)}`)
       const pick = seededRandom(size)
       const get = await warmAndLoad(
@@ -377,7 +402,8 @@ async function reads(tmp: string, runId: string): Promise<void> {
             }
           ]
         },
-        WARMUP
+        WARMUP,
+        QUIET
       )
       log(`  get by id (${size}): ${describe(get)}`)
       return { tasks: (await countTasks(knex)).count, seeding, databaseBytes: await databaseBytes(db, knex), list, listByTarget, get }
@@ -397,6 +423,7 @@ async function reads(tmp: string, runId: string): Promise<void> {
       results.reads.ratios = null
     }
   } finally {
+    await backends.close()
     await knex.destroy()
     results.memory.servers.reads = await stop(proc)
   }
@@ -448,6 +475,25 @@ function evaluateTargets(): void {
   })
 }
 
+function noiseWarnings(): void {
+  const check = (name: string, cpu: CpuShare | undefined) => {
+    if (cpu?.other != null && cpu.other > NOISE_CORES) {
+      results.warnings.push(`${name}: other work on the machine used ${cpu.other} of ${cpus().length} cores during the measurement; the figure is pessimistic`)
+    }
+  }
+  check('screening', results.screening?.cpu)
+  check('ceiling A', results.ceilingA?.cpu)
+  check('ceiling B', results.ceilingB?.cpu)
+  check('submit', results.submit?.cpu)
+  for (const [label, size] of [['small', results.reads?.small], ['large', results.reads?.large]] as const) {
+    if (size && 'list' in size) {
+      check(`reads ${label} list`, size.list.cpu)
+      check(`reads ${label} list by target`, size.listByTarget.cpu)
+      check(`reads ${label} get`, size.get.cpu)
+    }
+  }
+}
+
 // ───────────── main ─────────────
 
 async function main(): Promise<void> {
@@ -484,7 +530,8 @@ async function main(): Promise<void> {
       RATE_LIMIT_PER_MINUTE: `${RATE_LIMIT} (limiter registered, never refuses)`,
       loadGenerator: 'autocannon in the benchmark process, same machine'
     },
-    rssSampling: 'VmRSS every 200 ms and VmHWM from /proc/<pid>/status'
+    rssSampling: 'VmRSS every 200 ms and VmHWM from /proc/<pid>/status',
+    quietWaitSeconds: QUIET_WAIT
   }
   log(`zhunru benchmark: ${DIALECT}, ${SECONDS} s per measurement, ${CONNECTIONS} connections, large ${LARGE ? LARGE_TASKS : 'skipped'}`)
   try {
@@ -507,11 +554,13 @@ async function main(): Promise<void> {
   const peaks = Object.values(results.memory.servers).map((m) => m.peakMb)
   results.memory.peakServerMb = peaks.length ? Math.max(...peaks) : null
   evaluateTargets()
+  noiseWarnings()
   results.durationSeconds = Math.round((Date.now() - started) / 1000)
   const stem = DIALECT === 'sqlite' ? 'results' : `results-${DIALECT}`
   writeFileSync(join(BENCH_DIR, `${stem}.json`), JSON.stringify(results, null, 2) + '\n')
   writeFileSync(join(BENCH_DIR, `${stem}.md`), renderMarkdown(results))
   log(`wrote bench/${stem}.json and bench/${stem}.md in ${results.durationSeconds} s`)
+  for (const w of results.warnings) log(`warning: ${w}`)
   for (const t of results.targets) log(`${t.met === null ? 'n/a ' : t.met ? 'MET ' : 'MISS'} ${t.target}: ${t.measured}`)
   if (results.errors.length) {
     log(`${results.errors.length} error(s); see "errors" in the results`)

@@ -85,3 +85,21 @@ export async function databaseVersion(url: string): Promise<string> {
     await db.destroy()
   }
 }
+
+/**
+ * For PostgreSQL: the pids of the backends connected to this database (not our own), so
+ * that their CPU time is told apart from other work on the machine. Nothing for SQLite.
+ */
+export function backendPids(db: FreshDatabase): { pids?: () => Promise<number[]>; close(): Promise<void> } {
+  if (db.dialect !== 'postgres') return { close: async () => undefined }
+  const knex = knexFactory({ client: 'pg', connection: db.url, pool: { min: 0, max: 1 } })
+  return {
+    pids: async () => {
+      const res = (await knex.raw('select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()')) as {
+        rows: Array<{ pid: number }>
+      }
+      return res.rows.map((r) => Number(r.pid))
+    },
+    close: () => knex.destroy()
+  }
+}
