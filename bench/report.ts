@@ -12,7 +12,8 @@ function loadRow(name: string, r: LoadResult | undefined, extra = ''): string {
   if (!r) return `| ${name} | — | — | — | — | failed or not run | — | ${extra} |`
   const bad = r.non2xx + r.errors + r.timeouts
   const cpu = `${n(r.cpu.server, 2)} / ${n(r.cpu.loadGenerator, 2)}${r.cpu.database !== undefined ? ` / db ${n(r.cpu.database, 2)}` : ''} / ${n(r.cpu.other, 2)}`
-  return `| ${name} | ${n(r.rps, 1)} | ${n(r.latencyMs.p50, 1)} | ${n(r.latencyMs.p99, 1)} | ${n(r.latencyMs.max, 1)} | ${n(r.ok)} 2xx${bad ? `, **${bad} not 2xx/errors**` : ''} | ${cpu} | ${extra} |`
+  const retried = r.retriedForNoise ? ` (measured again ${r.retriedForNoise}× for noise)` : ''
+  return `| ${name} | ${n(r.rps, 1)} | ${n(r.latencyMs.p50, 1)} | ${n(r.latencyMs.p99, 1)} | ${n(r.latencyMs.max, 1)} | ${n(r.ok)} 2xx${bad ? `, **${bad} not 2xx/errors**` : ''} | ${cpu}${retried} | ${extra} |`
 }
 
 const isSize = (s: unknown): s is ReadSize => typeof s === 'object' && s !== null && 'list' in s
@@ -41,7 +42,7 @@ export function renderMarkdown(r: Results): string {
   )
 
   lines.push('## Targets', '', '| target | measured | result |', '|---|---|---|')
-  for (const t of r.targets) lines.push(`| ${t.target} | ${t.measured} | ${yes(t.met)} |`)
+  for (const t of r.targets) lines.push(`| ${t.target} | ${t.measured} | ${yes(t.met)}${t.noisy ? ' (other work shared the CPUs: see Noise)' : ''} |`)
   lines.push('')
 
   lines.push('## Write path', '', '| measurement | req/s | p50 ms | p99 ms | max ms | responses | CPU cores server / autocannon / other | notes |', '|---|---:|---:|---:|---:|---|---|---|')
