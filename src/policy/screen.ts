@@ -1,5 +1,5 @@
-import { addWorkingDays } from '../calendar/working-days.js'
-import { normalize, scanText, spans, type TextHit } from './lexicon.js'
+import { addWorkingDays, type WorkingCalendar } from '../calendar/working-days.js'
+import { foldText, normalize, scanText, spans, type TextHit } from './lexicon.js'
 import { RULES } from './rules.js'
 import {
   RULE_CODES,
@@ -57,27 +57,56 @@ type Claim =
   | { list: 'negative'; item: NegativeItem }
   | null
 
+/** A level's lists indexed for the look-ups every screening makes. */
+interface CatalogIndex {
+  /** By code, the claim the first item with that code makes: lawful duties, then assisted tasks, then the negative list. */
+  claims: Map<string, Exclude<Claim, null>>
+  /** By approved title, the assisted items carrying it, in list order. */
+  byTitle: Map<string, CatalogItem[]>
+}
+
+// Published packs never change (a change is a new version, a new object), so an index built once per catalogs object stays true.
+const catalogIndexes = new WeakMap<LevelCatalogs, CatalogIndex>()
+
+function catalogIndex(catalogs: LevelCatalogs): CatalogIndex {
+  let index = catalogIndexes.get(catalogs)
+  if (index !== undefined) return index
+  // Set in reverse of the order findClaim once searched, so the first item with a code is the one left standing.
+  const claims = new Map<string, Exclude<Claim, null>>()
+  for (const item of catalogs.negative.slice().reverse()) claims.set(item.code, { list: 'negative', item })
+  for (const item of catalogs.assisted_tasks.slice().reverse()) claims.set(item.code, { list: 'assisted_tasks', item })
+  for (const item of catalogs.lawful_duties.slice().reverse()) claims.set(item.code, { list: 'lawful_duties', item })
+  const byTitle = new Map<string, CatalogItem[]>()
+  for (const item of catalogs.assisted_tasks) {
+    for (const title of item.titles ?? []) byTitle.set(title, [...(byTitle.get(title) ?? []), item])
+  }
+  catalogIndexes.set(catalogs, (index = { claims, byTitle }))
+  return index
+}
+
 function findClaim(catalogs: LevelCatalogs, task: TaskDeclaration, submitter: Submitter): Claim {
   const code = task.catalogItem
+  const index = catalogIndex(catalogs)
   if (code === null) {
     // A task identical to one a leading group approved into a list is that list item, for
     // the departments of that group's jurisdiction and sector, and work of the same kind.
-    const approved = catalogs.assisted_tasks.find(
-      (i) =>
-        i.titles?.includes(task.title) &&
-        i.jurisdiction === submitter.jurisdiction &&
-        i.sector === submitter.sector &&
-        fitsKind(i, task.kind)
-    )
+    const approved = index.byTitle
+      .get(task.title)
+      ?.find((i) => i.jurisdiction === submitter.jurisdiction && i.sector === submitter.sector && fitsKind(i, task.kind))
     return approved ? { list: 'assisted_tasks', item: approved } : null
   }
-  const lawful = catalogs.lawful_duties.find((i) => i.code === code)
-  if (lawful) return { list: 'lawful_duties', item: lawful }
-  const assisted = catalogs.assisted_tasks.find((i) => i.code === code)
-  if (assisted) return { list: 'assisted_tasks', item: assisted }
-  const negative = catalogs.negative.find((i) => i.code === code)
-  if (negative) return { list: 'negative', item: negative }
-  return null
+  return index.claims.get(code) ?? null
+}
+
+// Every screening of a day asks for the same date, and the calendar walk is most of what is left to a screening once the text scan is cheap.
+const earliestStarts = new WeakMap<WorkingCalendar, { from: string; n: number; earliest: string }>()
+
+function earliestStartOf(calendar: WorkingCalendar, from: string, n: number): string {
+  const last = earliestStarts.get(calendar)
+  if (last !== undefined && last.from === from && last.n === n) return last.earliest
+  const earliest = addWorkingDays(calendar, from, n)
+  earliestStarts.set(calendar, { from, n, earliest })
+  return earliest
 }
 
 const textEvidence = (hits: TextHit[]): Evidence[] =>
@@ -99,20 +128,29 @@ function declaredTexts(task: TaskDeclaration): Record<string, string> {
  * followed by 证明. The keywords alone are everyday words (就业, 出生), so the 证明 must be there.
  */
 function bannedCertificatesInText(catalogs: LevelCatalogs, texts: Record<string, string>, declared: string): Evidence[] {
-  return Object.entries(texts).flatMap(([field, raw]) => {
-    const { text, from, to } = normalize(raw)
-    const found = catalogs.negative
-      // The declared certificate was judged on its own name; the text may well talk about it.
-      .filter((i) => i.rule === 'unverifiable_certificate' && !i.keywords.some((k) => declared.includes(k)))
-      .flatMap((item) =>
-        item.keywords.flatMap((k) =>
-          spans(text, `${k}…证明`, 4)
-            .filter(([s, e]) => !(item.exceptions ?? []).some((x) => text.slice(s, e + 8).includes(x)))
-            .map(([s, e]) => ({ field, match: raw.slice(from[s], to[e - 1]), start: from[s]!, end: to[e - 1]! }))
-        )
-      )
-    return found.sort((a, b) => a.start - b.start)
-  })
+  // The declared certificate was judged on its own name; the text may well talk about it.
+  const banned = catalogs.negative.filter((i) => i.rule === 'unverifiable_certificate' && !i.keywords.some((k) => declared.includes(k)))
+  const all: Evidence[] = []
+  for (const field of Object.keys(texts)) {
+    const raw = texts[field]!
+    const { text, aligned } = foldText(raw)
+    // Every pattern below ends in 证明: a text without it (most) has nothing to find.
+    if (!text.includes('证明')) continue
+    const map = aligned ? null : normalize(raw)
+    const found: Array<Evidence & { start: number }> = []
+    for (const item of banned) {
+      for (const k of item.keywords) {
+        for (const [s, e] of spans(text, `${k}…证明`, 4)) {
+          if ((item.exceptions ?? []).some((x) => text.slice(s, e + 8).includes(x))) continue
+          const start = map === null ? s : map.from[s]!
+          const end = map === null ? e : map.to[e - 1]!
+          found.push({ field, match: raw.slice(start, end), start, end })
+        }
+      }
+    }
+    all.push(...found.sort((a, b) => a.start - b.start))
+  }
+  return all
 }
 
 function fundingIsCommitted(task: TaskDeclaration, minimum: number): boolean {
@@ -282,7 +320,7 @@ export function screenTask(task: TaskDeclaration, submitter: Submitter, pack: Po
     }
 
     // DOMAIN.md §7 (Beijing Xicheng practice): apply at least N working days before the task starts.
-    const earliestStart = addWorkingDays(pack.calendar, submitter.submittedOn, pack.parameters.applicationLeadWorkingDays)
+    const earliestStart = earliestStartOf(pack.calendar, submitter.submittedOn, pack.parameters.applicationLeadWorkingDays)
     if (task.period.start < earliestStart) {
       fire(
         'application_lead_time',
