@@ -25,6 +25,8 @@ import { ProblemSchema } from './schemas/common.js'
 import { webhookRoutes } from './webhooks/routes.js'
 import { FindingSchema, PolicyRefSchema, ReviewSchema, ScreeningSchema, TaskEventView, TaskView } from './schemas/task.js'
 import type { Database } from './store/db.js'
+import { GroupCommitter } from './store/group-commit.js'
+import { OrgDirectory } from './store/org-directory.js'
 import { CurrentPack } from './store/policy-packs.js'
 import type { GateContext } from './tasks/service.js'
 
@@ -141,7 +143,14 @@ export async function buildApp(opts: AppOptions): Promise<App> {
 
   // The policy pack in force is read from the database: load one with ensurePack before building the app.
   const now = opts.now ?? (() => new Date())
-  app.decorate('gate', { db: opts.database.knex, packs: new CurrentPack(), now })
+  const packs = new CurrentPack()
+  const commits = new GroupCommitter(opts.database.knex, {
+    maxBatch: 100,
+    // SQLite has one connection; on PostgreSQL a few transactions overlap, each still a group.
+    concurrency: opts.database.dialect === 'sqlite' ? 1 : 4,
+    onPackHead: (seq) => packs.observe(seq)
+  })
+  app.decorate('gate', { db: opts.database.knex, packs, orgs: new OrgDirectory(), commits, now })
 
   for (const schema of [ProblemSchema, FindingSchema, PolicyRefSchema, ScreeningSchema, ReviewSchema, TaskView, TaskEventView]) {
     app.addSchema(schema)

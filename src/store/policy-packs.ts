@@ -53,11 +53,34 @@ export class CurrentPack {
   private cached: { seq: number; loaded: LoadedPack } | null = null
 
   async get(db: Knex): Promise<LoadedPack> {
-    const head = (await db('policy_packs').max({ seq: 'seq' }).first()) as { seq: number | string }
-    const seq = Number(head.seq)
+    return (await this.head(db)).loaded
+  }
+
+  /**
+   * The pack a transition is planned with, without asking the database while one
+   * is known: the group commit reads the head in its transaction and refuses a
+   * write planned with another pack (see `observe`), so staleness is never stored.
+   */
+  async forPlanning(db: Knex): Promise<{ seq: number; loaded: LoadedPack }> {
+    return this.cached ?? this.head(db)
+  }
+
+  /** The head seq a commit saw: a different one means the next plan must ask again. */
+  observe(seq: number): void {
+    if (this.cached?.seq !== seq) this.cached = null
+  }
+
+  private async head(db: Knex): Promise<{ seq: number; loaded: LoadedPack }> {
+    const seq = await packHead(db)
     if (this.cached?.seq !== seq) {
       this.cached = { seq, loaded: fromRow((await db<DbPolicyPackRow>('policy_packs').where({ seq }).first())!) }
     }
-    return this.cached.loaded
+    return this.cached
   }
+}
+
+/** The seq of the pack in force. */
+export async function packHead(db: Knex): Promise<number> {
+  const head = (await db('policy_packs').max({ seq: 'seq' }).first()) as { seq: number | string }
+  return Number(head.seq)
 }

@@ -150,7 +150,7 @@ function declarationColumns(d: TaskDeclaration) {
   return { title: d.title, target_level: d.targetLevel, kind: d.kind, declaration: toJson(d) }
 }
 
-async function replaceTargets(trx: Knex.Transaction, taskSeq: number, targets: string[]): Promise<void> {
+export async function replaceTargets(trx: Knex.Transaction, taskSeq: number, targets: string[]): Promise<void> {
   await trx('task_targets').where({ task_seq: taskSeq }).delete()
   // Chunked: a district-wide task can name hundreds of communities, more than one statement's parameter limit.
   for (let i = 0; i < targets.length; i += 200) {
@@ -170,38 +170,45 @@ export interface NewTask {
   now: string
 }
 
-/** Inserts a draft and its CREATE event; the caller owns the transaction. */
-export async function insertTask(trx: Knex.Transaction, t: NewTask): Promise<TaskRecord> {
-  const [inserted] = await trx('tasks')
-    .insert({
-      id: t.id,
-      department_id: t.departmentId,
-      jurisdiction_id: t.jurisdictionId,
-      state: t.position.state,
-      stage: t.position.stage,
-      version: 1,
-      outcome: null,
-      ...declarationColumns(t.declaration),
-      screening: null,
-      decider_level: t.decider.level,
-      decider_org: t.decider.orgUnit,
-      decider_body: t.decider.body,
-      snapshot: toJson(t.snapshot),
-      machine_version: t.snapshot.machineVersion,
-      created_by: t.actor.sub,
-      created_at: t.now,
-      updated_at: t.now
-    })
-    .returning('seq')
-  const seq = Number(inserted.seq)
-  await replaceTargets(trx, seq, t.declaration.targets)
-  await trx('task_events').insert(eventRow(seq, 1, 'CREATE', null, positionLabel(t.position), t.actor, {}, null, t.now))
-  const task = await reread(trx, seq)
-  await enqueueDeliveries(trx, stateChange(task, 'CREATE', null, t.now))
-  return task
+/** The row of a new draft, version 1, as insertTask and the group committer write it. */
+export function draftRow(t: NewTask): TaskRow {
+  return {
+    id: t.id,
+    department_id: t.departmentId,
+    jurisdiction_id: t.jurisdictionId,
+    state: t.position.state,
+    stage: t.position.stage,
+    version: 1,
+    outcome: null,
+    ...declarationColumns(t.declaration),
+    screening: null,
+    decider_level: t.decider.level,
+    decider_org: t.decider.orgUnit,
+    decider_body: t.decider.body,
+    snapshot: toJson(t.snapshot),
+    machine_version: t.snapshot.machineVersion,
+    created_by: t.actor.sub,
+    created_at: t.now,
+    updated_at: t.now,
+    escalated_on: null,
+    due_on: null,
+    due_kind: null,
+    overdue: false,
+    contract: null,
+    unfunded: false,
+    admitted_at: null
+  }
 }
 
-function stateChange(task: TaskRecord, type: string, from: string | null, at: string): StateChange {
+/** A task row before the database numbers it. */
+export type TaskRow = Omit<DbTaskRow, 'seq'>
+
+/** A row as the database hands it back, so records built in memory equal re-read ones. */
+export const recordOf = (row: TaskRow, seq: number): TaskRecord => fromRow({ ...row, seq })
+
+export const createEventRow = (seq: number, t: NewTask) => eventRow(seq, 1, 'CREATE', null, positionLabel(t.position), t.actor, {}, null, t.now)
+
+export function stateChange(task: TaskRecord, type: string, from: string | null, at: string): StateChange {
   return {
     taskId: task.id,
     version: task.version,
@@ -256,6 +263,15 @@ async function reread(trx: Knex.Transaction, seq: number): Promise<TaskRecord> {
   return fromRow((await trx<DbTaskRow>('tasks').where({ seq }).first())!)
 }
 
+/** Reads back rows this transaction has just written, by seq. */
+export async function rereadAll(trx: Knex.Transaction, seqs: readonly number[]): Promise<Map<number, TaskRecord>> {
+  const found = new Map<number, TaskRecord>()
+  for (let i = 0; i < seqs.length; i += 500) {
+    for (const row of (await trx<DbTaskRow>('tasks').whereIn('seq', seqs.slice(i, i + 500))) as DbTaskRow[]) found.set(Number(row.seq), fromRow(row))
+  }
+  return found
+}
+
 export interface Transition {
   type: string
   next: StoredAdmissionSnapshot
@@ -281,45 +297,49 @@ export type CommitResult = { ok: true; task: TaskRecord } | { ok: false; current
  * there first no row matches, nothing is written, and the caller answers 409.
  */
 export async function commitTransition(trx: Knex.Transaction, from: TaskRecord, t: Transition): Promise<CommitResult> {
-  const screening = t.screening === undefined ? from.screening : t.screening
-  const updated = await trx('tasks')
-    .where({ id: from.id, version: from.version })
-    .update({
-      state: t.position.state,
-      stage: t.position.stage,
-      version: from.version + 1,
-      outcome: screening?.outcome ?? null,
-      ...declarationColumns(t.declaration),
-      decider_level: t.decider.level,
-      decider_org: t.decider.orgUnit,
-      decider_body: t.decider.body,
-      escalated_on: t.deadline.escalatedOn,
-      due_on: t.deadline.dueOn,
-      due_kind: t.deadline.dueKind,
-      overdue: t.deadline.overdue,
-      contract: t.contract === undefined ? (from.contract === null ? null : toJson(from.contract)) : toJson(t.contract),
-      unfunded: t.unfunded ?? from.unfunded,
-      // The moment of admission stays the first one: an agreement's clock starts there.
-      admitted_at: from.admittedAt ?? (t.position.state === 'admitted' ? t.now : null),
-      screening: screening ? toJson(screening) : null,
-      snapshot: toJson(t.next),
-      machine_version: t.next.machineVersion,
-      updated_at: t.now
-    })
+  const updated = await trx('tasks').where({ id: from.id, version: from.version }).update(transitionColumns(from, t))
   if (updated === 0) {
     return { ok: false, current: (await findTask(trx, from.id))! }
   }
   if (t.declaration.targets !== from.declaration.targets) {
     await replaceTargets(trx, from.seq, t.declaration.targets)
   }
-  await trx('task_events').insert(
-    eventRow(from.seq, from.version + 1, t.type, positionLabel(from.position), positionLabel(t.position), t.actor, t.payload, t.screening ?? null, t.now)
-  )
+  await trx('task_events').insert(transitionEventRow(from, t))
   const task = await reread(trx, from.seq)
   // The outbox row commits with the transition or not at all: a receiver that is down loses nothing.
   await enqueueDeliveries(trx, stateChange(task, t.type, positionLabel(from.position), t.now))
   return { ok: true, task }
 }
+
+/** The columns a transition computed from `from` changes; the version is one more. */
+export function transitionColumns(from: TaskRecord, t: Transition) {
+  const screening = t.screening === undefined ? from.screening : t.screening
+  return {
+    state: t.position.state,
+    stage: t.position.stage,
+    version: from.version + 1,
+    outcome: screening?.outcome ?? null,
+    ...declarationColumns(t.declaration),
+    decider_level: t.decider.level,
+    decider_org: t.decider.orgUnit,
+    decider_body: t.decider.body,
+    escalated_on: t.deadline.escalatedOn,
+    due_on: t.deadline.dueOn,
+    due_kind: t.deadline.dueKind,
+    overdue: t.deadline.overdue,
+    contract: t.contract === undefined ? (from.contract === null ? null : toJson(from.contract)) : toJson(t.contract),
+    unfunded: t.unfunded ?? from.unfunded,
+    // The moment of admission stays the first one: an agreement's clock starts there.
+    admitted_at: from.admittedAt ?? (t.position.state === 'admitted' ? t.now : null),
+    screening: screening ? toJson(screening) : null,
+    snapshot: toJson(t.next),
+    machine_version: t.next.machineVersion,
+    updated_at: t.now
+  }
+}
+
+export const transitionEventRow = (from: TaskRecord, t: Transition) =>
+  eventRow(from.seq, from.version + 1, t.type, positionLabel(from.position), positionLabel(t.position), t.actor, t.payload, t.screening ?? null, t.now)
 
 export interface TaskFilter {
   state?: string

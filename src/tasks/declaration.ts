@@ -2,6 +2,7 @@ import type { Knex } from 'knex'
 import { Problems, type InvalidParam } from '../errors.js'
 import type { TaskDeclaration } from '../policy/types.js'
 import type { Decider } from '../store/tasks.js'
+import type { OrgDirectory } from '../store/org-directory.js'
 import type { OrgUnit } from '../store/org-units.js'
 import type { TaskChangesT, TaskInputT } from '../schemas/task.js'
 
@@ -58,8 +59,8 @@ export async function unitsUnder(db: Knex, rootId: string, kinds: readonly strin
   return new Set(rows.map((r) => r.id))
 }
 
-async function checkUnits(db: Knex, ids: string[], field: string, kinds: readonly string[], jurisdiction: OrgUnit): Promise<void> {
-  const reachable = await unitsUnder(db, jurisdiction.id, kinds)
+async function checkUnits(orgs: OrgDirectory, db: Knex, ids: string[], field: string, kinds: readonly string[], jurisdiction: OrgUnit): Promise<void> {
+  const reachable = await orgs.within(db, ids, jurisdiction.id, kinds)
   const invalid = ids
     .map((id, i) => ({ id, i }))
     .filter(({ id }) => !reachable.has(id))
@@ -74,12 +75,12 @@ async function checkUnits(db: Knex, ids: string[], field: string, kinds: readonl
  * jurisdiction of the submitting department: a district department cannot push
  * work onto another district's communities.
  */
-export const checkTargets = (db: Knex, d: TaskDeclaration, jurisdiction: OrgUnit): Promise<void> =>
-  checkUnits(db, d.targets, 'targets', [d.targetLevel], jurisdiction)
+export const checkTargets = (orgs: OrgDirectory, db: Knex, d: TaskDeclaration, jurisdiction: OrgUnit): Promise<void> =>
+  checkUnits(orgs, db, d.targets, 'targets', [d.targetLevel], jurisdiction)
 
 /** A consultation asks streets and communities of the deciding jurisdiction (DOMAIN.md §7). */
-export const checkInvited = (db: Knex, invited: string[], jurisdiction: OrgUnit): Promise<void> =>
-  checkUnits(db, invited, 'consultation.invited', ['street', 'community'], jurisdiction)
+export const checkInvited = (orgs: OrgDirectory, db: Knex, invited: string[], jurisdiction: OrgUnit): Promise<void> =>
+  checkUnits(orgs, db, invited, 'consultation.invited', ['street', 'community'], jurisdiction)
 
 export function deciderFor(jurisdiction: OrgUnit, d: TaskDeclaration): Decider {
   return {

@@ -11,20 +11,24 @@ import { screenTask } from '../policy/screen.js'
 import { amendPack } from '../policy/pack.js'
 import type { PolicyPack, PolicyRef, Screening, TaskDeclaration } from '../policy/types.js'
 import type { TaskEventBodyT, TaskInputT, TaskViewT } from '../schemas/task.js'
-import { getOrgUnit, jurisdictionOf, lineage, type OrgUnit } from '../store/org-units.js'
+import { getOrgUnit, jurisdictionOf, type OrgUnit } from '../store/org-units.js'
+import type { OrgDirectory } from '../store/org-directory.js'
+import type { GroupCommitter, WriteResult } from '../store/group-commit.js'
 import { fromJson, uniquely } from '../store/db.js'
 import { listMembers, type GroupMember } from '../store/groups.js'
 import { ensurePack, storedPack, type CurrentPack } from '../store/policy-packs.js'
 import {
   commitTransition,
+  draftRow,
+  recordOf,
   findTask,
   findingsOf,
-  insertTask,
   lastSubmission,
   policyOf,
   type Actor,
   type Deadline,
   type EventPayload,
+  type NewTask,
   type TaskRecord,
   type Transition,
   type Visibility
@@ -34,6 +38,8 @@ import { applyChanges, checkDeclarationShape, checkInvited, checkTargets, decide
 export interface GateContext {
   db: Knex
   packs: CurrentPack
+  orgs: OrgDirectory
+  commits: GroupCommitter
   now: () => Date
 }
 
@@ -148,8 +154,8 @@ interface DepartmentContext {
   reach: OrgUnit
 }
 
-async function departmentContext(db: Knex, departmentId: string): Promise<DepartmentContext> {
-  const chain = await lineage(db, departmentId)
+async function departmentContext(ctx: GateContext, departmentId: string): Promise<DepartmentContext> {
+  const chain = await ctx.orgs.lineage(ctx.db, departmentId)
   if (chain[0]?.kind !== 'department') {
     throw Problems.forbidden(`the token's org "${departmentId}" is not a department`)
   }
@@ -173,32 +179,40 @@ export async function dryRun(ctx: GateContext, input: TaskInputT, departmentId: 
   if (department?.kind !== 'department') {
     throw Problems.validation(`"${departmentId}" is not a department`, [{ field: 'department', message: 'must be the id of a department org unit' }])
   }
-  return screen(ctx, ctx.db, d, department.sector, jurisdictionOf(await lineage(ctx.db, department.id)).id)
+  return screen(ctx, ctx.db, d, department.sector, jurisdictionOf(await ctx.orgs.lineage(ctx.db, department.id)).id)
 }
 
 export async function createTask(ctx: GateContext, p: Principal, input: TaskInputT, submit: boolean): Promise<TaskRecord> {
   const d = normalizeDeclaration(input)
   checkDeclarationShape(d)
-  const departmentCtx = await departmentContext(ctx.db, p.org)
-  await checkTargets(ctx.db, d, departmentCtx.reach)
-  // Creating and submitting in one call is one transaction: no draft is left behind if the submit fails.
-  return ctx.db.transaction(async (trx) => {
-    const snapshot = initialAdmissionSnapshot()
-    const draft = await insertTask(trx, {
-      id: randomUUID(),
-      departmentId: departmentCtx.department.id,
-      jurisdictionId: departmentCtx.jurisdiction.id,
-      declaration: d,
-      decider: deciderFor(departmentCtx.jurisdiction, d),
-      snapshot,
-      position: positionOf(snapshot.value),
-      actor: actorOf(p),
-      now: ctx.now().toISOString()
-    })
-    if (!submit) return draft
-    const facts: EventFacts = { departmentCtx, group: null }
-    return commit(ctx, trx, draft, await planTransition(ctx, trx, draft, p, { type: 'SUBMIT' }, facts))
-  })
+  const departmentCtx = await departmentContext(ctx, p.org)
+  await checkTargets(ctx.orgs, ctx.db, d, departmentCtx.reach)
+  const snapshot = initialAdmissionSnapshot()
+  const draft: NewTask = {
+    id: randomUUID(),
+    departmentId: departmentCtx.department.id,
+    jurisdictionId: departmentCtx.jurisdiction.id,
+    declaration: d,
+    decider: deciderFor(departmentCtx.jurisdiction, d),
+    snapshot,
+    position: positionOf(snapshot.value),
+    actor: actorOf(p),
+    now: ctx.now().toISOString()
+  }
+  // Creating and submitting in one call is one write: no draft is left behind if the submit fails.
+  for (;;) {
+    const planned = submit ? await planTransition(ctx, ctx.db, recordOf(draftRow(draft), 0), p, { type: 'SUBMIT' }, { departmentCtx, group: null }) : null
+    const task = settled(await ctx.commits.write({ kind: 'create', draft, submit: planned, packSeq: planned?.packSeq ?? null }))
+    if (task !== null) return task
+  }
+}
+
+/** The task a write produced; null when it was planned with a pack no longer in force and must be planned again. */
+function settled(result: WriteResult): TaskRecord | null {
+  if (result.ok) return result.task
+  if ('stalePack' in result) return null
+  const current = result.conflict
+  throw Problems.versionConflict(current.version, current.position.state, 'another change to this task was saved first; reload and retry')
 }
 
 /** What the server looked up for an event: who the department is, and the deciding group. */
@@ -208,7 +222,7 @@ interface EventFacts {
 }
 
 async function eventFacts(ctx: GateContext, task: TaskRecord, p: Principal, body: TaskEventBodyT): Promise<EventFacts> {
-  const departmentCtx = p.role === 'department' ? await departmentContext(ctx.db, task.departmentId) : null
+  const departmentCtx = p.role === 'department' ? await departmentContext(ctx, task.departmentId) : null
   if (body.type !== 'VOTE' && body.type !== 'DECIDE') return { departmentCtx, group: null }
   const members = await listMembers(ctx.db, task.decider.orgUnit)
   return {
@@ -300,14 +314,22 @@ export async function applyEvent(ctx: GateContext, id: string, p: Principal, bod
   if (body.version !== undefined && body.version !== current.version) {
     throw Problems.versionConflict(current.version, current.position.state, `the task is at version ${current.version}, not ${body.version}`)
   }
-  const transition = await planTransition(ctx, ctx.db, current, p, body, facts)
-  return ctx.db.transaction((trx) => commit(ctx, trx, current, transition))
+  for (;;) {
+    const transition = await planTransition(ctx, ctx.db, current, p, body, facts)
+    // An approval that amends the catalog publishes a pack: rare, and written on its own.
+    if (transition.amendment !== null) return ctx.db.transaction((trx) => commit(ctx, trx, current, transition))
+    const task = settled(await ctx.commits.write({ kind: 'transition', from: current, transition, packSeq: transition.packSeq }))
+    if (task !== null) return task
+  }
 }
 
 type EventBody = Pick<TaskEventBodyT, 'type'> & Partial<TaskEventBodyT>
 
 async function planTransition(ctx: GateContext, db: Knex, current: TaskRecord, p: Principal, body: EventBody, facts: EventFacts): Promise<PlannedTransition> {
-  const { pack } = await ctx.packs.get(db)
+  const {
+    seq: packSeq,
+    loaded: { pack, ref }
+  } = await ctx.packs.forPlanning(db)
   const now = ctx.now()
   const { declaration, changed } = applyChanges(current.declaration, body.changes)
   let decider = current.decider
@@ -315,15 +337,15 @@ async function planTransition(ctx: GateContext, db: Knex, current: TaskRecord, p
     // Only a department sends changes (checkEventFields, EVENT_ROLES), so its context is there.
     const { jurisdiction, reach } = facts.departmentCtx!
     checkDeclarationShape(declaration)
-    await checkTargets(db, declaration, reach)
+    await checkTargets(ctx.orgs, db, declaration, reach)
     decider = deciderFor(jurisdiction, declaration)
   }
   if (body.consultation !== undefined) {
-    await checkInvited(db, body.consultation.invited, (await getOrgUnit(db, current.decider.orgUnit))!)
+    await checkInvited(ctx.orgs, db, body.consultation.invited, (await getOrgUnit(db, current.decider.orgUnit))!)
   }
   const sector = body.type === 'SUBMIT' ? facts.departmentCtx!.department.sector : null
   const jurisdiction = body.type === 'SUBMIT' ? facts.departmentCtx!.jurisdiction.id : null
-  const screening = body.type === 'SUBMIT' ? await screen(ctx, db, declaration, sector, jurisdiction) : null
+  const screening = body.type === 'SUBMIT' ? screenTask(declaration, { sector, jurisdiction, submittedOn: chinaDate(now) }, pack, ref) : null
   const event = machineEvent(body, { screening, p, now, eligible: facts.group?.eligible ?? 0, quorum: pack.parameters.quorum })
   const step = stepAdmission(current.snapshot, event)
   if (!step.accepted) throw notAccepted(current, body, facts, pack.parameters.quorum)
@@ -348,7 +370,8 @@ async function planTransition(ctx: GateContext, db: Knex, current: TaskRecord, p
     payload,
     actor: actorOf(p),
     now: now.toISOString(),
-    amendment: body.amendCatalog === undefined ? null : { ...body.amendCatalog, departmentId: current.departmentId }
+    amendment: body.amendCatalog === undefined ? null : { ...body.amendCatalog, departmentId: current.departmentId },
+    packSeq
   }
 }
 
@@ -412,6 +435,8 @@ export function deadlineFor(current: TaskRecord, d: TaskDeclaration, next: Admis
 
 interface PlannedTransition extends Transition {
   amendment: { name?: string; fundingMinimum: number; departmentId: string } | null
+  /** The pack the plan used: the group commit refuses the write if another is in force by then. */
+  packSeq: number
 }
 
 async function commit(ctx: GateContext, trx: Knex.Transaction, current: TaskRecord, transition: PlannedTransition): Promise<TaskRecord> {

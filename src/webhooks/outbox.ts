@@ -74,39 +74,48 @@ interface WebhookMatchRow {
 }
 
 /** Adds one pending delivery per active webhook that subscribes to the change and whose owner may see the task. */
-export async function enqueueDeliveries(trx: Knex.Transaction, change: StateChange): Promise<void> {
+export const enqueueDeliveries = (trx: Knex.Transaction, change: StateChange): Promise<void> => enqueueAll(trx, [change])
+
+/** The same for many changes committed together: the subscribers are read once. */
+export async function enqueueAll(trx: Knex.Transaction, changes: readonly StateChange[]): Promise<void> {
   const hooks = (await trx('webhooks').where({ active: true }).select('id', 'events', 'owner_role', 'owner_org')) as WebhookMatchRow[]
   const rows = []
   for (const hook of hooks) {
     const events = fromJson<string[]>(hook.events)
-    if (!events.includes('*') && !events.includes(change.type)) continue
-    if (!ownerSees({ role: hook.owner_role, org: hook.owner_org }, change)) continue
-    const id = randomUUID()
-    const body: DeliveryBody = {
-      id,
-      event: change.type,
-      task: { id: change.taskId, version: change.version, from: change.from, to: change.to, state: change.state },
-      at: change.at
+    for (const change of changes) {
+      if (!events.includes('*') && !events.includes(change.type)) continue
+      if (!ownerSees({ role: hook.owner_role, org: hook.owner_org }, change)) continue
+      rows.push(deliveryRow(hook.id, change))
     }
-    rows.push({
-      id,
-      webhook_id: hook.id,
-      event_type: change.type,
-      task_id: change.taskId,
-      task_version: change.version,
-      body: JSON.stringify(body),
-      status: 'pending' satisfies DeliveryStatus,
-      attempts: 0,
-      // Due at once: the dispatcher's clock is past the transition by the time it looks.
-      next_attempt_at: change.at,
-      last_status: null,
-      last_error: null,
-      created_at: change.at,
-      delivered_at: null
-    })
   }
   // Chunked, like task targets: many subscribers must not exceed one statement's parameter limit.
   for (let i = 0; i < rows.length; i += 50) await trx('webhook_deliveries').insert(rows.slice(i, i + 50))
+}
+
+function deliveryRow(webhookId: string, change: StateChange) {
+  const id = randomUUID()
+  const body: DeliveryBody = {
+    id,
+    event: change.type,
+    task: { id: change.taskId, version: change.version, from: change.from, to: change.to, state: change.state },
+    at: change.at
+  }
+  return {
+    id,
+    webhook_id: webhookId,
+    event_type: change.type,
+    task_id: change.taskId,
+    task_version: change.version,
+    body: JSON.stringify(body),
+    status: 'pending' satisfies DeliveryStatus,
+    attempts: 0,
+    // Due at once: the dispatcher's clock is past the transition by the time it looks.
+    next_attempt_at: change.at,
+    last_status: null,
+    last_error: null,
+    created_at: change.at,
+    delivered_at: null
+  }
 }
 
 /** The x-zhunru-signature header: HMAC-SHA256 of the exact body bytes with the webhook's secret. */
