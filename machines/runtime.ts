@@ -49,9 +49,15 @@ function persist(value: StateValue, context: AdmissionContext): StoredAdmissionS
   return JSON.parse(JSON.stringify({ machineVersion: ADMISSION_MACHINE_VERSION, value, context })) as StoredAdmissionSnapshot
 }
 
+// Every draft starts from the same snapshot: computed once, copied per task.
+let initialJson: string | null = null
+
 export function initialAdmissionSnapshot(): StoredAdmissionSnapshot {
-  const [snapshot] = initialTransition(admissionMachine)
-  return persist(snapshot.value, snapshot.context)
+  if (initialJson === null) {
+    const [snapshot] = initialTransition(admissionMachine)
+    initialJson = JSON.stringify(persist(snapshot.value, snapshot.context))
+  }
+  return JSON.parse(initialJson) as StoredAdmissionSnapshot
 }
 
 /**
@@ -65,12 +71,17 @@ function upgrade(stored: StoredAdmissionSnapshot): StoredAdmissionSnapshot {
   return stored
 }
 
-function restore(original: StoredAdmissionSnapshot) {
+/** The stored snapshot in this machine version, and the position it is in; throws when it cannot be. */
+function current(original: StoredAdmissionSnapshot): { stored: StoredAdmissionSnapshot; position: AdmissionPosition } {
   const stored = upgrade(original)
   if (stored.machineVersion !== ADMISSION_MACHINE_VERSION) {
     throw new IncompatibleSnapshotError(`machine version ${stored.machineVersion}, expected ${ADMISSION_MACHINE_VERSION}`)
   }
-  positionOf(stored.value)
+  return { stored, position: positionOf(stored.value) }
+}
+
+function restore(original: StoredAdmissionSnapshot) {
+  const { stored } = current(original)
   return admissionMachine.resolveState({ value: stored.value, context: stored.context })
 }
 
@@ -91,13 +102,20 @@ export function stepAdmission(stored: StoredAdmissionSnapshot, event: AdmissionE
 
 /** The events a task in this snapshot accepts now (for clients deciding which buttons to show). */
 export function enabledEvents(stored: StoredAdmissionSnapshot): string[] {
-  const current = restore(stored)
-  const names = new Set<string>()
-  for (const node of current._nodes) {
-    for (const key of node.ownEvents) names.add(key)
+  // Which events a state node handles depends on the state alone, not on the context.
+  const label = positionLabel(current(stored).position)
+  let names = EVENTS_BY_POSITION.get(label)
+  if (names === undefined) {
+    const found = new Set<string>()
+    for (const node of restore(stored)._nodes) {
+      for (const key of node.ownEvents) found.add(key)
+    }
+    EVENTS_BY_POSITION.set(label, (names = [...found].sort()))
   }
-  return [...names].sort()
+  return [...names]
 }
+
+const EVENTS_BY_POSITION = new Map<string, string[]>()
 
 /** A step the caller knows the machine accepts (a date moving a contract); anything else is a bug, said loudly. */
 export function mustStep(stored: StoredAdmissionSnapshot, event: AdmissionEvent): { next: StoredAdmissionSnapshot; position: AdmissionPosition } {
