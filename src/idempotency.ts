@@ -61,7 +61,18 @@ export const idempotencyPlugin = fp(
         if (!stale) {
           throw new Problem(409, problemType('idempotency-key-in-flight'), 'Request in progress', 'the first request with this Idempotency-Key is still being handled; retry shortly')
         }
-        // Its process died: this retry takes the key over.
+        if (row.resource !== null) {
+          // Its process died after the commit and before the response was kept: the work is
+          // done, and what it produced is where the first response would have pointed.
+          const location = `/v1/${row.resource}`
+          return reply
+            .status(303)
+            .header('location', location)
+            .header('idempotent-replay', 'true')
+            .type('application/json; charset=utf-8')
+            .send(JSON.stringify({ location, detail: 'the first request with this Idempotency-Key was carried out; its response was lost, the result is at the location' }))
+        }
+        // Its process died before its work was committed: this retry takes the key over.
         await opts.db('idempotency_keys').where({ scope, key }).update({ created_at: now.toISOString() })
         req.idempotency = { scope, key }
         return

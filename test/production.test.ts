@@ -81,6 +81,39 @@ t.test('Idempotency-Key: racing duplicates run once; a key whose request died is
   t.ok((await forgetOldKeys(db.knex, new Date(TEST_NOW.getTime() + 49 * 3600 * 1000))) > 0, 'forgotten after 48')
 })
 
+t.test('Idempotency-Key: the key learns its task in the transition’s transaction; a crash before the response was kept creates nothing on retry', async (t) => {
+  const { app, db, auth } = await build(t)
+  const dept = auth('department', 'east-civil', 'zhao.lei')
+  const first = await app.inject({ method: 'POST', url: '/v1/tasks', headers: { ...dept, 'idempotency-key': 'crash-1' }, payload: { ...task, submit: true } })
+  t.equal(first.statusCode, 201)
+  const id = first.json().id
+  t.equal((await db.knex('idempotency_keys').where({ key: 'crash-1' }).first()).resource, `tasks/${id}`)
+  // As the database looks when the process died between the commit and keeping the response.
+  const longAgo = new Date(TEST_NOW.getTime() - 120_000).toISOString()
+  await db.knex('idempotency_keys').where({ key: 'crash-1' }).update({ status: null, body: null, created_at: longAgo })
+  const retry = await app.inject({ method: 'POST', url: '/v1/tasks', headers: { ...dept, 'idempotency-key': 'crash-1' }, payload: { ...task, submit: true } })
+  t.equal(retry.statusCode, 303, 'see the task the first request created')
+  t.equal(retry.headers.location, `/v1/tasks/${id}`)
+  t.equal(retry.headers['idempotent-replay'], 'true')
+  t.equal(Number((await db.knex('tasks').count({ n: '*' }))[0]!.n), 1, 'one task, not two')
+
+  // The same for an event: the retried WITHDRAW is not run again.
+  const draft = (await app.inject({ method: 'POST', url: '/v1/tasks', headers: dept, payload: task })).json()
+  const withdraw = () =>
+    app.inject({ method: 'POST', url: `/v1/tasks/${draft.id}/events`, headers: { ...dept, 'idempotency-key': 'crash-2' }, payload: { type: 'WITHDRAW', reason: '重复' } })
+  t.equal((await withdraw()).statusCode, 200)
+  await db.knex('idempotency_keys').where({ key: 'crash-2' }).update({ status: null, body: null, created_at: longAgo })
+  const again = await withdraw()
+  t.equal(again.statusCode, 303)
+  t.equal(again.headers.location, `/v1/tasks/${draft.id}`)
+  t.equal((await app.inject({ method: 'GET', url: again.headers.location as string, headers: dept })).json().version, 2, 'withdrawn once')
+
+  // A refused event records nothing: its key holds the refusal, not a task.
+  const refused = await app.inject({ method: 'POST', url: `/v1/tasks/${draft.id}/events`, headers: { ...dept, 'idempotency-key': 'crash-3' }, payload: { type: 'SUBMIT' } })
+  t.equal(refused.statusCode, 409)
+  t.equal((await db.knex('idempotency_keys').where({ key: 'crash-3' }).first()).resource, null)
+})
+
 t.test('a server error releases the key: the retry runs again', async (t) => {
   const { app, db, auth } = await build(t)
   const dept = auth('department', 'east-civil')

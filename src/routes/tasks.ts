@@ -56,7 +56,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => {
       const principal = requireRole(req, 'department')
       const { submit, ...input } = req.body
-      const task = await createTask(app.gate, principal, input, submit ?? false)
+      const task = await createTask(app.gate, principal, input, submit ?? false, req.idempotency)
       return reply.status(201).header('location', `/v1/tasks/${task.id}`).send(await taskView(app.gate, task, principal))
     }
   )
@@ -112,7 +112,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const principal = requirePrincipal(req)
-      return taskView(app.gate, await applyEvent(app.gate, req.params.id, principal, req.body), principal)
+      return taskView(app.gate, await applyEvent(app.gate, req.params.id, principal, req.body, req.idempotency), principal)
     }
   )
 

@@ -23,9 +23,27 @@ import {
  * plan did not use one); a write planned with a pack that is no longer in force
  * is refused, and the caller plans again.
  */
-export type PlannedWrite =
+export type PlannedWrite = (
   | { kind: 'create'; draft: NewTask; submit: Transition | null; packSeq: number | null }
   | { kind: 'transition'; from: TaskRecord; transition: Transition; packSeq: number | null }
+) & {
+  /** The Idempotency-Key the request came with: it learns the task in the same transaction. */
+  claim?: IdempotencyClaim | null
+}
+
+export interface IdempotencyClaim {
+  scope: string
+  key: string
+}
+
+/**
+ * Records which task an idempotent request created or moved, in the transaction that
+ * did it: a retry after a crash before the response was stored is pointed at the
+ * task instead of creating another (see idempotency.ts).
+ */
+export async function recordClaim(trx: Knex.Transaction, claim: IdempotencyClaim | null | undefined, task: TaskRecord): Promise<void> {
+  if (claim) await trx('idempotency_keys').where({ scope: claim.scope, key: claim.key }).update({ resource: `tasks/${task.id}` })
+}
 
 export type WriteResult =
   | { ok: true; task: TaskRecord }
@@ -178,6 +196,10 @@ export class GroupCommitter {
       results[i] = { ok: true, task }
     }
     for (const { id, i } of missed) results[i] = { ok: false, conflict: (await findTask(trx, id))! }
+    for (const [i, w] of writes.entries()) {
+      const r = results[i]!
+      if (r.ok) await recordClaim(trx, w.claim, r.task)
+    }
     // The pack head is read after the writes: on SQLite a transaction that reads first
     // cannot always upgrade to a writer when another process wrote meanwhile, and the
     // later the check, the fresher. A write planned with another pack undoes the batch.

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex'
-import { PUBLIC_STATES } from '../../machines/admission.js'
+import { isPublicState, PUBLIC_STATES } from '../../machines/admission.js'
 import { positionLabel, type AdmissionPosition, type StoredAdmissionSnapshot } from '../../machines/runtime.js'
 import type { Finding, PolicyRef, Screening, TaskDeclaration, Verdict } from '../policy/types.js'
 import type { Role } from '../roles.js'
@@ -369,7 +369,10 @@ export async function listTasks(db: Knex, filter: TaskFilter, limit: number, bef
   if (filter.outcome) q.where('tasks.outcome', filter.outcome)
   if (filter.target) q.whereExists(targeting(db, filter.target))
   const v = filter.visibility
-  if (v.kind !== 'all') {
+  // A filter that already keeps to what the viewer may read needs no visibility clause;
+  // without its OR, the (department_id, state, seq) index answers the query directly.
+  const confined = (filter.state !== undefined && isPublicState(filter.state)) || (v.kind === 'department' && filter.department === v.departmentId)
+  if (v.kind !== 'all' && !confined) {
     q.where((scope) => {
       scope.whereIn('tasks.state', PUBLIC_STATES)
       if (v.kind === 'department') scope.orWhere('tasks.department_id', v.departmentId)

@@ -13,7 +13,7 @@ import type { PolicyPack, PolicyRef, Screening, TaskDeclaration } from '../polic
 import type { TaskEventBodyT, TaskInputT, TaskViewT } from '../schemas/task.js'
 import { getOrgUnit, jurisdictionOf, type OrgUnit } from '../store/org-units.js'
 import type { OrgDirectory } from '../store/org-directory.js'
-import type { GroupCommitter, WriteResult } from '../store/group-commit.js'
+import { recordClaim, type GroupCommitter, type IdempotencyClaim, type WriteResult } from '../store/group-commit.js'
 import { fromJson, uniquely } from '../store/db.js'
 import { listMembers, type GroupMember } from '../store/groups.js'
 import { ensurePack, storedPack, type CurrentPack } from '../store/policy-packs.js'
@@ -182,7 +182,7 @@ export async function dryRun(ctx: GateContext, input: TaskInputT, departmentId: 
   return screen(ctx, ctx.db, d, department.sector, jurisdictionOf(await ctx.orgs.lineage(ctx.db, department.id)).id)
 }
 
-export async function createTask(ctx: GateContext, p: Principal, input: TaskInputT, submit: boolean): Promise<TaskRecord> {
+export async function createTask(ctx: GateContext, p: Principal, input: TaskInputT, submit: boolean, claim: IdempotencyClaim | null = null): Promise<TaskRecord> {
   const d = normalizeDeclaration(input)
   checkDeclarationShape(d)
   const departmentCtx = await departmentContext(ctx, p.org)
@@ -202,7 +202,7 @@ export async function createTask(ctx: GateContext, p: Principal, input: TaskInpu
   // Creating and submitting in one call is one write: no draft is left behind if the submit fails.
   for (;;) {
     const planned = submit ? await planTransition(ctx, ctx.db, recordOf(draftRow(draft), 0), p, { type: 'SUBMIT' }, { departmentCtx, group: null }) : null
-    const task = settled(await ctx.commits.write({ kind: 'create', draft, submit: planned, packSeq: planned?.packSeq ?? null }))
+    const task = settled(await ctx.commits.write({ kind: 'create', draft, submit: planned, packSeq: planned?.packSeq ?? null, claim }))
     if (task !== null) return task
   }
 }
@@ -302,7 +302,7 @@ function checkEventFields(body: TaskEventBodyT): void {
  * transaction; the transaction only writes, with a compare-and-set on the
  * version read. A concurrent writer makes the CAS miss and the caller gets 409.
  */
-export async function applyEvent(ctx: GateContext, id: string, p: Principal, body: TaskEventBodyT): Promise<TaskRecord> {
+export async function applyEvent(ctx: GateContext, id: string, p: Principal, body: TaskEventBodyT, claim: IdempotencyClaim | null = null): Promise<TaskRecord> {
   const current = await findTask(ctx.db, id)
   if (current === null) throw Problems.notFound('task', id)
   // A department never learns of another department's drafts; reviewers of the
@@ -317,8 +317,8 @@ export async function applyEvent(ctx: GateContext, id: string, p: Principal, bod
   for (;;) {
     const transition = await planTransition(ctx, ctx.db, current, p, body, facts)
     // An approval that amends the catalog publishes a pack: rare, and written on its own.
-    if (transition.amendment !== null) return ctx.db.transaction((trx) => commit(ctx, trx, current, transition))
-    const task = settled(await ctx.commits.write({ kind: 'transition', from: current, transition, packSeq: transition.packSeq }))
+    if (transition.amendment !== null) return ctx.db.transaction((trx) => commit(ctx, trx, current, transition, claim))
+    const task = settled(await ctx.commits.write({ kind: 'transition', from: current, transition, packSeq: transition.packSeq, claim }))
     if (task !== null) return task
   }
 }
@@ -439,7 +439,7 @@ interface PlannedTransition extends Transition {
   packSeq: number
 }
 
-async function commit(ctx: GateContext, trx: Knex.Transaction, current: TaskRecord, transition: PlannedTransition): Promise<TaskRecord> {
+async function commit(ctx: GateContext, trx: Knex.Transaction, current: TaskRecord, transition: PlannedTransition, claim: IdempotencyClaim | null): Promise<TaskRecord> {
   if (transition.amendment !== null) {
     transition.payload.amendment = await amendCatalog(ctx, trx, current, transition)
   }
@@ -447,6 +447,7 @@ async function commit(ctx: GateContext, trx: Knex.Transaction, current: TaskReco
   if (!result.ok) {
     throw Problems.versionConflict(result.current.version, result.current.position.state, 'another change to this task was saved first; reload and retry')
   }
+  await recordClaim(trx, claim, result.task)
   return result.task
 }
 
