@@ -1,7 +1,6 @@
 import type { Knex } from 'knex'
 import { positionLabel } from '../../machines/runtime.js'
-import { enqueueAll, type StateChange } from '../webhooks/outbox.js'
-import { packHead } from './policy-packs.js'
+import { enqueueAll, hooksAndPackHead, type StateChange } from '../webhooks/outbox.js'
 import {
   createEventRow,
   draftRow,
@@ -204,14 +203,13 @@ export class GroupCommitter {
     // cannot always upgrade to a writer when another process wrote meanwhile, and the
     // later the check, the fresher. A write planned with another pack undoes the batch.
     const planned = writes.flatMap((w, i) => (w.packSeq !== null && stale.get(i) === undefined ? [{ packSeq: w.packSeq, i }] : []))
-    if (planned.length > 0) {
-      const head = await packHead(trx)
-      this.opts.onPackHead?.(head)
-      const superseded = planned.filter((p) => p.packSeq !== head).map((p) => p.i)
-      if (superseded.length > 0) throw new StalePlans(superseded, head)
-    }
+    if (planned.length === 0 && changes.length === 0) return results as WriteResult[]
+    const { hooks, packHead: head } = await hooksAndPackHead(trx)
+    this.opts.onPackHead?.(head)
+    const superseded = planned.filter((p) => p.packSeq !== head).map((p) => p.i)
+    if (superseded.length > 0) throw new StalePlans(superseded, head)
     // The outbox rows commit with the transitions or not at all: a receiver that is down loses nothing.
-    if (changes.length > 0) await enqueueAll(trx, changes)
+    await enqueueAll(trx, changes, hooks)
     return results as WriteResult[]
   }
 }

@@ -66,7 +66,19 @@ export function ownerSees(owner: WebhookOwner, change: StateChange): boolean {
   }
 }
 
-interface WebhookMatchRow {
+/**
+ * The active webhooks and the policy pack head in one query: a group commit needs both
+ * at the end of every transaction, and each statement costs it a round trip.
+ */
+export async function hooksAndPackHead(trx: Knex.Transaction): Promise<{ hooks: WebhookMatchRow[]; packHead: number }> {
+  const rows = (await trx
+    .select('p.head', 'w.id', 'w.events', 'w.owner_role', 'w.owner_org')
+    .from(trx('policy_packs').max({ head: 'seq' }).as('p'))
+    .leftJoin('webhooks as w', (on) => on.on('w.active', '=', trx.raw('?', [true])))) as Array<WebhookMatchRow & { head: number | string; id: string | null }>
+  return { packHead: Number(rows[0]!.head), hooks: rows.filter((r) => r.id !== null) }
+}
+
+export interface WebhookMatchRow {
   id: string
   events: string
   owner_role: string
@@ -77,8 +89,8 @@ interface WebhookMatchRow {
 export const enqueueDeliveries = (trx: Knex.Transaction, change: StateChange): Promise<void> => enqueueAll(trx, [change])
 
 /** The same for many changes committed together: the subscribers are read once. */
-export async function enqueueAll(trx: Knex.Transaction, changes: readonly StateChange[]): Promise<void> {
-  const hooks = (await trx('webhooks').where({ active: true }).select('id', 'events', 'owner_role', 'owner_org')) as WebhookMatchRow[]
+export async function enqueueAll(trx: Knex.Transaction, changes: readonly StateChange[], active?: readonly WebhookMatchRow[]): Promise<void> {
+  const hooks = active ?? ((await trx('webhooks').where({ active: true }).select('id', 'events', 'owner_role', 'owner_org')) as WebhookMatchRow[])
   const rows = []
   for (const hook of hooks) {
     const events = fromJson<string[]>(hook.events)
