@@ -3,6 +3,7 @@ import { positionLabel } from '../../machines/runtime.js'
 import { enqueueAll, hooksAndPackHead, type StateChange } from '../webhooks/outbox.js'
 import {
   createEventRow,
+  draftRecord,
   draftRow,
   findTask,
   recordOf,
@@ -148,7 +149,7 @@ export class GroupCommitter {
 
     // New tasks: one multi-row insert, written directly in their final state.
     const creates = writes.flatMap((w, i) => (w.kind === 'create' && results[i] === undefined ? [{ w, i }] : []))
-    const rows = creates.map(({ w }) => (w.submit === null ? draftRow(w.draft) : { ...draftRow(w.draft), ...transitionColumns(recordOf(draftRow(w.draft), 0), w.submit) }))
+    const rows = creates.map(({ w }) => (w.submit === null ? draftRow(w.draft) : { ...draftRow(w.draft), ...transitionColumns(draftRecord(w.draft), w.submit) }))
     const seqOf = new Map<string, number>()
     for (let i = 0; i < rows.length; i += 100) {
       const inserted = (await trx('tasks').insert(rows.slice(i, i + 100)).returning(['seq', 'id'])) as Array<{ seq: number | string; id: string }>
@@ -156,7 +157,7 @@ export class GroupCommitter {
     }
     creates.forEach(({ w, i }, k) => {
       const seq = seqOf.get(w.draft.id)!
-      const draft = recordOf(draftRow(w.draft), seq)
+      const draft = draftRecord(w.draft, seq)
       const task = recordOf(rows[k]!, seq)
       for (const org of w.draft.declaration.targets) targets.push({ task_seq: seq, org_unit_id: org })
       events.push(createEventRow(seq, w.draft))

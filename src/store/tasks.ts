@@ -203,6 +203,28 @@ export function draftRow(t: NewTask): TaskRow {
 /** A task row before the database numbers it. */
 export type TaskRow = Omit<DbTaskRow, 'seq'>
 
+/** A new draft as a record, seq not yet known: what a submission in the same call is planned from. */
+export function draftRecord(t: NewTask, seq = 0): TaskRecord {
+  return {
+    seq,
+    id: t.id,
+    departmentId: t.departmentId,
+    jurisdictionId: t.jurisdictionId,
+    position: t.position,
+    version: 1,
+    declaration: t.declaration,
+    screening: null,
+    decider: t.decider,
+    snapshot: t.snapshot,
+    deadline: { escalatedOn: null, dueOn: null, dueKind: null, overdue: false },
+    contract: null,
+    unfunded: false,
+    admittedAt: null,
+    createdAt: t.now,
+    updatedAt: t.now
+  }
+}
+
 /** A row as the database hands it back, so records built in memory equal re-read ones. */
 export const recordOf = (row: TaskRow, seq: number): TaskRecord => fromRow({ ...row, seq })
 

@@ -19,8 +19,7 @@ import { listMembers, type GroupMember } from '../store/groups.js'
 import { ensurePack, storedPack, type CurrentPack } from '../store/policy-packs.js'
 import {
   commitTransition,
-  draftRow,
-  recordOf,
+  draftRecord,
   findTask,
   findingsOf,
   lastSubmission,
@@ -201,7 +200,7 @@ export async function createTask(ctx: GateContext, p: Principal, input: TaskInpu
   }
   // Creating and submitting in one call is one write: no draft is left behind if the submit fails.
   for (;;) {
-    const planned = submit ? await planTransition(ctx, ctx.db, recordOf(draftRow(draft), 0), p, { type: 'SUBMIT' }, { departmentCtx, group: null }) : null
+    const planned = submit ? await planTransition(ctx, ctx.db, draftRecord(draft), p, { type: 'SUBMIT' }, { departmentCtx, group: null }) : null
     const task = settled(await ctx.commits.write({ kind: 'create', draft, submit: planned, packSeq: planned?.packSeq ?? null, claim }))
     if (task !== null) return task
   }
