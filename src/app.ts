@@ -24,7 +24,7 @@ import { contractRoutes } from './routes/contracts.js'
 import { ProblemSchema } from './schemas/common.js'
 import { webhookRoutes } from './webhooks/routes.js'
 import { FindingSchema, PolicyRefSchema, ReviewSchema, ScreeningSchema, TaskEventView, TaskView } from './schemas/task.js'
-import type { Database } from './store/db.js'
+import type { Database, Dialect } from './store/db.js'
 import { GroupCommitter } from './store/group-commit.js'
 import { OrgDirectory } from './store/org-directory.js'
 import { CurrentPack } from './store/policy-packs.js'
@@ -125,6 +125,9 @@ function hostileAt(value: unknown): { field: string; message: string } | null {
   return null
 }
 
+// SQLite has one connection; on PostgreSQL a few transactions overlap, each still a group.
+const GROUPS_IN_FLIGHT: Record<Dialect, number> = { sqlite: 1, postgres: 4 }
+
 export async function buildApp(opts: AppOptions): Promise<App> {
   const app = Fastify({
     logger: opts.logger ?? false,
@@ -146,8 +149,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const packs = new CurrentPack()
   const commits = new GroupCommitter(opts.database.knex, {
     maxBatch: 100,
-    // SQLite has one connection; on PostgreSQL a few transactions overlap, each still a group.
-    concurrency: opts.database.dialect === 'sqlite' ? 1 : 4,
+    concurrency: GROUPS_IN_FLIGHT[opts.database.dialect],
     onPackHead: (seq) => packs.observe(seq)
   })
   app.decorate('gate', { db: opts.database.knex, packs, orgs: new OrgDirectory(), commits, now })

@@ -7,7 +7,8 @@ import { normalizeDeclaration } from '../src/tasks/declaration.js'
 import { GroupCommitter } from '../src/store/group-commit.js'
 import { OrgDirectory } from '../src/store/org-directory.js'
 import { ensurePack } from '../src/store/policy-packs.js'
-import type { NewTask } from '../src/store/tasks.js'
+import { findTask, type NewTask } from '../src/store/tasks.js'
+import { systemTransition } from '../src/tasks/service.js'
 import { build, demoCommunities, TEST_NOW, TEST_SECRET } from './helper.js'
 
 // Issue 5: concurrent transitions are coalesced into group commits, each still a
@@ -112,6 +113,19 @@ t.test('a batch that fails as a whole is retried a write at a time: only the bad
   t.equal(await count(db.knex('tasks').count({ n: '*' })), 3)
   t.equal(await count(db.knex('task_events').count({ n: '*' })), 3, 'one CREATE each, none for the refused write')
   t.equal((await db.knex('tasks').where({ id: duplicate }).first()).title, task(1).title, 'the first of the two kept its task')
+  await t.rejects(create(draft(duplicate, 4)), /unique|duplicate/i, 'a write that fails alone fails to its caller')
+})
+
+t.test('a date moving a task the office moved meanwhile: the compare-and-set misses and nothing is written', async (t) => {
+  const { app, db, auth } = await build(t)
+  const dept = auth('department', 'east-civil', 'zhao.lei')
+  const id = (await app.inject({ method: 'POST', url: '/v1/tasks', headers: dept, payload: { ...task(0), submit: true } })).json().id
+  const admitted = (await findTask(db.knex, id))!
+  t.equal(await systemTransition(app.gate, admitted, { type: 'ACTIVATE' }), true)
+  t.equal(await systemTransition(app.gate, admitted, { type: 'ACTIVATE' }), false, 'the stale record moves nothing')
+  const row = await db.knex('tasks').where({ id }).first()
+  t.equal(row.version, 3)
+  t.equal(await count(db.knex('task_events').where({ task_seq: row.seq }).count({ n: '*' })), 3)
 })
 
 t.test('a pack published by another process after this one cached its own: the submission is screened again with it', async (t) => {

@@ -12,6 +12,7 @@ import {
   stateChange,
   transitionColumns,
   transitionEventRow,
+  type CommitResult,
   type NewTask,
   type TaskRecord,
   type Transition
@@ -46,9 +47,8 @@ export async function recordClaim(trx: Knex.Transaction, claim: IdempotencyClaim
 }
 
 export type WriteResult =
-  | { ok: true; task: TaskRecord }
-  /** Another writer moved the task first: nothing of this write was stored. */
-  | { ok: false; conflict: TaskRecord }
+  /** Applied; or another writer moved the task first and nothing of this write was stored. */
+  | CommitResult
   /** The pack changed since the plan: nothing of this write was stored. */
   | { ok: false; stalePack: number }
 

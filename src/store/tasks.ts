@@ -311,21 +311,22 @@ export interface Transition {
   now: string
 }
 
-export type CommitResult = { ok: true; task: TaskRecord } | { ok: false; current: TaskRecord }
+/** Applied, or refused because another writer moved the task first (`conflict` is how it stands now). */
+export type CommitResult = { ok: true; task: TaskRecord } | { ok: false; conflict: TaskRecord }
 
 /**
- * Writes a transition computed from `from`: a compare-and-set on the version and
- * the event append, inside the caller's transaction. When another writer got
+ * Writes one transition computed from `from`, outside the group commit: a compare-and-set
+ * on the version and the event append, inside the caller's transaction. When another writer got
  * there first no row matches, nothing is written, and the caller answers 409.
  */
 export async function commitTransition(trx: Knex.Transaction, from: TaskRecord, t: Transition): Promise<CommitResult> {
   const updated = await trx('tasks').where({ id: from.id, version: from.version }).update(transitionColumns(from, t))
   if (updated === 0) {
-    return { ok: false, current: (await findTask(trx, from.id))! }
+    return { ok: false, conflict: (await findTask(trx, from.id))! }
   }
-  if (t.declaration.targets !== from.declaration.targets) {
-    await replaceTargets(trx, from.seq, t.declaration.targets)
-  }
+  // Targets are not replaced here: what changes a declaration (SUBMIT or REVISE with
+  // changes) goes through the group commit; the transitions written here (dates, funding,
+  // contracts, an amending decision) keep the declaration they were read with.
   await trx('task_events').insert(transitionEventRow(from, t))
   const task = await reread(trx, from.seq)
   // The outbox row commits with the transition or not at all: a receiver that is down loses nothing.

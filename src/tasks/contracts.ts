@@ -29,7 +29,7 @@ function sameState(task: TaskRecord, type: string, p: Principal, now: string, ch
 async function commitOrConflict(ctx: GateContext, task: TaskRecord, t: Transition, extra?: (trx: Parameters<Parameters<GateContext['db']['transaction']>[0]>[0]) => Promise<void>) {
   return ctx.db.transaction(async (trx) => {
     const result = await commitTransition(trx, task, t)
-    if (!result.ok) throw Problems.versionConflict(result.current.version, result.current.position.state, 'the task changed meanwhile; reload and retry')
+    if (!result.ok) throw Problems.versionConflict(result.conflict.version, result.conflict.position.state, 'the task changed meanwhile; reload and retry')
     if (extra) await extra(trx)
     return result.task
   })

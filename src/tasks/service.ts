@@ -442,12 +442,10 @@ async function commit(ctx: GateContext, trx: Knex.Transaction, current: TaskReco
   if (transition.amendment !== null) {
     transition.payload.amendment = await amendCatalog(ctx, trx, current, transition)
   }
-  const result = await commitTransition(trx, current, transition)
-  if (!result.ok) {
-    throw Problems.versionConflict(result.current.version, result.current.position.state, 'another change to this task was saved first; reload and retry')
-  }
-  await recordClaim(trx, claim, result.task)
-  return result.task
+  // Thrown inside the transaction: a conflict also undoes the amended pack.
+  const task = settled(await commitTransition(trx, current, transition))!
+  await recordClaim(trx, claim, task)
+  return task
 }
 
 /**
