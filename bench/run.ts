@@ -172,9 +172,14 @@ async function fresh(label: string, tmp: string, runId: string): Promise<FreshDa
   return db
 }
 
+// The server runs as `npm start` runs it: compiled, with the V8 heap limits in package.json
+// (config.serverFlags). The ceilings get the same limits, so the ratios compare like with like.
+const SERVER_FLAGS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { config: { serverFlags: string } }).config.serverFlags.split(/\s+/)
+const SERVER_ENTRY = 'dist/src/server.js'
+
 async function start(name: string, script: string, env: Record<string, string>, readyPath: string): Promise<Proc> {
   const port = await freePort()
-  const proc = await startNode({ name, script, cwd: ROOT, env: { PORT: String(port), ...env }, readyPath, timeoutMs: 180_000 })
+  const proc = await startNode({ name, script, cwd: ROOT, env: { PORT: String(port), ...env }, nodeArgs: SERVER_FLAGS, readyPath, timeoutMs: 180_000 })
   running.push(proc)
   log(`${name} is up on ${proc.url} (pid ${proc.pid})`)
   return proc
@@ -292,7 +297,7 @@ async function ceilingB(tmp: string, runId: string): Promise<void> {
 
 async function submit(tmp: string, runId: string): Promise<void> {
   const db = await fresh('submit', tmp, runId)
-  const proc = await start('server (submit)', 'src/server.ts', serverEnv(db.url), '/healthz')
+  const proc = await start('server (submit)', SERVER_ENTRY, serverEnv(db.url), '/healthz')
   // Each body must be admitted, or this is not the test it claims to be.
   for (const body of SUBMIT_BODIES) {
     const res = await postJson(`${proc.url}/v1/tasks`, EAST_CIVIL, { ...body, submit: true })
@@ -358,7 +363,7 @@ async function submit(tmp: string, runId: string): Promise<void> {
 
 async function reads(tmp: string, runId: string): Promise<void> {
   const db = await fresh('reads', tmp, runId)
-  const proc = await start('server (reads)', 'src/server.ts', serverEnv(db.url), '/healthz')
+  const proc = await start('server (reads)', SERVER_ENTRY, serverEnv(db.url), '/healthz')
   const queries = {
     list: '/v1/tasks?state=admitted&department=east-civil&limit=50',
     listByTarget: '/v1/tasks?state=admitted&target=east-s1-c1&limit=50',
@@ -531,7 +536,7 @@ async function main(): Promise<void> {
     largeTasks: LARGE ? LARGE_TASKS : null,
     largeSkipped: !LARGE,
     server: {
-      entry: 'node --import tsx src/server.ts',
+      entry: `node ${SERVER_FLAGS.join(' ')} ${SERVER_ENTRY} (npm run build first, as npm start does)`,
       LOG_LEVEL,
       RATE_LIMIT_PER_MINUTE: `${RATE_LIMIT} (limiter registered, never refuses)`,
       loadGenerator: 'autocannon in the benchmark process, same machine'
@@ -539,6 +544,7 @@ async function main(): Promise<void> {
     rssSampling: 'VmRSS every 200 ms and VmHWM from /proc/<pid>/status',
     quietWaitSeconds: QUIET_WAIT
   }
+  execFileSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'inherit' })
   log(`zhunru benchmark: ${DIALECT}, ${SECONDS} s per measurement, ${CONNECTIONS} connections, large ${LARGE ? LARGE_TASKS : 'skipped'}`)
   try {
     // In-process first, while no server competes for the CPUs.

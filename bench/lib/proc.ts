@@ -1,6 +1,6 @@
-// Child processes for the benchmark: spawn a TypeScript entry point under `node --import tsx`
-// (so the pid we watch is the server itself, not a wrapper), wait for it to answer, sample
-// its memory, and stop it. Every child is remembered so that nothing is left running.
+// Child processes for the benchmark: spawn node on a compiled entry point, or on a TypeScript
+// one under `--import tsx` (so the pid we watch is the server itself, not a wrapper), wait
+// for it to answer, sample its memory, and stop it. Every child is remembered so that nothing is left running.
 
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -81,6 +81,8 @@ export interface StartOptions {
   script: string
   cwd: string
   env: Record<string, string>
+  /** Flags for node itself (heap limits), before the script. */
+  nodeArgs?: string[]
   /** Path answered with a 2xx once the process is ready. */
   readyPath: string
   timeoutMs?: number
@@ -90,7 +92,8 @@ export interface StartOptions {
 export async function startNode(opts: StartOptions): Promise<Proc> {
   const port = Number(opts.env.PORT)
   const url = `http://127.0.0.1:${port}`
-  const child = spawn(process.execPath, ['--import', 'tsx', opts.script], {
+  const loader = opts.script.endsWith('.ts') ? ['--import', 'tsx'] : []
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...loader, opts.script], {
     cwd: opts.cwd,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe']
