@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { requirePrincipal, requireRole, type Principal } from '../auth/plugin.js'
-import { DEFAULT_PAGE_SIZE, IdParams, PageQuery, problemResponses } from '../schemas/common.js'
+import { DEFAULT_PAGE_SIZE, IdParams, PageQuery, problemResponses, SeeOtherSchema } from '../schemas/common.js'
 import { CreateTaskBody, TaskEventBody, TaskEventPage, TaskListQuery, TaskPage, type TaskEventViewT } from '../schemas/task.js'
 import { findingsOf, listTaskEvents, listTasks, policyOf, type DbTaskEventRow, type EventPayload } from '../store/tasks.js'
 import { fromJson } from '../store/db.js'
@@ -50,7 +50,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Create a draft task (or create and submit it with "submit": true)',
         security,
         body: CreateTaskBody,
-        response: { 201: Type.Ref('Task'), ...problemResponses(400, 401, 403) }
+        response: { 201: Type.Ref('Task'), 303: SeeOtherSchema, ...problemResponses(400, 401, 403) }
       }
     },
     async (req, reply) => {
@@ -107,7 +107,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security,
         params: IdParams,
         body: TaskEventBody,
-        response: { 200: Type.Ref('Task'), ...problemResponses(400, 401, 403, 404, 409) }
+        response: { 200: Type.Ref('Task'), 303: SeeOtherSchema, ...problemResponses(400, 401, 403, 404, 409) }
       }
     },
     async (req) => {

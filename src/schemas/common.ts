@@ -18,6 +18,12 @@ export const ProblemSchema = Type.Object(
 export const problemResponses = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [s, Type.Ref('Problem')]))
 
+/** A retried idempotent POST whose first response was lost after its work was committed. */
+export const SeeOtherSchema = Type.Object(
+  { location: Type.String(), detail: Type.String() },
+  { description: 'The first request with this Idempotency-Key was carried out but its response was lost (the process stopped); the Location header names the task it created or moved.' }
+)
+
 export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()])
 
 export const DEFAULT_PAGE_SIZE = 50
