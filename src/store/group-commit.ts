@@ -42,8 +42,8 @@ export interface IdempotencyClaim {
  * did it: a retry after a crash before the response was stored is pointed at the
  * task instead of creating another (see idempotency.ts).
  */
-export async function recordClaim(trx: Knex.Transaction, claim: IdempotencyClaim | null | undefined, task: TaskRecord): Promise<void> {
-  if (claim) await trx('idempotency_keys').where({ scope: claim.scope, key: claim.key }).update({ resource: `tasks/${task.id}` })
+export async function recordClaim(trx: Knex.Transaction, claim: IdempotencyClaim | null | undefined, taskId: string): Promise<void> {
+  if (claim) await trx('idempotency_keys').where({ scope: claim.scope, key: claim.key }).update({ resource: `tasks/${taskId}` })
 }
 
 export type WriteResult =
@@ -143,18 +143,28 @@ export class GroupCommitter {
 
   private async writeAll(trx: Knex.Transaction, writes: readonly PlannedWrite[], stale: ReadonlyMap<number, WriteResult>): Promise<WriteResult[]> {
     const results: Array<WriteResult | undefined> = writes.map((_, i) => stale.get(i))
+    const creates = writes.flatMap((w, i) => (w.kind === 'create' && results[i] === undefined ? [{ w, i }] : []))
+    const transitions = writes.flatMap((w, i) => (w.kind === 'transition' && results[i] === undefined ? [{ w, i }] : []))
+
+    // First the writes: new tasks in one multi-row insert, directly in their final state, and
+    // a compare-and-set per existing task, in arrival order, so of two writes to one task the
+    // second misses. (On SQLite a transaction must write before it reads: see below.)
+    const rows = creates.map(({ w }) => (w.submit === null ? draftRow(w.draft) : { ...draftRow(w.draft), ...transitionColumns(draftRecord(w.draft), w.submit) }))
+    const chunks = chunked(rows, 100)
+    const written = await together<unknown>([
+      ...chunks.map((chunk) => trx('tasks').insert(chunk).returning(['seq', 'id'])),
+      ...transitions.map(({ w }) => trx('tasks').where({ id: w.from.id, version: w.from.version }).update(transitionColumns(w.from, w.transition)))
+    ])
+    const seqOf = new Map<string, number>()
+    for (const inserted of written.slice(0, chunks.length) as Array<Array<{ seq: number | string; id: string }>>) {
+      for (const r of inserted) seqOf.set(r.id, Number(r.seq))
+    }
+    const updated = written.slice(chunks.length) as number[]
+
     const events: object[] = []
     const targets: Array<{ task_seq: number; org_unit_id: string }> = []
     const changes: StateChange[] = []
-
-    // New tasks: one multi-row insert, written directly in their final state.
-    const creates = writes.flatMap((w, i) => (w.kind === 'create' && results[i] === undefined ? [{ w, i }] : []))
-    const rows = creates.map(({ w }) => (w.submit === null ? draftRow(w.draft) : { ...draftRow(w.draft), ...transitionColumns(draftRecord(w.draft), w.submit) }))
-    const seqOf = new Map<string, number>()
-    for (let i = 0; i < rows.length; i += 100) {
-      const inserted = (await trx('tasks').insert(rows.slice(i, i + 100)).returning(['seq', 'id'])) as Array<{ seq: number | string; id: string }>
-      for (const r of inserted) seqOf.set(r.id, Number(r.seq))
-    }
+    const done: Array<{ w: PlannedWrite; taskId: string }> = []
     creates.forEach(({ w, i }, k) => {
       const seq = seqOf.get(w.draft.id)!
       const draft = draftRecord(w.draft, seq)
@@ -167,50 +177,62 @@ export class GroupCommitter {
         changes.push(stateChange(task, w.submit.type, positionLabel(draft.position), w.submit.now))
       }
       results[i] = { ok: true, task }
+      done.push({ w, taskId: task.id })
     })
-
-    // Existing tasks: a compare-and-set each, in arrival order, so of two writes to one task the second misses.
-    const moved: Array<{ w: Extract<PlannedWrite, { kind: 'transition' }>; i: number }> = []
-    const missed: Array<{ id: string; i: number }> = []
-    for (const [i, w] of writes.entries()) {
-      if (w.kind !== 'transition' || results[i] !== undefined) continue
-      const updated = await trx('tasks').where({ id: w.from.id, version: w.from.version }).update(transitionColumns(w.from, w.transition))
-      if (updated === 0) {
-        missed.push({ id: w.from.id, i })
-        continue
-      }
-      moved.push({ w, i })
-      if (w.transition.declaration.targets !== w.from.declaration.targets) await replaceTargets(trx, w.from.seq, w.transition.declaration.targets)
+    const moved = transitions.filter((_, k) => updated[k] === 1)
+    const missed = transitions.filter((_, k) => updated[k] !== 1)
+    for (const { w } of moved) {
       events.push(transitionEventRow(w.from, w.transition))
+      done.push({ w, taskId: w.from.id })
     }
 
-    for (let i = 0; i < targets.length; i += 200) await trx('task_targets').insert(targets.slice(i, i + 200))
-    for (let i = 0; i < events.length; i += 100) await trx('task_events').insert(events.slice(i, i + 100))
-    const reread = await rereadAll(
-      trx,
-      moved.map(({ w }) => w.from.seq)
-    )
+    // Then everything that follows from them, issued together: on the transaction's one
+    // connection the statements run back to back, without a trip through the event loop
+    // between them. The pack head is read after the writes: on SQLite a transaction that
+    // reads first cannot always become a writer when another process wrote meanwhile, and
+    // the later the check, the fresher.
+    const [reread, current, outbox] = await together<unknown>([
+      rereadAll(
+        trx,
+        moved.map(({ w }) => w.from.seq)
+      ),
+      Promise.all(missed.map(({ w }) => findTask(trx, w.from.id))),
+      hooksAndPackHead(trx),
+      ...chunked(targets, 200).map((chunk) => trx('task_targets').insert(chunk)),
+      ...chunked(events, 100).map((chunk) => trx('task_events').insert(chunk)),
+      ...moved.filter(({ w }) => w.transition.declaration.targets !== w.from.declaration.targets).map(({ w }) => replaceTargets(trx, w.from.seq, w.transition.declaration.targets)),
+      ...done.map(({ w, taskId }) => recordClaim(trx, w.claim, taskId))
+    ]) as [Map<number, TaskRecord>, Array<TaskRecord | null>, Awaited<ReturnType<typeof hooksAndPackHead>>]
     for (const { w, i } of moved) {
       const task = reread.get(w.from.seq)!
       changes.push(stateChange(task, w.transition.type, positionLabel(w.from.position), w.transition.now))
       results[i] = { ok: true, task }
     }
-    for (const { id, i } of missed) results[i] = { ok: false, conflict: (await findTask(trx, id))! }
-    for (const [i, w] of writes.entries()) {
-      const r = results[i]!
-      if (r.ok) await recordClaim(trx, w.claim, r.task)
-    }
-    // The pack head is read after the writes: on SQLite a transaction that reads first
-    // cannot always upgrade to a writer when another process wrote meanwhile, and the
-    // later the check, the fresher. A write planned with another pack undoes the batch.
-    const planned = writes.flatMap((w, i) => (w.packSeq !== null && stale.get(i) === undefined ? [{ packSeq: w.packSeq, i }] : []))
-    if (planned.length === 0 && changes.length === 0) return results as WriteResult[]
-    const { hooks, packHead: head } = await hooksAndPackHead(trx)
-    this.opts.onPackHead?.(head)
-    const superseded = planned.filter((p) => p.packSeq !== head).map((p) => p.i)
-    if (superseded.length > 0) throw new StalePlans(superseded, head)
+    missed.forEach(({ i }, k) => (results[i] = { ok: false, conflict: current[k]! }))
+
+    // A write planned with a pack no longer in force undoes the batch; it is planned again.
+    this.opts.onPackHead?.(outbox.packHead)
+    const superseded = writes.flatMap((w, i) => (w.packSeq !== null && stale.get(i) === undefined && w.packSeq !== outbox.packHead ? [i] : []))
+    if (superseded.length > 0) throw new StalePlans(superseded, outbox.packHead)
     // The outbox rows commit with the transitions or not at all: a receiver that is down loses nothing.
-    await enqueueAll(trx, changes, hooks)
+    await enqueueAll(trx, changes, outbox.hooks)
     return results as WriteResult[]
   }
+}
+
+/**
+ * Statements issued at once on a transaction run in the order given. All are awaited
+ * before a failure is thrown, so the rollback never overtakes one still running.
+ */
+async function together<T>(statements: ReadonlyArray<PromiseLike<T>>): Promise<T[]> {
+  const settled = await Promise.allSettled(statements)
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected')
+  if (failed) throw failed.reason
+  return settled.map((s) => (s as PromiseFulfilledResult<T>).value)
+}
+
+function chunked<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = []
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size))
+  return chunks
 }

@@ -444,7 +444,7 @@ async function commit(ctx: GateContext, trx: Knex.Transaction, current: TaskReco
   }
   // Thrown inside the transaction: a conflict also undoes the amended pack.
   const task = settled(await commitTransition(trx, current, transition))!
-  await recordClaim(trx, claim, task)
+  await recordClaim(trx, claim, task.id)
   return task
 }
 
