@@ -37,6 +37,8 @@ export interface AppOptions {
   now?: () => Date
   /** Requests per principal (or per address, without a token) per minute; off when absent. */
   rateLimitPerMinute?: number
+  /** Webhooks may name loopback and private addresses (receivers on the same network); off unless set. */
+  allowPrivateWebhooks?: boolean
 }
 
 declare module 'fastify' {
@@ -238,7 +240,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(machineRoutes)
   await app.register(reviewRoutes)
   await app.register(leadingGroupRoutes)
-  await app.register(webhookRoutes)
+  await app.register(webhookRoutes, { allowPrivateNetworks: opts.allowPrivateWebhooks === true })
   await app.register(contractRoutes)
   await app.register(burdenRoutes)
   await app.register(burdenReportRoutes)

@@ -10,6 +10,8 @@ export interface Config {
   jwtSecret: string
   jwtSecretIsDevelopmentDefault: boolean
   rateLimitPerMinute: number
+  /** Webhooks may reach loopback and private addresses: only where receivers live on the gate's own network. */
+  webhookAllowPrivateNetworks: boolean
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
@@ -19,9 +21,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (jwtSecret.length < 16) throw new Error('JWT_SECRET must be at least 16 characters')
   const rateLimitPerMinute = Number(env.RATE_LIMIT_PER_MINUTE ?? 600)
   if (!Number.isInteger(rateLimitPerMinute) || rateLimitPerMinute < 1) throw new Error('RATE_LIMIT_PER_MINUTE must be a positive integer')
+  const allowPrivate = env.WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? '0'
+  if (allowPrivate !== '0' && allowPrivate !== '1') throw new Error('WEBHOOK_ALLOW_PRIVATE_NETWORKS must be 0 or 1')
   return {
     port,
     rateLimitPerMinute,
+    webhookAllowPrivateNetworks: allowPrivate === '1',
     host: env.HOST ?? '127.0.0.1',
     databaseUrl: env.DATABASE_URL ?? DEFAULT_DATABASE_URL,
     jwtSecret,

@@ -1,6 +1,7 @@
 import { buildApp } from './app.js'
 import { forgetOldKeys } from './idempotency.js'
 import { sweep } from './tasks/deadlines.js'
+import { refusedDestination } from './webhooks/destination.js'
 import { startDispatcher } from './webhooks/outbox.js'
 import { loadConfig } from './config.js'
 import { seedDemoIfEmpty } from './demo.js'
@@ -15,7 +16,13 @@ async function main(): Promise<void> {
   const now = new Date().toISOString()
   await ensurePack(database.knex, DEFAULT_PACK, now)
   const seeded = await seedDemoIfEmpty(database.knex, now)
-  const app = await buildApp({ database, jwtSecret: config.jwtSecret, rateLimitPerMinute: config.rateLimitPerMinute, logger: { level: process.env.LOG_LEVEL ?? 'info' } })
+  const app = await buildApp({
+    database,
+    jwtSecret: config.jwtSecret,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    allowPrivateWebhooks: config.webhookAllowPrivateNetworks,
+    logger: { level: process.env.LOG_LEVEL ?? 'info' }
+  })
   // Background work: due dates and the webhook outbox live in the database, so both loops
   // pick up where they left off after a restart, and several processes may run them at once.
   const dispatcher = startDispatcher(database.knex, {
@@ -26,6 +33,8 @@ async function main(): Promise<void> {
     maxAttempts: 80,
     timeoutMs: 10_000,
     intervalMs: 2_000,
+    // Checked before every delivery: a name may resolve to a private address.
+    destination: config.webhookAllowPrivateNetworks ? undefined : refusedDestination,
     onError: (err) => app.log.error({ err }, 'webhook dispatch failed')
   })
   const sweeper = setInterval(() => {

@@ -209,7 +209,17 @@ t.test('tokens: missing, malformed, expired, wrongly signed or with bad claims a
 })
 
 t.test('configuration', async (t) => {
-  t.same(loadConfig({}), { port: 3000, rateLimitPerMinute: 600, host: '127.0.0.1', databaseUrl: 'sqlite:./data/zhunru.sqlite', jwtSecret: DEVELOPMENT_JWT_SECRET, jwtSecretIsDevelopmentDefault: true })
+  t.same(loadConfig({}), {
+    port: 3000,
+    rateLimitPerMinute: 600,
+    webhookAllowPrivateNetworks: false,
+    host: '127.0.0.1',
+    databaseUrl: 'sqlite:./data/zhunru.sqlite',
+    jwtSecret: DEVELOPMENT_JWT_SECRET,
+    jwtSecretIsDevelopmentDefault: true
+  })
+  t.equal(loadConfig({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: '1' }).webhookAllowPrivateNetworks, true)
+  t.throws(() => loadConfig({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'yes' }), /WEBHOOK_ALLOW_PRIVATE_NETWORKS/)
   t.throws(() => loadConfig({ RATE_LIMIT_PER_MINUTE: '0' }), /RATE_LIMIT_PER_MINUTE/)
   t.match(loadConfig({ PORT: '8080', HOST: '0.0.0.0', JWT_SECRET: 'a-long-enough-secret', DATABASE_URL: 'postgres://u@h/db' }), {
     port: 8080,

@@ -48,12 +48,18 @@ export interface Harness {
 }
 
 /** The app on a fresh database with the default pack and the demo org tree, closed when the test ends. */
-export async function build(t: Test, opts: { seed?: boolean; now?: () => Date; rateLimitPerMinute?: number } = {}): Promise<Harness> {
+export async function build(t: Test, opts: { seed?: boolean; now?: () => Date; rateLimitPerMinute?: number; allowPrivateWebhooks?: boolean } = {}): Promise<Harness> {
   const db = await freshDatabase(t)
   const now = new Date().toISOString()
   await ensurePack(db.knex, DEFAULT_PACK, now)
   if (opts.seed !== false) await seedDemoIfEmpty(db.knex, now)
-  const app = await buildApp({ database: db, jwtSecret: TEST_SECRET, now: opts.now ?? (() => TEST_NOW), rateLimitPerMinute: opts.rateLimitPerMinute })
+  const app = await buildApp({
+    database: db,
+    jwtSecret: TEST_SECRET,
+    now: opts.now ?? (() => TEST_NOW),
+    rateLimitPerMinute: opts.rateLimitPerMinute,
+    allowPrivateWebhooks: opts.allowPrivateWebhooks
+  })
   t.teardown(() => app.close())
   await app.ready()
   const token = (role: Role, org: string, sub = `${role}.${org}`) =>

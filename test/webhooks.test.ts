@@ -12,6 +12,7 @@ import { DEFAULT_PACK } from '../src/policy/pack.js'
 import type { Role } from '../src/roles.js'
 import type { Database } from '../src/store/db.js'
 import { ensurePack } from '../src/store/policy-packs.js'
+import { refusedDestination } from '../src/webhooks/destination.js'
 import { dispatchDue, enqueueDeliveries, signature, startDispatcher, type DispatchOptions, type StateChange } from '../src/webhooks/outbox.js'
 import { build, freshDatabase, TEST_NOW, TEST_SECRET } from './helper.js'
 
@@ -550,10 +551,10 @@ interface RouteHarness {
 }
 
 /** The real app (as test/helper.ts builds it) with the webhook routes registered before it is ready. */
-async function webhookApp(t: Test): Promise<RouteHarness> {
+async function webhookApp(t: Test, opts: { allowPrivateWebhooks?: boolean } = {}): Promise<RouteHarness> {
   const db = await webhookDb(t)
   await ensurePack(db.knex, DEFAULT_PACK, T0.toISOString())
-  const app = await buildApp({ database: db, jwtSecret: TEST_SECRET, now: () => T0 })
+  const app = await buildApp({ database: db, jwtSecret: TEST_SECRET, now: () => T0, ...opts })
   t.teardown(() => app.close())
   await app.ready()
   const token = (role: Role, org: string, sub = `${role}.${org}`) =>
@@ -586,8 +587,45 @@ t.test('POST /v1/webhooks registers a webhook for any principal and never return
   t.equal(row.secret, HOOK_SECRET)
   t.equal(row.events, '["SUBMIT","DECIDE"]')
 
-  const star = await app.inject({ method: 'POST', url: '/v1/webhooks', headers: auth('admin', 'city'), payload: { ...validHook, url: 'http://10.0.0.5:8080/in', events: ['*'] } })
+  const star = await app.inject({ method: 'POST', url: '/v1/webhooks', headers: auth('admin', 'city'), payload: { ...validHook, url: 'http://203.0.113.5:8080/in', events: ['*'] } })
   t.equal(star.statusCode, 201, star.body)
+})
+
+t.test('a webhook may not point into the gate’s own network (SSRF), unless private networks are allowed', async (t) => {
+  const { app, auth } = await webhookApp(t)
+  const headers = auth('department', 'east-civil')
+  for (const url of [
+    'http://127.0.0.1:5432/',
+    'http://localhost:3000/v1/tasks',
+    'http://admin.localhost/',
+    'http://169.254.169.254/latest/meta-data/',
+    'http://10.1.2.3/',
+    'http://192.168.1.1/',
+    'http://[::1]:8080/',
+    'http://[::ffff:127.0.0.1]/',
+    'http://[fd00::5]/'
+  ]) {
+    const res = await app.inject({ method: 'POST', url: '/v1/webhooks', headers, payload: { ...validHook, url } })
+    t.equal(res.statusCode, 400, url)
+    t.equal(res.json().invalidParams[0].field, 'url')
+    t.match(res.json().detail, /public addresses only/)
+  }
+  const { app: onSite, auth: onSiteAuth } = await webhookApp(t, { allowPrivateWebhooks: true })
+  const local = await onSite.inject({ method: 'POST', url: '/v1/webhooks', headers: onSiteAuth('department', 'east-civil'), payload: { ...validHook, url: 'http://10.1.2.3/in' } })
+  t.equal(local.statusCode, 201, 'allowed where receivers live on the same network')
+})
+
+t.test('before each delivery the receiver is resolved: a name that points at a private address is not called', async (t) => {
+  const db = await webhookDb(t)
+  const rx = await receiver(t, () => 204)
+  const hookId = await insertHook(db, { url: rx.url })
+  await db.knex.transaction((trx) => enqueueDeliveries(trx, change()))
+  const opts: DispatchOptions = { now: () => T0, retryBaseMs: 1000, maxAttempts: 3, timeoutMs: 1000, destination: (url) => refusedDestination(url) }
+  t.equal(await dispatchDue(db.knex, opts), 1)
+  t.equal(rx.received.length, 0, 'the receiver on 127.0.0.1 was not called')
+  const row = await db.knex('webhook_deliveries').where({ webhook_id: hookId }).first()
+  t.equal(row.status, 'pending')
+  t.match(row.last_error, /^not sent: 127\.0\.0\.1 is not a public address/)
 })
 
 t.test('POST /v1/webhooks refuses bad bodies, naming the field', async (t) => {
@@ -737,7 +775,8 @@ t.test('the migration goes down and up again', async (t) => {
 })
 
 t.test('end to end: a subscriber hears of a transition made through the API, signed, after a receiver outage', async (t) => {
-  const h = await build(t)
+  // The receiver runs on 127.0.0.1, as one on the gate's own network would.
+  const h = await build(t, { allowPrivateWebhooks: true })
   const rx = await receiver(t, (n) => (n <= 2 ? 503 : 204))
   const office = h.auth('office', 'east')
   const hook = await h.app.inject({ method: 'POST', url: '/v1/webhooks', headers: office, payload: { url: rx.url, events: ['SUBMIT', 'PUT_ON_AGENDA'], secret: HOOK_SECRET } })

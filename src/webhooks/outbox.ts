@@ -148,6 +148,8 @@ export interface DispatchOptions {
   timeoutMs: number
   /** Deliveries sent at the same time by one round; 4 unless given. */
   concurrency?: number
+  /** Why a receiver must not be called (see destination.ts), or null; every receiver is called unless given. */
+  destination?: (url: string) => Promise<string | null>
 }
 
 /** Rows one round picks up; the rest wait for the next round. */
@@ -226,6 +228,8 @@ async function attempt(db: Knex, row: DueRow, opts: DispatchOptions): Promise<bo
 
 async function send(row: DueRow, opts: DispatchOptions): Promise<Outcome> {
   const post = opts.fetch ?? fetch
+  const refused = opts.destination === undefined ? null : await opts.destination(row.url)
+  if (refused !== null) return { ok: false, status: null, error: `not sent: ${refused}`.slice(0, ERROR_MAX) }
   try {
     const res = await post(row.url, {
       method: 'POST',

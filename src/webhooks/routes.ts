@@ -7,6 +7,7 @@ import { Problems } from '../errors.js'
 import { decodeCursor, encodeCursor } from '../routes/pagination.js'
 import { DEFAULT_PAGE_SIZE, IdParams, Nullable, PageQuery, problemResponses } from '../schemas/common.js'
 import { fromJson, toJson } from '../store/db.js'
+import { refusedUrl } from './destination.js'
 import { DELIVERY_STATUSES, type DeliveryStatus } from './outbox.js'
 
 const security = [{ bearer: [] }]
@@ -118,7 +119,7 @@ async function ownWebhook(db: Knex, id: string, p: Principal): Promise<DbWebhook
   return row
 }
 
-export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export const webhookRoutes: FastifyPluginAsyncTypebox<{ allowPrivateNetworks: boolean }> = async (app, opts) => {
   app.post(
     '/v1/webhooks',
     {
@@ -135,6 +136,10 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => {
       const principal = requirePrincipal(req)
       const { url, events, secret } = req.body
+      const refused = opts.allowPrivateNetworks ? null : refusedUrl(url)
+      if (refused !== null) {
+        throw Problems.validation(`url: ${refused}; webhooks reach public addresses only`, [{ field: 'url', message: `${refused}; webhooks reach public addresses only` }])
+      }
       const row: DbWebhookRow = {
         id: randomUUID(),
         url,

@@ -1,0 +1,78 @@
+import { lookup } from 'node:dns/promises'
+import { BlockList, isIP } from 'node:net'
+
+/**
+ * Where a webhook may POST. A webhook is a URL a client chose, fetched by the server
+ * from inside its own network: without a check, anyone with a token could make the
+ * gate call its database host, a cloud metadata service or an admin port (SSRF). By
+ * default only public addresses are reached; WEBHOOK_ALLOW_PRIVATE_NETWORKS lifts
+ * that for receivers on the same network.
+ */
+const NOT_PUBLIC = new BlockList()
+for (const [net, prefix] of [
+  ['0.0.0.0', 8], // "this network"
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10], // carrier-grade NAT
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16], // link-local, cloud metadata services
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15], // benchmarking
+  ['224.0.0.0', 4], // multicast
+  ['240.0.0.0', 4] // reserved, broadcast
+] as const) {
+  NOT_PUBLIC.addSubnet(net, prefix, 'ipv4')
+}
+for (const [net, prefix] of [
+  ['::', 128], // unspecified
+  ['::1', 128],
+  ['fc00::', 7], // unique local
+  ['fe80::', 10], // link-local
+  ['ff00::', 8] // multicast
+] as const) {
+  NOT_PUBLIC.addSubnet(net, prefix, 'ipv6')
+}
+
+/** Why an address is not a public one, or null when it is. */
+export function refusedAddress(ip: string): string | null {
+  const family = isIP(ip)
+  // An IPv4 address written as IPv6 (::ffff:127.0.0.1) is judged as the IPv4 address it is.
+  const mapped = family === 6 ? /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)?.[1] : undefined
+  if (mapped !== undefined) return refusedAddress(mapped)
+  return NOT_PUBLIC.check(ip, family === 6 ? 'ipv6' : 'ipv4') ? `${ip} is not a public address` : null
+}
+
+/** What can be judged from the URL alone: a literal address or a local name. */
+export function refusedUrl(url: string): string | null {
+  // The schema's "uri" format is looser than the URL parser fetch uses.
+  if (!URL.canParse(url)) return `${JSON.stringify(url.slice(0, 100))} is not a URL fetch can use`
+  const host = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase()
+  if (host === 'localhost' || host.endsWith('.localhost')) return `${host} is a local name`
+  return isIP(host) === 0 ? null : refusedAddress(host)
+}
+
+export type Resolve = (host: string, options: { all: true; verbatim: true }) => Promise<Array<{ address: string }>>
+
+/**
+ * The check before each delivery: the name is resolved and every address it has must
+ * be public. (A name can be re-pointed between this check and the connection; the
+ * check still stops every receiver that is simply configured to a private address.)
+ */
+export async function refusedDestination(url: string, resolve: Resolve = lookup): Promise<string | null> {
+  const literal = refusedUrl(url)
+  if (literal !== null) return literal
+  const host = new URL(url).hostname
+  if (isIP(host.replace(/^\[(.*)\]$/, '$1')) !== 0) return null
+  let addresses: Array<{ address: string }>
+  try {
+    addresses = await resolve(host, { all: true, verbatim: true })
+  } catch (err) {
+    return `${host} does not resolve (${(err as NodeJS.ErrnoException).code ?? String(err)})`
+  }
+  for (const { address } of addresses) {
+    const refused = refusedAddress(address)
+    if (refused !== null) return `${host} resolves to ${refused}`
+  }
+  return null
+}
