@@ -10,16 +10,16 @@ export interface LoadedPack {
 
 /**
  * Stores a pack version unless that exact version is there already. A version
- * whose stored content differs is refused: a published version never changes.
+ * whose stored content differs is refused with `taken`: a published version never changes.
  */
-export async function ensurePack(db: Knex, pack: PolicyPack, now: string): Promise<LoadedPack> {
+export async function ensurePack(db: Knex, pack: PolicyPack, now: string, taken: (detail: string) => Error = (detail) => new Error(detail)): Promise<LoadedPack> {
   const ref = packRef(pack)
   const existing = await db('policy_packs').where({ pack_id: pack.id, version: pack.version }).first()
   if (existing) {
     if (existing.hash !== ref.hash) {
-      throw new Error(
-        `policy pack ${pack.id} ${pack.version} is stored with hash ${existing.hash} but the code has ${ref.hash}; publish a new version instead of editing one`
-      )
+      // At start-up this is an edited pack (a plain error stops the server); for an amendment,
+      // another decision published the same version first (the caller makes it a 409).
+      throw taken(`policy pack ${pack.id} ${pack.version} is stored with hash ${existing.hash} but the code has ${ref.hash}; publish a new version instead of editing one`)
     }
     return { pack, ref }
   }

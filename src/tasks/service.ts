@@ -468,10 +468,10 @@ async function amendCatalog(ctx: GateContext, trx: Knex.Transaction, task: TaskR
     kinds: [d.kind],
     jurisdiction: task.decider.orgUnit
   })
-  const loaded = await uniquely(
-    () => ensurePack(trx, amended, t.now),
-    () => Problems.versionConflict(task.version, task.position.state, 'the catalog was amended at the same moment by another decision; retry')
-  )
+  // Two decisions amending at once: whether the other's version is already stored or still
+  // being inserted, this one is a conflict to retry, never a server error.
+  const amendedMeanwhile = () => Problems.versionConflict(task.version, task.position.state, 'the catalog was amended at the same moment by another decision; retry')
+  const loaded = await uniquely(() => ensurePack(trx, amended, t.now, amendedMeanwhile), amendedMeanwhile)
   return { code, policy: loaded.ref }
 }
 
