@@ -5,7 +5,8 @@ import { loadConfig, DEVELOPMENT_JWT_SECRET } from '../src/config.js'
 import { DEFAULT_PACK } from '../src/policy/pack.js'
 import { knexConfig, openDatabase, uniquely } from '../src/store/db.js'
 import { ensurePack } from '../src/store/policy-packs.js'
-import { Problems } from '../src/errors.js'
+import type { TaskRecord } from '../src/store/tasks.js'
+import { amendedMeanwhile } from '../src/tasks/service.js'
 import { migrationSource } from '../migrations/index.js'
 import { TASK_STATES } from '../machines/admission.js'
 import { seedDemoIfEmpty } from '../src/demo.js'
@@ -256,10 +257,10 @@ t.test('migrations go down and up again, and a published pack version cannot cha
   const edited = { ...DEFAULT_PACK, parameters: { ...DEFAULT_PACK.parameters, quorum: 0.9 } }
   await t.rejects(ensurePack(db.knex, edited, now), /publish a new version/)
   // An amendment that finds its version published by another decision meanwhile is told so as the caller wants it (a 409).
-  const conflict = await ensurePack(db.knex, edited, now, () => Problems.versionConflict(2, 'escalated', 'the catalog was amended at the same moment by another decision; retry')).catch(
-    (err: unknown) => err
-  )
-  t.equal((conflict as { status?: number }).status, 409)
+  const deciding = { version: 4, position: { state: 'escalated', stage: 'leading_group' } } as TaskRecord
+  const conflict = (await ensurePack(db.knex, edited, now, () => amendedMeanwhile(deciding)).catch((err: unknown) => err)) as { status: number; extensions: Record<string, unknown> }
+  t.equal(conflict.status, 409)
+  t.equal(conflict.extensions.currentVersion, 4)
 })
 
 t.test('the diagram of any statechart draws targetless transitions as self-loops and unguarded ones plainly', async (t) => {

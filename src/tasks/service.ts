@@ -448,6 +448,10 @@ async function commit(ctx: GateContext, trx: Knex.Transaction, current: TaskReco
   return task
 }
 
+/** The answer to a decision whose catalog amendment lost the race to another's. */
+export const amendedMeanwhile = (task: TaskRecord) =>
+  Problems.versionConflict(task.version, task.position.state, 'the catalog was amended at the same moment by another decision; retry')
+
 /**
  * An approval that adds the item to assisted_tasks publishes a new pack version
  * in the same transaction as the decision: both happen or neither does.
@@ -470,8 +474,8 @@ async function amendCatalog(ctx: GateContext, trx: Knex.Transaction, task: TaskR
   })
   // Two decisions amending at once: whether the other's version is already stored or still
   // being inserted, this one is a conflict to retry, never a server error.
-  const amendedMeanwhile = () => Problems.versionConflict(task.version, task.position.state, 'the catalog was amended at the same moment by another decision; retry')
-  const loaded = await uniquely(() => ensurePack(trx, amended, t.now, amendedMeanwhile), amendedMeanwhile)
+  const conflict = amendedMeanwhile.bind(null, task)
+  const loaded = await uniquely(() => ensurePack(trx, amended, t.now, conflict), conflict)
   return { code, policy: loaded.ref }
 }
 
