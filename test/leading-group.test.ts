@@ -129,8 +129,11 @@ t.test('the office returns with reasons, or consults invited communities whose r
   t.equal((await send(h, task.id, office, { type: 'CLOSE_CONSULTATION' })).json().stage, 'office_review')
   t.equal((await send(h, task.id, office, { type: 'CONSULTATION_REPLY', reply: '迟到的意见' })).statusCode, 409, 'replies close with the consultation')
   t.equal((await send(h, task.id, h.auth('community', 'east-s1-c1'), { type: 'CONSULTATION_REPLY', reply: '迟到的意见' })).statusCode, 403)
-  // A public notice: any community may answer, and the office records residents' replies.
+  // A public notice: any community of the district may answer, and the office records residents' replies.
   await send(h, task.id, office, { type: 'OPEN_CONSULTATION', consultation: { mode: 'public_notice', invited: [] } })
+  const foreign = await reply('west-s1-c1', '我们不在东湖区')
+  t.equal(foreign.statusCode, 403, 'a community of another district does not answer this district’s notice')
+  t.match(foreign.json().detail, /only communities of east/)
   t.equal((await reply('east-s2-c1', '同意')).statusCode, 200)
   await send(h, task.id, office, { type: 'CLOSE_CONSULTATION', reason: '公示期满' })
   const returned = await send(h, task.id, office, { type: 'OFFICE_RETURN', reason: '请按社区意见补充人员配备' })

@@ -218,10 +218,16 @@ function settled(result: WriteResult): TaskRecord | null {
 interface EventFacts {
   departmentCtx: DepartmentContext | null
   group: { members: GroupMember[]; me: GroupMember | null; eligible: number } | null
+  /** A community replying: whether it lies in the task's jurisdiction (a public notice asks those, not every city's). */
+  replierWithin?: boolean
 }
 
 async function eventFacts(ctx: GateContext, task: TaskRecord, p: Principal, body: TaskEventBodyT): Promise<EventFacts> {
   const departmentCtx = p.role === 'department' ? await departmentContext(ctx, task.departmentId) : null
+  if (p.role === 'community' && body.type === 'CONSULTATION_REPLY') {
+    const chain = await ctx.orgs.lineage(ctx.db, p.org)
+    return { departmentCtx, group: null, replierWithin: chain.some((u) => u.id === task.jurisdictionId) }
+  }
   if (body.type !== 'VOTE' && body.type !== 'DECIDE') return { departmentCtx, group: null }
   const members = await listMembers(ctx.db, task.decider.orgUnit)
   return {
@@ -247,6 +253,9 @@ function authorizeEvent(task: TaskRecord, p: Principal, body: TaskEventBodyT, fa
   }
   if (p.role === 'community' && !isParty(visibilityFor(p), task)) {
     throw Problems.forbidden('this community was not asked to reply on this task')
+  }
+  if (facts.replierWithin === false) {
+    throw Problems.forbidden(`only communities of ${task.jurisdictionId} reply to its consultations`)
   }
   if (body.type === 'VOTE' || body.type === 'DECIDE') {
     const me = facts.group!.me
