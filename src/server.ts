@@ -7,14 +7,14 @@ import { loadConfig } from './config.js'
 import { seedDemoIfEmpty } from './demo.js'
 import { DEFAULT_PACK } from './policy/pack.js'
 import { openDatabase } from './store/db.js'
-import { ensurePack } from './store/policy-packs.js'
+import { loadBasePack } from './store/policy-packs.js'
 
 // The server only starts and stops the app: everything else lives in buildApp.
 async function main(): Promise<void> {
   const config = loadConfig(process.env)
   const database = await openDatabase(config.databaseUrl)
   const now = new Date().toISOString()
-  await ensurePack(database.knex, DEFAULT_PACK, now)
+  await loadBasePack(database.knex, DEFAULT_PACK, now)
   const seeded = await seedDemoIfEmpty(database.knex, now)
   const app = await buildApp({
     database,

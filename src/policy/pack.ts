@@ -4,7 +4,7 @@ import { COMMUNITY_CATALOGS } from './default-pack/community.js'
 import { DEFAULT_LEXICON } from './default-pack/lexicon.js'
 import { DEFAULT_SECTORS } from './default-pack/sectors.js'
 import { STREET_CATALOGS } from './default-pack/street.js'
-import type { CatalogItem, PolicyPack, PolicyRef, TargetLevel } from './types.js'
+import { TARGET_LEVELS, type CatalogItem, type PolicyPack, type PolicyRef, type TargetLevel } from './types.js'
 
 /** The pack built from the seeds and the national rules of DOMAIN.md §7. */
 export const DEFAULT_PACK: PolicyPack = {
@@ -65,4 +65,33 @@ export function amendPack(pack: PolicyPack, level: TargetLevel, item: Omit<Catal
       levels: { ...pack.levels, [level]: { ...catalogs, assisted_tasks: [...catalogs.assisted_tasks, { code, ...item }] } }
     }
   }
+}
+
+/** The items the leading groups added to `amended` since `base`: what an upgrade of the base must keep. */
+export function amendmentsOf(amended: PolicyPack, base: PolicyPack): Array<{ level: TargetLevel; item: CatalogItem }> {
+  return TARGET_LEVELS.flatMap((level) => {
+    const before = new Set(base.levels[level].assisted_tasks.map((i) => i.code))
+    return amended.levels[level].assisted_tasks.filter((i) => !before.has(i.code)).map((item) => ({ level, item }))
+  })
+}
+
+/**
+ * A new base version that keeps the amendments made on the old one, as `<base>-a1`; null
+ * when there is nothing to keep. An item the new base already lists (same name and
+ * sector) is not added twice; an item whose code the new base uses for something else
+ * gets the next free code, and its source still names the decision that added it.
+ */
+export function rebaseAmendments(base: PolicyPack, amendments: Array<{ level: TargetLevel; item: CatalogItem }>): PolicyPack | null {
+  let pack = base
+  for (const { level, item } of amendments) {
+    const listed = pack.levels[level].assisted_tasks
+    if (listed.some((i) => i.name === item.name && i.sector === item.sector)) continue
+    if (listed.some((i) => i.code === item.code)) {
+      const { code: _taken, ...renumbered } = item
+      pack = { ...amendPack(pack, level, renumbered).pack, version: pack.version }
+    } else {
+      pack = { ...pack, levels: { ...pack.levels, [level]: { ...pack.levels[level], assisted_tasks: [...listed, item] } } }
+    }
+  }
+  return pack === base ? null : { ...pack, version: `${base.version}-a1` }
 }

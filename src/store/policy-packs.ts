@@ -1,5 +1,5 @@
 import type { Knex } from 'knex'
-import { packRef } from '../policy/pack.js'
+import { amendmentsOf, packRef, rebaseAmendments } from '../policy/pack.js'
 import type { PolicyPack, PolicyRef } from '../policy/types.js'
 import { fromJson, toJson } from './db.js'
 
@@ -39,6 +39,27 @@ const fromRow = (row: DbPolicyPackRow): LoadedPack => ({
   pack: fromJson<PolicyPack>(row.body),
   ref: { id: row.pack_id, version: row.version, hash: row.hash }
 })
+
+/**
+ * Loads the code's pack at start-up. A base version not stored yet becomes the pack in
+ * force; if the one it replaces carried catalog amendments (items a leading group
+ * added, 2026.2-a1 …), they are published again on top of it (2026.3-a1), so an upgrade
+ * never drops a collective decision.
+ */
+export async function loadBasePack(db: Knex, base: PolicyPack, now: string): Promise<LoadedPack> {
+  return db.transaction(async (trx) => {
+    const stored = await trx('policy_packs').where({ pack_id: base.id, version: base.version }).first()
+    if (stored) return ensurePack(trx, base, now)
+    const head = await trx<DbPolicyPackRow>('policy_packs').where({ pack_id: base.id }).orderBy('seq', 'desc').first()
+    const loaded = await ensurePack(trx, base, now)
+    if (head === undefined) return loaded
+    const previous = fromRow(head).pack
+    const previousBase = previous.version.split('-')[0]!
+    if (previousBase === previous.version) return loaded
+    const rebased = rebaseAmendments(base, amendmentsOf(previous, (await storedPack(trx, { id: previous.id, version: previousBase })).pack))
+    return rebased === null ? loaded : ensurePack(trx, rebased, now)
+  })
+}
 
 /** A pack a screening recorded, exactly as decisions were once made with it: published packs are never deleted. */
 export async function storedPack(db: Knex, ref: { id: string; version: string }): Promise<LoadedPack> {
