@@ -57,13 +57,9 @@ export const idempotencyPlugin = fp(
         })
       }
       if (row.status === null) {
-        const stale = now.getTime() - Date.parse(row.created_at) > IN_FLIGHT_TIMEOUT_MS
-        if (!stale) {
-          throw new Problem(409, problemType('idempotency-key-in-flight'), 'Request in progress', 'the first request with this Idempotency-Key is still being handled; retry shortly')
-        }
         if (row.resource !== null) {
-          // Its process died after the commit and before the response was kept: the work is
-          // done, and what it produced is where the first response would have pointed.
+          // The work is committed but its response was never kept (the process died, or failed
+          // after the commit): what it produced is where the first response would have pointed.
           const location = `/v1/${row.resource}`
           return reply
             .status(303)
@@ -71,6 +67,10 @@ export const idempotencyPlugin = fp(
             .header('idempotent-replay', 'true')
             .type('application/json; charset=utf-8')
             .send(JSON.stringify({ location, detail: 'the first request with this Idempotency-Key was carried out; its response was lost, the result is at the location' }))
+        }
+        const stale = now.getTime() - Date.parse(row.created_at) > IN_FLIGHT_TIMEOUT_MS
+        if (!stale) {
+          throw new Problem(409, problemType('idempotency-key-in-flight'), 'Request in progress', 'the first request with this Idempotency-Key is still being handled; retry shortly')
         }
         // Its process died before its work was committed: this retry takes the key over.
         await opts.db('idempotency_keys').where({ scope, key }).update({ created_at: now.toISOString() })
@@ -85,8 +85,10 @@ export const idempotencyPlugin = fp(
       // Routes of plugins registered before this one (the docs UI) never had the decoration.
       if (!req.idempotency) return payload
       const where = { scope: req.idempotency.scope, key: req.idempotency.key }
-      // A server error is not an answer to keep: the key is released so a retry runs afresh.
-      if (reply.statusCode >= 500) await opts.db('idempotency_keys').where(where).delete()
+      // A server error is not an answer to keep: the key is released so a retry runs afresh,
+      // unless the work was committed before the error (the key names its task), when the
+      // retry must be pointed at it, not do it again.
+      if (reply.statusCode >= 500) await opts.db('idempotency_keys').where(where).whereNull('resource').delete()
       else await opts.db('idempotency_keys').where(where).update({ status: reply.statusCode, body: String(payload) })
       return payload
     })

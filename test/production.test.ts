@@ -114,6 +114,38 @@ t.test('Idempotency-Key: the key learns its task in the transition’s transacti
   t.equal((await db.knex('idempotency_keys').where({ key: 'crash-3' }).first()).resource, null)
 })
 
+t.test('a server error after the commit keeps the key: the retry is pointed at the task, not run again', async (t) => {
+  const { app, db, auth } = await build(t)
+  const escalated = (
+    await app.inject({
+      method: 'POST',
+      url: '/v1/tasks',
+      headers: auth('department', 'east-civil'),
+      payload: {
+        ...task,
+        title: '协助开展社区养老服务需求调查',
+        catalogItem: undefined,
+        legalBasis: [{ title: '《中华人民共和国老年人权益保障法》' }],
+        submit: true
+      }
+    })
+  ).json()
+  t.equal(escalated.state, 'escalated')
+  const office = auth('office', 'east')
+  // The agenda is committed; building the response then needs the group, whose table is gone.
+  await db.knex.schema.renameTable('group_members', 'group_members_away')
+  const agenda = () =>
+    app.inject({ method: 'POST', url: `/v1/tasks/${escalated.id}/events`, headers: { ...office, 'idempotency-key': 'agenda-1' }, payload: { type: 'PUT_ON_AGENDA' } })
+  t.equal((await agenda()).statusCode, 500)
+  await db.knex.schema.renameTable('group_members_away', 'group_members')
+  const retry = await agenda()
+  t.equal(retry.statusCode, 303, 'the retry learns where the work went')
+  t.equal(retry.headers.location, `/v1/tasks/${escalated.id}`)
+  const row = await db.knex('tasks').where({ id: escalated.id }).first()
+  t.equal(row.stage, 'leading_group')
+  t.equal((await db.knex('task_events').where({ task_seq: row.seq, type: 'PUT_ON_AGENDA' })).length, 1, 'put on the agenda once')
+})
+
 t.test('a server error releases the key: the retry runs again', async (t) => {
   const { app, db, auth } = await build(t)
   const dept = auth('department', 'east-civil')
