@@ -176,3 +176,49 @@ t.test('the org directory: concurrent look-ups of one unit each get its whole li
     'a unit added since is found'
   )
 })
+
+t.test('a COMMIT whose answer is lost: writes found in place are answered as done, the others retried', async (t) => {
+  const { app, db, auth } = await build(t)
+  const dept = auth('department', 'east-civil', 'zhao.lei')
+  const draft = (await app.inject({ method: 'POST', url: '/v1/tasks', headers: dept, payload: task(0) })).json()
+  // The database as the committer sees it: the next transaction fails after its last statement,
+  // once after the COMMIT went through (the answer lost on the way back), once before it.
+  let fault: 'after commit' | 'before commit' | null = null
+  const flaky = new Proxy(db.knex, {
+    get(target, prop, receiver) {
+      if (prop !== 'transaction' || fault === null) return Reflect.get(target, prop, receiver)
+      const when = fault
+      fault = null
+      return async <T>(work: (trx: unknown) => Promise<T>) => {
+        if (when === 'after commit') {
+          await target.transaction(work as never)
+          throw new Error('Connection terminated unexpectedly')
+        }
+        return target.transaction(async (trx) => {
+          await work(trx)
+          throw new Error('could not serialize access')
+        })
+      }
+    }
+  })
+  app.gate.commits = new GroupCommitter(flaky, { maxBatch: 10, concurrency: 1 })
+
+  fault = 'after commit'
+  const submitted = await app.inject({ method: 'POST', url: `/v1/tasks/${draft.id}/events`, headers: dept, payload: { type: 'SUBMIT' } })
+  fault = 'after commit'
+  const created = await app.inject({ method: 'POST', url: '/v1/tasks', headers: dept, payload: { ...task(1), submit: true } })
+  t.equal(submitted.statusCode, 200, 'the SUBMIT that went in is reported as done, not as a conflict with itself')
+  t.equal(submitted.json().version, 2)
+  t.equal(created.statusCode, 201, 'the new task that went in is reported as created, not as a duplicate key')
+  t.equal(await count(db.knex('tasks').count({ n: '*' })), 2)
+  t.equal(await count(db.knex('task_events').count({ n: '*' })), 4, 'CREATE, SUBMIT; CREATE, SUBMIT')
+
+  fault = 'before commit'
+  const again = await app.inject({ method: 'POST', url: '/v1/tasks', headers: dept, payload: { ...task(2), submit: true } })
+  t.equal(again.statusCode, 201, 'a COMMIT that failed is retried and goes in once')
+  const other = (await app.inject({ method: 'POST', url: '/v1/tasks', headers: dept, payload: task(3) })).json()
+  fault = 'before commit'
+  t.equal((await app.inject({ method: 'POST', url: `/v1/tasks/${other.id}/events`, headers: dept, payload: { type: 'SUBMIT' } })).json().version, 2)
+  t.equal(await count(db.knex('tasks').count({ n: '*' })), 4)
+  t.equal(await count(db.knex('task_events').count({ n: '*' })), 8)
+})

@@ -34,10 +34,13 @@ export function knexConfig(url: string): { config: Knex.Config; dialect: Dialect
       pool: {
         min: 1,
         max: 1,
-        afterCreate: (conn: { exec: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) => {
-          conn.exec('PRAGMA journal_mode=WAL;PRAGMA busy_timeout=5000;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON', (err) =>
-            done(err, conn)
-          )
+        afterCreate: (
+          conn: { exec: (sql: string, cb: (err: Error | null) => void) => void; serialize: () => void },
+          done: (err: Error | null, conn: unknown) => void
+        ) => {
+          // Statements issued together run in the order issued (the group commit relies on it).
+          conn.serialize()
+          conn.exec('PRAGMA journal_mode=WAL;PRAGMA busy_timeout=5000;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON', (err) => done(err, conn))
         }
       }
     }

@@ -62,6 +62,13 @@ class StalePlans extends Error {
   }
 }
 
+/** The transaction's COMMIT failed or its answer was lost: the writes may or may not be in. */
+class CommitOutcomeUnknown extends Error {
+  constructor(readonly cause: unknown) {
+    super(`the commit's outcome is unknown: ${String(cause)}`)
+  }
+}
+
 interface Pending {
   write: PlannedWrite
   resolve: (r: WriteResult) => void
@@ -116,11 +123,14 @@ export class GroupCommitter {
       const results = await this.commit(batch.map((p) => p.write))
       batch.forEach((p, i) => p.resolve(results[i]!))
     } catch (err) {
-      if (batch.length === 1) return batch[0]!.reject(err)
+      const unknown = err instanceof CommitOutcomeUnknown
+      if (batch.length === 1 && !unknown) return batch[0]!.reject(err)
       for (const p of batch) {
         try {
-          const [result] = await this.commit([p.write])
-          p.resolve(result!)
+          // A COMMIT whose answer was lost may have been applied: a write found in place is
+          // answered as done, never retried into a 409 or a duplicate key against itself.
+          const done = unknown ? await this.applied(p.write) : null
+          p.resolve(done !== null ? { ok: true, task: done } : (await this.commit([p.write]))[0]!)
         } catch (alone) {
           p.reject(alone)
         }
@@ -128,15 +138,32 @@ export class GroupCommitter {
     }
   }
 
+  /** The task as this write left it, if the write is in the database; null if it is not. */
+  private async applied(w: PlannedWrite): Promise<TaskRecord | null> {
+    if (w.kind === 'create') return findTask(this.db, w.draft.id)
+    const task = (await findTask(this.db, w.from.id))!
+    const mine = task.version === w.from.version + 1 && task.updatedAt === w.transition.now && positionLabel(task.position) === positionLabel(w.transition.position)
+    return mine ? task : null
+  }
+
   /** One transaction for the writes; those planned with a superseded pack are left out and told so. */
   private async commit(writes: readonly PlannedWrite[]): Promise<WriteResult[]> {
     const stale = new Map<number, WriteResult>()
     for (;;) {
+      let written = false
       try {
-        return await this.db.transaction((trx) => this.writeAll(trx, writes, stale))
+        return await this.db.transaction(async (trx) => {
+          const results = await this.writeAll(trx, writes, stale)
+          written = true
+          return results
+        })
       } catch (err) {
-        if (!(err instanceof StalePlans)) throw err
-        for (const i of err.indexes) stale.set(i, { ok: false, stalePack: err.head })
+        if (err instanceof StalePlans) {
+          for (const i of err.indexes) stale.set(i, { ok: false, stalePack: err.head })
+          continue
+        }
+        // Failing after every statement succeeded, the COMMIT itself failed or lost its answer.
+        throw written ? new CommitOutcomeUnknown(err) : err
       }
     }
   }
@@ -144,7 +171,11 @@ export class GroupCommitter {
   private async writeAll(trx: Knex.Transaction, writes: readonly PlannedWrite[], stale: ReadonlyMap<number, WriteResult>): Promise<WriteResult[]> {
     const results: Array<WriteResult | undefined> = writes.map((_, i) => stale.get(i))
     const creates = writes.flatMap((w, i) => (w.kind === 'create' && results[i] === undefined ? [{ w, i }] : []))
-    const transitions = writes.flatMap((w, i) => (w.kind === 'transition' && results[i] === undefined ? [{ w, i }] : []))
+    // In task order, so that concurrent batches on PostgreSQL lock rows in the same order and
+    // never deadlock; writes to one task keep their arrival order.
+    const transitions = writes
+      .flatMap((w, i) => (w.kind === 'transition' && results[i] === undefined ? [{ w, i }] : []))
+      .sort((a, b) => a.w.from.seq - b.w.from.seq || a.i - b.i)
 
     // First the writes: new tasks in one multi-row insert, directly in their final state, and
     // a compare-and-set per existing task, in arrival order, so of two writes to one task the
