@@ -4,7 +4,7 @@ import { refusedAddress, refusedDestination, refusedUrl } from '../src/webhooks/
 // Webhooks are URLs a client chose and the server fetches: none may reach into its own network.
 
 t.test('addresses: loopback, private, link-local, CGNAT, multicast and reserved ranges are not public, in IPv4 and IPv6', async (t) => {
-  for (const ip of ['0.0.0.0', '10.0.0.1', '100.64.0.1', '127.0.0.1', '127.255.255.254', '169.254.169.254', '172.16.0.1', '172.31.255.255', '192.0.0.8', '192.168.0.1', '198.18.0.1', '224.0.0.1', '255.255.255.255', '::', '::1', 'fd12:3456::1', 'fe80::1', 'ff02::1', '::ffff:10.0.0.1', '::FFFF:127.0.0.1']) {
+  for (const ip of ['0.0.0.0', '10.0.0.1', '100.64.0.1', '127.0.0.1', '127.255.255.254', '169.254.169.254', '172.16.0.1', '172.31.255.255', '192.0.0.8', '192.168.0.1', '198.18.0.1', '224.0.0.1', '255.255.255.255', '::', '::1', 'fd12:3456::1', 'fe80::1', 'ff02::1', '::ffff:10.0.0.1', '::FFFF:127.0.0.1', '::7f00:1', '::ffff:0:a00:1', '64:ff9b::a00:1', '64:ff9b:1::1', '2001:0:4136:e378::1', '2002:7f00:1::', 'fec0::1']) {
     t.match(refusedAddress(ip), /is not a public address/, ip)
   }
   for (const ip of ['8.8.8.8', '172.32.0.1', '203.0.113.5', '2001:db8::1', '2606:4700::1111', '::ffff:8.8.8.8']) {

@@ -25,10 +25,15 @@ for (const [net, prefix] of [
   NOT_PUBLIC.addSubnet(net, prefix, 'ipv4')
 }
 for (const [net, prefix] of [
-  ['::', 128], // unspecified
-  ['::1', 128],
+  ['::', 96], // unspecified, loopback, and IPv4-compatible (::127.0.0.1)
+  ['::ffff:0:0:0', 96], // SIIT-translated IPv4
+  ['64:ff9b::', 96], // NAT64: DNS64 turns a private A record into one of these
+  ['64:ff9b:1::', 48], // local-use NAT64
+  ['2001::', 32], // Teredo
+  ['2002::', 16], // 6to4, which embeds any IPv4 address
   ['fc00::', 7], // unique local
   ['fe80::', 10], // link-local
+  ['fec0::', 10], // site-local (deprecated, still routed somewhere)
   ['ff00::', 8] // multicast
 ] as const) {
   NOT_PUBLIC.addSubnet(net, prefix, 'ipv6')

@@ -228,8 +228,9 @@ async function attempt(db: Knex, row: DueRow, opts: DispatchOptions): Promise<bo
 
 async function send(row: DueRow, opts: DispatchOptions): Promise<Outcome> {
   const post = opts.fetch ?? fetch
+  // The reason is not stored: what an internal name resolves to is not the webhook owner's to learn.
   const refused = opts.destination === undefined ? null : await opts.destination(row.url)
-  if (refused !== null) return { ok: false, status: null, error: `not sent: ${refused}`.slice(0, ERROR_MAX) }
+  if (refused !== null) return { ok: false, status: null, error: 'not sent: the receiver does not resolve to a public address' }
   try {
     const res = await post(row.url, {
       method: 'POST',
