@@ -98,6 +98,7 @@ const clientProblem = (err: FastifyError) => new Problem(err.statusCode!, proble
 function sendProblem(req: FastifyRequest, reply: FastifyReply, problem: Problem): void {
   void reply
     .status(problem.status)
+    .headers(problem.headers)
     .type('application/problem+json')
     .send({ type: problem.type, title: problem.title, status: problem.status, detail: problem.detail, instance: req.url, ...problem.extensions })
 }
@@ -152,7 +153,11 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const commits = new GroupCommitter(opts.database.knex, {
     maxBatch: 100,
     concurrency: GROUPS_IN_FLIGHT[opts.database.dialect],
-    onPackHead: (seq) => packs.observe(seq)
+    onPackHead: (seq) => packs.observe(seq),
+    // About a second of writes at the measured rate: beyond it, callers are told to come back
+    // rather than wait in an ever longer queue.
+    maxQueued: 2_000,
+    onFull: Problems.overloaded.bind(null, 'too many changes are waiting to be written; retry in a second')
   })
   app.decorate('gate', { db: opts.database.knex, packs, orgs: new OrgDirectory(), commits, now })
 

@@ -13,7 +13,9 @@ export class Problem extends Error {
     readonly type: string,
     readonly title: string,
     readonly detail: string,
-    readonly extensions: Record<string, unknown> = {}
+    readonly extensions: Record<string, unknown> = {},
+    /** Response headers that go with it (Retry-After). */
+    readonly headers: Record<string, string> = {}
   ) {
     super(detail)
     this.name = 'Problem'
@@ -50,5 +52,6 @@ export const Problems = {
       currentState
     }),
   alreadyExists: (what: string, id: string) =>
-    new Problem(409, problemType('already-exists'), 'Already exists', `${what} "${id}" already exists`)
+    new Problem(409, problemType('already-exists'), 'Already exists', `${what} "${id}" already exists`),
+  overloaded: (detail: string) => new Problem(503, problemType('overloaded'), 'Overloaded', detail, {}, { 'retry-after': '1' })
 } as const

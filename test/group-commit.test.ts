@@ -4,6 +4,7 @@ import { buildApp } from '../src/app.js'
 import { initialAdmissionSnapshot, positionOf } from '../machines/runtime.js'
 import { amendPack, DEFAULT_PACK } from '../src/policy/pack.js'
 import { normalizeDeclaration } from '../src/tasks/declaration.js'
+import { Problems } from '../src/errors.js'
 import { GroupCommitter } from '../src/store/group-commit.js'
 import { OrgDirectory } from '../src/store/org-directory.js'
 import { ensurePack } from '../src/store/policy-packs.js'
@@ -221,4 +222,39 @@ t.test('a COMMIT whose answer is lost: writes found in place are answered as don
   t.equal((await app.inject({ method: 'POST', url: `/v1/tasks/${other.id}/events`, headers: dept, payload: { type: 'SUBMIT' } })).json().version, 2)
   t.equal(await count(db.knex('tasks').count({ n: '*' })), 4)
   t.equal(await count(db.knex('task_events').count({ n: '*' })), 8)
+})
+
+t.test('overload: beyond the queue limit a change is refused at once with 503 and Retry-After, and nothing of it is stored', async (t) => {
+  const { app, db, auth } = await build(t)
+  const dept = auth('department', 'east-civil', 'zhao.lei')
+  await app.inject({ method: 'POST', url: '/v1/tasks', headers: dept, payload: task(0) })
+  // The first transaction is held open until every request has arrived.
+  let release!: () => void
+  const held = new Promise<void>((r) => (release = r))
+  let first = true
+  const slow = new Proxy(db.knex, {
+    get(target, prop, receiver) {
+      if (prop !== 'transaction' || !first) return Reflect.get(target, prop, receiver)
+      first = false
+      return async <T>(work: (trx: unknown) => Promise<T>) => {
+        await held
+        return target.transaction(work as never)
+      }
+    }
+  })
+  app.gate.commits = new GroupCommitter(slow, { maxBatch: 100, concurrency: 1, maxQueued: 3, onFull: () => Problems.overloaded('too many changes are waiting to be written; retry in a second') })
+  const sent = Array.from({ length: 10 }, (_, n) => app.inject({ method: 'POST', url: '/v1/tasks', headers: dept, payload: { ...task(n + 1), submit: true } }))
+  await new Promise((r) => setTimeout(r, 300))
+  release()
+  const responses = await Promise.all(sent)
+  const created = responses.filter((r) => r.statusCode === 201)
+  const refused = responses.filter((r) => r.statusCode === 503)
+  t.equal(created.length, 4, 'one in flight and three waiting')
+  t.equal(refused.length, 6)
+  for (const r of refused) {
+    t.equal(r.headers['content-type'], 'application/problem+json; charset=utf-8')
+    t.equal(r.headers['retry-after'], '1')
+    t.equal(r.json().type, 'https://zhunru.example/problems/overloaded')
+  }
+  t.equal(await count(db.knex('tasks').count({ n: '*' })), 5, 'the draft and the four admitted')
 })

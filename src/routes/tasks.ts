@@ -50,7 +50,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Create a draft task (or create and submit it with "submit": true)',
         security,
         body: CreateTaskBody,
-        response: { 201: Type.Ref('Task'), 303: SeeOtherSchema, ...problemResponses(400, 401, 403) }
+        response: { 201: Type.Ref('Task'), 303: SeeOtherSchema, ...problemResponses(400, 401, 403, 503) }
       }
     },
     async (req, reply) => {
@@ -107,7 +107,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security,
         params: IdParams,
         body: TaskEventBody,
-        response: { 200: Type.Ref('Task'), 303: SeeOtherSchema, ...problemResponses(400, 401, 403, 404, 409) }
+        response: { 200: Type.Ref('Task'), 303: SeeOtherSchema, ...problemResponses(400, 401, 403, 404, 409, 503) }
       }
     },
     async (req) => {

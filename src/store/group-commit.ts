@@ -82,6 +82,9 @@ export interface GroupCommitOptions {
   concurrency: number
   /** Told the pack head each transaction saw. */
   onPackHead?: (seq: number) => void
+  /** Most writes waiting for a transaction; a write beyond it is refused with onFull's error. */
+  maxQueued?: number
+  onFull?: () => Error
 }
 
 /**
@@ -101,6 +104,7 @@ export class GroupCommitter {
   ) {}
 
   write(write: PlannedWrite): Promise<WriteResult> {
+    if (this.queue.length >= (this.opts.maxQueued ?? Number.POSITIVE_INFINITY)) return Promise.reject(this.opts.onFull!())
     return new Promise((resolve, reject) => {
       this.queue.push({ write, resolve, reject })
       this.pump()
