@@ -12,7 +12,8 @@ import {
 import type { Principal } from '../auth/plugin.js'
 import { chinaDate } from '../clock.js'
 import { Problem, Problems, problemType } from '../errors.js'
-import { jurisdictionOf, lineage } from '../store/org-units.js'
+import type { OrgDirectory } from '../store/org-directory.js'
+import { jurisdictionOf } from '../store/org-units.js'
 import {
   commitReportTransition,
   findReport,
@@ -28,6 +29,7 @@ export { countConfirmedReports, type ConfirmedReportQuery } from './store.js'
 /** What the service needs from the app: `app.gate` fits. */
 export interface ReportContext {
   db: Knex
+  orgs: OrgDirectory
   now: () => Date
 }
 
@@ -96,9 +98,9 @@ export async function loadVisibleReport(db: Knex, id: string, p: Principal): Pro
  * city or district contains the community; that city or district's office investigates.
  */
 export async function fileReport(ctx: ReportContext, p: Principal, input: NewReportInput): Promise<BurdenReportRecord> {
-  const community = await lineage(ctx.db, p.org)
+  const community = await ctx.orgs.lineage(ctx.db, p.org)
   if (community[0]?.kind !== 'community') throw Problems.forbidden(`the token's org "${p.org}" is not a community`)
-  const chain = await lineage(ctx.db, input.department)
+  const chain = await ctx.orgs.lineage(ctx.db, input.department)
   if (chain[0]?.kind !== 'department') throw invalid('department', `"${input.department}" is not a department`)
   const jurisdiction = jurisdictionOf(chain)
   if (!community.some((u) => u.id === jurisdiction.id)) {

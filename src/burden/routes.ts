@@ -4,7 +4,7 @@ import { requireRole } from '../auth/plugin.js'
 import { chinaDate } from '../clock.js'
 import { Problems } from '../errors.js'
 import { problemResponses } from '../schemas/common.js'
-import { getOrgUnit, jurisdictionOf, lineage } from '../store/org-units.js'
+import { getOrgUnit, jurisdictionOf } from '../store/org-units.js'
 import { unitsUnder } from '../tasks/declaration.js'
 import { areaBurden, communityBurden, type Window } from './ledger.js'
 import { departmentScorecard } from './scorecard.js'
@@ -40,7 +40,7 @@ export const burdenRoutes: FastifyPluginAsyncTypebox = async (app) => {
    */
   async function mayRead(role: string, org: string, unitId: string) {
     if (role === 'admin') return
-    const chain = await lineage(app.gate.db, unitId)
+    const chain = await app.gate.orgs.lineage(app.gate.db, unitId)
     const allowed = role === 'community' ? org === unitId : chain.some((u) => u.id === org && (u.kind === 'city' || u.kind === 'district'))
     if (!allowed) throw Problems.forbidden(`${unitId} is not for ${role} ${org}`)
   }
@@ -147,7 +147,7 @@ export const burdenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const p = requireRole(req, 'department', 'office', 'leading_group', 'admin')
-      const chain = await lineage(app.gate.db, req.params.id)
+      const chain = await app.gate.orgs.lineage(app.gate.db, req.params.id)
       if (chain[0]?.kind !== 'department') throw Problems.notFound('department', req.params.id)
       const own = p.role === 'department' && p.org === req.params.id
       const reviewer = (p.role === 'office' || p.role === 'leading_group') && jurisdictionOf(chain).id === p.org

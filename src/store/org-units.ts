@@ -35,25 +35,6 @@ export async function insertOrgUnit(db: Knex, unit: OrgUnit, now: string): Promi
   })
 }
 
-/** The unit itself first, then its parent, up to the root. */
-export async function lineage(db: Knex, id: string): Promise<OrgUnit[]> {
-  const rows = (await db
-    .withRecursive('lineage', ['id', 'kind', 'name', 'parent_id', 'sector', 'depth'], (qb) => {
-      qb.select('id', 'kind', 'name', 'parent_id', 'sector', db.raw('0'))
-        .from('org_units')
-        .where('id', id)
-        .unionAll((up) => {
-          up.select('o.id', 'o.kind', 'o.name', 'o.parent_id', 'o.sector', db.raw('lineage.depth + 1'))
-            .from('org_units as o')
-            .join('lineage', 'o.id', 'lineage.parent_id')
-        })
-    })
-    .select('id', 'kind', 'name', 'parent_id', 'sector')
-    .from('lineage')
-    .orderBy('depth')) as DbOrgUnitRow[]
-  return rows.map(fromRow)
-}
-
 /**
  * The city or district whose leading group decides for a department (002 解读3):
  * a city department's is the city, a district or street department's the district.

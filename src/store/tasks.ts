@@ -170,7 +170,7 @@ export interface NewTask {
   now: string
 }
 
-/** The row of a new draft, version 1, as insertTask and the group committer write it. */
+/** The row of a new draft, version 1, as the group commit writes it. */
 export function draftRow(t: NewTask): TaskRow {
   return {
     id: t.id,
