@@ -1,5 +1,6 @@
 import { assertEvent, assign, setup } from 'xstate'
 import type { Verdict } from '../src/policy/types.js'
+import type { Workflow } from '../src/engine/workflow.js'
 import type { Role } from '../src/roles.js'
 
 /**
@@ -309,3 +310,20 @@ export const admissionMachine = admissionSetup.createMachine({
     withdrawn: { type: 'final' }
   }
 })
+
+/** The admission gate as the engine runs it. */
+export const admissionWorkflow: Workflow<AdmissionContext, AdmissionEvent> = {
+  id: 'admission',
+  version: ADMISSION_MACHINE_VERSION,
+  machine: admissionMachine,
+  upgrades: {
+    // Version 1 had no consultation or votes, and its decision was a bare word.
+    1: (s) => ({ ...s, machineVersion: 2, context: { ...(s.context as object), consultation: null, votes: {}, decision: null } }),
+    // Version 3 added the contract states; no context changed.
+    2: (s) => ({ ...s, machineVersion: 3 })
+  },
+  eventRoles: EVENT_ROLES,
+  // A vote replaces only its member's vote, a reply appends one reply: neither depends on
+  // another member's vote or another community's reply committed meanwhile.
+  commuting: ['VOTE', 'CONSULTATION_REPLY']
+}

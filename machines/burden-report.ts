@@ -1,6 +1,6 @@
-import { assertEvent, assign, initialTransition, setup, transition, type StateValue } from 'xstate'
+import { assertEvent, assign, setup, type StateValue } from 'xstate'
+import { WorkflowRuntime, type StoredSnapshot, type Workflow } from '../src/engine/workflow.js'
 import type { Role } from '../src/roles.js'
-import { IncompatibleSnapshotError } from './runtime.js'
 
 /**
  * Burden reports (督查, DOMAIN.md §5; 000 §二.11 检查督查制度; 002 解读3 社区减负9项规定):
@@ -101,63 +101,32 @@ export const burdenReportMachine = burdenReportSetup.createMachine({
   }
 })
 
-// ---------------------------------------------------------------------------------------------
-// The pure step the server runs (the same shape as machines/runtime.ts does for admission).
-
-/** What the database keeps of a report's machine: plain JSON, tagged with the machine version. */
-export interface StoredBurdenReportSnapshot {
-  machineVersion: number
-  value: StateValue
-  context: BurdenReportContext
+/** Burden reports as the engine runs them. */
+export const burdenReportWorkflow: Workflow<BurdenReportContext, BurdenReportEvent> = {
+  id: 'burden-report',
+  version: BURDEN_REPORT_MACHINE_VERSION,
+  machine: burdenReportMachine,
+  upgrades: {},
+  eventRoles: BURDEN_REPORT_EVENT_ROLES
 }
+
+const runtime = new WorkflowRuntime<BurdenReportContext, BurdenReportEvent>(burdenReportWorkflow)
+
+/** What the database keeps of a report's machine. */
+export type StoredBurdenReportSnapshot = StoredSnapshot<BurdenReportContext>
 
 /** The state a stored value stands for; anything else is a snapshot this version cannot restore. */
-export function burdenReportStateOf(value: StateValue): BurdenReportState {
-  if (typeof value !== 'string' || !(BURDEN_REPORT_STATES as readonly string[]).includes(value)) {
-    throw new IncompatibleSnapshotError(`unknown burden-report state ${JSON.stringify(value)}`)
-  }
-  return value as BurdenReportState
-}
+export const burdenReportStateOf = (value: StateValue): BurdenReportState => runtime.position(value) as BurdenReportState
 
-function persist(value: StateValue, context: BurdenReportContext): StoredBurdenReportSnapshot {
-  // A JSON round trip drops anything that would not survive the database anyway.
-  return JSON.parse(JSON.stringify({ machineVersion: BURDEN_REPORT_MACHINE_VERSION, value, context })) as StoredBurdenReportSnapshot
-}
+export const initialBurdenReportSnapshot = (): StoredBurdenReportSnapshot => runtime.initial()
 
-export function initialBurdenReportSnapshot(): StoredBurdenReportSnapshot {
-  const [snapshot] = initialTransition(burdenReportMachine)
-  return persist(snapshot.value, snapshot.context)
-}
+export type BurdenReportStep = { accepted: true; next: StoredBurdenReportSnapshot; state: BurdenReportState } | { accepted: false }
 
-function restore(stored: StoredBurdenReportSnapshot) {
-  if (stored.machineVersion !== BURDEN_REPORT_MACHINE_VERSION) {
-    throw new IncompatibleSnapshotError(`burden-report machine version ${stored.machineVersion}, expected ${BURDEN_REPORT_MACHINE_VERSION}`)
-  }
-  burdenReportStateOf(stored.value)
-  return burdenReportMachine.resolveState({ value: stored.value, context: stored.context })
-}
-
-export type BurdenReportStep =
-  | { accepted: true; next: StoredBurdenReportSnapshot; state: BurdenReportState }
-  | { accepted: false }
-
-/**
- * Restore, check the event is enabled, compute the next snapshot. Nothing is
- * executed; the caller persists the result.
- */
+/** Restore, check the event is enabled, compute the next snapshot; nothing is executed. */
 export function stepBurdenReport(stored: StoredBurdenReportSnapshot, event: BurdenReportEvent): BurdenReportStep {
-  const current = restore(stored)
-  if (!current.can(event)) return { accepted: false }
-  const [next] = transition(burdenReportMachine, current, event)
-  return { accepted: true, next: persist(next.value, next.context), state: burdenReportStateOf(next.value) }
+  const step = runtime.step(stored, event)
+  return step.accepted ? { accepted: true, next: step.next, state: step.position as BurdenReportState } : step
 }
 
-/** The events a report in this snapshot accepts now (for clients deciding which buttons to show). */
-export function enabledBurdenReportEvents(stored: StoredBurdenReportSnapshot): BurdenReportEventType[] {
-  const current = restore(stored)
-  const names = new Set<string>()
-  for (const node of current._nodes) {
-    for (const key of node.ownEvents) names.add(key)
-  }
-  return [...names].sort() as BurdenReportEventType[]
-}
+/** The events a report in this snapshot accepts now, before asking who sends them. */
+export const enabledBurdenReportEvents = (stored: StoredBurdenReportSnapshot): BurdenReportEventType[] => runtime.enabledEvents(stored) as BurdenReportEventType[]

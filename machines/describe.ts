@@ -1,6 +1,5 @@
 import type { AnyStateMachine, AnyStateNode } from 'xstate'
-import { ADMISSION_MACHINE_VERSION, EVENT_ROLES, admissionMachine } from './admission.js'
-import { BURDEN_REPORT_EVENT_ROLES, BURDEN_REPORT_MACHINE_VERSION, burdenReportMachine } from './burden-report.js'
+import type { Workflow } from '../src/engine/workflow.js'
 
 interface Edge {
   from: string
@@ -64,6 +63,29 @@ export function toMermaid(machine: AnyStateMachine): string {
   return `${lines.join('\n')}\n`
 }
 
+/**
+ * Where each event leads, as "from → to" lines with dotted state paths ("escalated.leading_group"),
+ * read off the machine itself so that the API's descriptions of the events cannot drift from it.
+ */
+export function transitionsByEvent(machine: AnyStateMachine): Map<string, string[]> {
+  const byEvent = new Map<string, string[]>()
+  // A transient state (screening) is left within the same step: name where it leads instead.
+  const settled = (n: AnyStateNode): AnyStateNode[] => (n.always === undefined ? [n] : n.always.flatMap((t) => t.target!.flatMap(settled)))
+  const visit = (node: AnyStateNode) => {
+    for (const [event, transitions] of node.transitions) {
+      const lines = byEvent.get(event) ?? []
+      const from = node.path.join('.')
+      // A transition without a target stays where it is.
+      const to = [...new Set(transitions.flatMap((t) => (t.target ?? [node]).flatMap(settled).map((n) => n.path.join('.'))))]
+      lines.push(to.length === 1 && to[0] === from ? `stays ${from}` : `${from} → ${to.join(' | ')}`)
+      byEvent.set(event, lines)
+    }
+    for (const child of Object.values(node.states) as AnyStateNode[]) visit(child)
+  }
+  visit(machine.root)
+  return byEvent
+}
+
 export interface MachineDescription {
   id: string
   version: number
@@ -71,23 +93,12 @@ export interface MachineDescription {
   eventRoles: Record<string, string[]>
 }
 
-export const MACHINES: Record<string, { machine: AnyStateMachine; version: number; eventRoles: Record<string, readonly string[]> }> = {
-  admission: { machine: admissionMachine, version: ADMISSION_MACHINE_VERSION, eventRoles: EVENT_ROLES },
-  'burden-report': { machine: burdenReportMachine, version: BURDEN_REPORT_MACHINE_VERSION, eventRoles: BURDEN_REPORT_EVENT_ROLES }
-}
-
-/** A machine by id; only the machines listed, never a property every object has (toString, __proto__). */
-export function machineById(id: string) {
-  return Object.hasOwn(MACHINES, id) ? MACHINES[id]! : null
-}
-
-export function describeMachine(id: string): MachineDescription | null {
-  const entry = machineById(id)
-  if (entry === null) return null
+/** A workflow as JSON: its states and transitions, and who may send each event. */
+export function describeWorkflow(w: Pick<Workflow, 'id' | 'version' | 'machine' | 'eventRoles'>): MachineDescription {
   return {
-    id,
-    version: entry.version,
-    definition: JSON.parse(JSON.stringify(entry.machine.root.definition)),
-    eventRoles: Object.fromEntries(Object.entries(entry.eventRoles).map(([e, roles]) => [e, [...roles]]))
+    id: w.id,
+    version: w.version,
+    definition: JSON.parse(JSON.stringify(w.machine.root.definition)),
+    eventRoles: Object.fromEntries(Object.entries(w.eventRoles).map(([e, roles]) => [e, [...(roles as readonly string[])]]))
   }
 }

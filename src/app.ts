@@ -12,7 +12,10 @@ import { Problem, Problems, problemType } from './errors.js'
 import { catalogRoutes } from './routes/catalogs.js'
 import { healthRoutes } from './routes/health.js'
 import { leadingGroupRoutes } from './routes/leading-groups.js'
-import { machineRoutes } from './routes/machines.js'
+import { machineRoutes } from './engine/routes.js'
+import { WorkflowRegistry } from './engine/registry.js'
+import { admissionWorkflow } from '../machines/admission.js'
+import { burdenReportWorkflow } from '../machines/burden-report.js'
 import { reviewRoutes } from './routes/reviews.js'
 import { orgUnitRoutes } from './routes/org-units.js'
 import { screeningRoutes } from './routes/screenings.js'
@@ -44,6 +47,7 @@ export interface AppOptions {
 declare module 'fastify' {
   interface FastifyInstance {
     gate: GateContext
+    engine: { registry: WorkflowRegistry }
   }
 }
 
@@ -159,6 +163,10 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     maxQueued: 2_000,
     onFull: Problems.overloaded.bind(null, 'too many changes are waiting to be written; retry in a second')
   })
+  const registry = new WorkflowRegistry()
+  registry.register(admissionWorkflow)
+  registry.register(burdenReportWorkflow)
+  app.decorate('engine', { registry })
   app.decorate('gate', { db: opts.database.knex, packs, orgs: new OrgDirectory(), commits, now })
 
   for (const schema of [ProblemSchema, FindingSchema, PolicyRefSchema, ScreeningSchema, ReviewSchema, TaskView, TaskEventView]) {

@@ -38,10 +38,17 @@ t.test('health, security headers and unknown routes', async (t) => {
 t.test('the machine is served as JSON and as a Mermaid diagram', async (t) => {
   const { app } = await build(t)
   const list = (await app.inject({ method: 'GET', url: '/v1/machines' })).json()
-  t.same(list.items, [
-    { id: 'admission', version: 3, href: '/v1/machines/admission', diagram: '/v1/machines/admission/diagram' },
-    { id: 'burden-report', version: 1, href: '/v1/machines/burden-report', diagram: '/v1/machines/burden-report/diagram' }
+  t.match(list.items, [
+    { id: 'admission', version: 3, href: '/v1/machines/admission', diagram: '/v1/machines/admission/diagram', commuting: ['VOTE', 'CONSULTATION_REPLY'] },
+    { id: 'burden-report', version: 1, href: '/v1/machines/burden-report', diagram: '/v1/machines/burden-report/diagram', commuting: [] }
   ])
+  t.equal(list.items.length, 2, 'every registered machine, and only those')
+  const admission = list.items[0]
+  t.same(admission.events.find((e: { type: string }) => e.type === 'ACTIVATE'), { type: 'ACTIVATE', roles: [] }, 'events only the clock sends have no roles')
+  t.same(admission.events.find((e: { type: string }) => e.type === 'VOTE'), { type: 'VOTE', roles: ['leading_group'] })
+  t.equal(admission.events.length, 15)
+  t.equal(admission.mermaid, (await app.inject({ method: 'GET', url: '/v1/machines/admission/diagram' })).body, 'the list carries each diagram inline')
+  t.same(list.items[1].events.map((e: { type: string }) => e.type), ['INVESTIGATE', 'CONFIRM', 'DISMISS'])
   const machine = (await app.inject({ method: 'GET', url: '/v1/machines/admission' })).json()
   t.same(Object.keys(machine.definition.states).sort(), [...TASK_STATES].sort())
   t.same(machine.eventRoles.DECIDE, ['leading_group'])
@@ -53,7 +60,7 @@ t.test('the machine is served as JSON and as a Mermaid diagram', async (t) => {
   t.match(diagram.body, /escalated_leading_group --> admitted: DECIDE \[collectivelyDecided\(approve\)\]/)
   t.match(diagram.body, /escalated_consultation --> escalated_consultation: CONSULTATION_REPLY/, 'targetless transitions are self-loops')
   t.match(diagram.body, /state escalated \{\n\s+\[\*\] --> escalated_office_review/)
-  for (const url of ['/v1/machines/nope', '/v1/machines/nope/diagram']) {
+  for (const url of ['/v1/machines/nope', '/v1/machines/nope/diagram', '/v1/machines/__proto__', '/v1/machines/toString/diagram']) {
     const res = await app.inject({ method: 'GET', url })
     t.equal(res.statusCode, 404)
     t.equal(res.headers['content-type'], PROBLEM)

@@ -1,0 +1,32 @@
+import type { EventObject } from 'xstate'
+import { WorkflowRuntime, type Workflow } from './workflow.js'
+
+/**
+ * The workflows a server runs, by id: the engine's extension point. The admission gate,
+ * burden reports and any integrator's process register here, and the engine's routes,
+ * store and sweeper serve every one of them alike.
+ */
+export class WorkflowRegistry {
+  private readonly byId = new Map<string, WorkflowRuntime<any, any>>()
+
+  register<C, E extends EventObject>(workflow: Workflow<C, E>): WorkflowRuntime<C, E> {
+    const known = this.byId.get(workflow.id)
+    if (known !== undefined) {
+      // Registering the same workflow twice (two plugins that both need it) is harmless; two different ones under one id are not.
+      if (known.workflow === workflow) return known as WorkflowRuntime<C, E>
+      throw new Error(`a different workflow is already registered as "${workflow.id}"`)
+    }
+    const runtime = new WorkflowRuntime(workflow)
+    this.byId.set(workflow.id, runtime)
+    return runtime
+  }
+
+  /** A registered workflow by id; undefined for any other name, "__proto__" and "toString" included. */
+  get(id: string): WorkflowRuntime<any, any> | undefined {
+    return this.byId.get(id)
+  }
+
+  list(): Array<WorkflowRuntime<any, any>> {
+    return [...this.byId.values()]
+  }
+}
