@@ -6,6 +6,7 @@ import * as burdenReports from './20261124030000_burden_reports.js'
 import * as contracts from './20261124040000_contracts.js'
 import * as idempotency from './20261124050000_idempotency.js'
 import * as groupCommit from './20261124060000_group_commit.js'
+import * as engine from './20261201000000_engine.js'
 
 /**
  * Migrations are listed here, by name without extension, so that knex records
@@ -18,7 +19,8 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261124030000_burden_reports': burdenReports,
   '20261124040000_contracts': contracts,
   '20261124050000_idempotency': idempotency,
-  '20261124060000_group_commit': groupCommit
+  '20261124060000_group_commit': groupCommit,
+  '20261201000000_engine': engine
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {

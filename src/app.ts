@@ -28,7 +28,8 @@ import { ProblemSchema } from './schemas/common.js'
 import { webhookRoutes } from './webhooks/routes.js'
 import { FindingSchema, PolicyRefSchema, ReviewSchema, ScreeningSchema, TaskEventView, TaskView } from './schemas/task.js'
 import type { Database, Dialect } from './store/db.js'
-import { GroupCommitter } from './store/group-commit.js'
+import { GroupCommitter } from './engine/group-commit.js'
+import { outboxHooks } from './engine/outbox.js'
 import { OrgDirectory } from './store/org-directory.js'
 import { CurrentPack } from './store/policy-packs.js'
 import type { GateContext } from './tasks/service.js'
@@ -157,6 +158,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const commits = new GroupCommitter(opts.database.knex, {
     maxBatch: 100,
     concurrency: GROUPS_IN_FLIGHT[opts.database.dialect],
+    hooks: outboxHooks,
     onPackHead: (seq) => packs.observe(seq),
     // About a second of writes at the measured rate: beyond it, callers are told to come back
     // rather than wait in an ever longer queue.

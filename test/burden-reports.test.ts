@@ -12,7 +12,7 @@ import { buildApp, type App } from '../src/app.js'
 import { signToken } from '../src/auth/token.js'
 import { burdenReportRoutes } from '../src/burden-reports/routes.js'
 import { countConfirmedReports } from '../src/burden-reports/service.js'
-import { commitReportTransition, findReport } from '../src/burden-reports/store.js'
+import { findReport, planReportStep } from '../src/burden-reports/store.js'
 import { seedDemoIfEmpty } from '../src/demo.js'
 import { DEFAULT_PACK } from '../src/policy/pack.js'
 import type { Role } from '../src/roles.js'
@@ -499,10 +499,10 @@ t.test('the store: a transition computed from a stale read writes nothing', asyn
   t.equal((await send(h, filed.id, h.auth('office', 'east'), { type: 'INVESTIGATE' })).statusCode, 200)
   const step = stepBurdenReport(stale.snapshot, { type: 'INVESTIGATE', at: TEST_NOW.toISOString() })
   if (!step.accepted) throw new Error('INVESTIGATE should be enabled on the stale snapshot')
-  const result = await h.db.knex.transaction((trx) =>
-    commitReportTransition(trx, stale, { type: 'INVESTIGATE', next: step.next, state: step.state, payload: {}, actor: { sub: 'x', role: 'office', org: 'east' }, now: TEST_NOW.toISOString() })
+  const result = await h.app.gate.commits.write(
+    planReportStep(stale, { type: 'INVESTIGATE', next: step.next, state: step.state, payload: {}, actor: { sub: 'x', role: 'office', org: 'east' }, now: TEST_NOW.toISOString() })
   )
-  t.match(result, { ok: false, current: { version: 2, state: 'investigating' } })
+  t.match(result, { ok: false, conflict: { version: 2, state: 'investigating' } })
   t.equal((await h.db.knex('burden_report_events')).length, 2)
 })
 

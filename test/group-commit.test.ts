@@ -5,10 +5,11 @@ import { initialAdmissionSnapshot, positionOf } from '../machines/runtime.js'
 import { amendPack, DEFAULT_PACK } from '../src/policy/pack.js'
 import { normalizeDeclaration } from '../src/tasks/declaration.js'
 import { Problems } from '../src/errors.js'
-import { GroupCommitter } from '../src/store/group-commit.js'
+import { GroupCommitter } from '../src/engine/group-commit.js'
+import { outboxHooks } from '../src/engine/outbox.js'
 import { OrgDirectory } from '../src/store/org-directory.js'
 import { ensurePack } from '../src/store/policy-packs.js'
-import { findTask, type NewTask } from '../src/store/tasks.js'
+import { findTask, planCreate, type NewTask } from '../src/store/tasks.js'
 import { systemTransition } from '../src/tasks/service.js'
 import { build, demoCommunities, TEST_NOW, TEST_SECRET } from './helper.js'
 
@@ -87,7 +88,7 @@ t.test('concurrent events on different tasks commit together; two on one task: t
 
 t.test('a batch that fails as a whole is retried a write at a time: only the bad write fails', async (t) => {
   const { db } = await build(t)
-  const committer = new GroupCommitter(db.knex, { maxBatch: 10, concurrency: 1 })
+  const committer = new GroupCommitter(db.knex, { maxBatch: 10, concurrency: 1, hooks: outboxHooks })
   const draft = (id: string, n: number): NewTask => {
     const snapshot = initialAdmissionSnapshot()
     return {
@@ -102,7 +103,7 @@ t.test('a batch that fails as a whole is retried a write at a time: only the bad
       now: TEST_NOW.toISOString()
     }
   }
-  const create = (d: NewTask) => committer.write({ kind: 'create', draft: d, submit: null, packSeq: null })
+  const create = (d: NewTask) => committer.write(planCreate(d, null, null, null))
   const duplicate = randomUUID()
   // The first write goes at once; the next three wait for it and go together.
   const results = await Promise.allSettled([create(draft(randomUUID(), 0)), create(draft(duplicate, 1)), create(draft(duplicate, 2)), create(draft(randomUUID(), 3))])
@@ -202,7 +203,7 @@ t.test('a COMMIT whose answer is lost: writes found in place are answered as don
       }
     }
   })
-  app.gate.commits = new GroupCommitter(flaky, { maxBatch: 10, concurrency: 1 })
+  app.gate.commits = new GroupCommitter(flaky, { maxBatch: 10, concurrency: 1, hooks: outboxHooks })
 
   fault = 'after commit'
   const submitted = await app.inject({ method: 'POST', url: `/v1/tasks/${draft.id}/events`, headers: dept, payload: { type: 'SUBMIT' } })
@@ -242,7 +243,7 @@ t.test('overload: beyond the queue limit a change is refused at once with 503 an
       }
     }
   })
-  app.gate.commits = new GroupCommitter(slow, { maxBatch: 100, concurrency: 1, maxQueued: 3, onFull: () => Problems.overloaded('too many changes are waiting to be written; retry in a second') })
+  app.gate.commits = new GroupCommitter(slow, { maxBatch: 100, concurrency: 1, hooks: outboxHooks, maxQueued: 3, onFull: () => Problems.overloaded('too many changes are waiting to be written; retry in a second') })
   const sent = Array.from({ length: 10 }, (_, n) => app.inject({ method: 'POST', url: '/v1/tasks', headers: dept, payload: { ...task(n + 1), submit: true } }))
   await new Promise((r) => setTimeout(r, 300))
   release()

@@ -13,7 +13,10 @@ import type { Role } from '../src/roles.js'
 import type { Database } from '../src/store/db.js'
 import { ensurePack } from '../src/store/policy-packs.js'
 import { refusedDestination } from '../src/webhooks/destination.js'
-import { dispatchDue, enqueueDeliveries, signature, startDispatcher, type DispatchOptions, type StateChange } from '../src/webhooks/outbox.js'
+import { isPublicState } from '../machines/admission.js'
+import { enqueueDeliveries } from '../src/engine/outbox.js'
+import type { StateChange } from '../src/engine/store.js'
+import { dispatchDue, signature, startDispatcher, type DispatchOptions } from '../src/webhooks/outbox.js'
 import { build, freshDatabase, TEST_NOW, TEST_SECRET } from './helper.js'
 
 // ---------------------------------------------------------------------------------------------
@@ -52,21 +55,13 @@ async function insertHook(db: Database, over: Partial<HookRow> = {}): Promise<st
   return row.id
 }
 
-const change = (over: Partial<StateChange> = {}): StateChange => ({
-  taskId: randomUUID(),
-  version: 2,
-  type: 'SUBMIT',
-  from: 'draft',
-  to: 'escalated.office_review',
-  at: T0.toISOString(),
-  departmentId: 'east-civil',
-  jurisdictionId: 'east',
-  state: 'escalated',
-  targets: ['east-s1-c1', 'east-s1-c3'],
-  ...over
-})
+/** A task's transition as the gate hands it to the outbox: public once admitted, else for its parties. */
+function change(over: Partial<Omit<StateChange, 'audience'>> = {}): StateChange {
+  const c = { machine: 'admission', instanceId: randomUUID(), version: 2, type: 'SUBMIT', from: 'draft', to: 'escalated.office_review', at: T0.toISOString(), state: 'escalated', ...over }
+  return { ...c, audience: { public: isPublicState(c.state), departments: ['east-civil'], jurisdictions: ['east'], communities: [] } }
+}
 
-const enqueue = (db: Database, c: StateChange) => db.knex.transaction((trx) => enqueueDeliveries(trx, c))
+const enqueue = (db: Database, c: StateChange) => db.knex.transaction((trx) => enqueueDeliveries(trx, [c]))
 
 interface DeliveryRow {
   seq: number
@@ -200,7 +195,7 @@ t.test('a delivery is enqueued only for active webhooks subscribed to the event 
   t.equal(row!.status, 'pending')
   t.equal(row!.attempts, 0)
   t.equal(row!.event_type, 'SUBMIT')
-  t.equal(row!.task_id, submitted.taskId)
+  t.equal(row!.task_id, submitted.instanceId)
   t.equal(row!.task_version, 2)
   t.equal(row!.next_attempt_at, T0.toISOString(), 'due at once')
   t.equal(row!.created_at, T0.toISOString())
@@ -209,7 +204,9 @@ t.test('a delivery is enqueued only for active webhooks subscribed to the event 
   t.same(JSON.parse(row!.body), {
     id: row!.id,
     event: 'SUBMIT',
-    task: { id: submitted.taskId, version: 2, from: 'draft', to: 'escalated.office_review', state: 'escalated' },
+    machine: 'admission',
+    instance: { id: submitted.instanceId, version: 2, from: 'draft', to: 'escalated.office_review', state: 'escalated' },
+    task: { id: submitted.instanceId, version: 2, from: 'draft', to: 'escalated.office_review', state: 'escalated' },
     at: T0.toISOString()
   })
   t.equal(row!.body, JSON.stringify(JSON.parse(row!.body)), 'the body is stored exactly as it will be sent')
@@ -237,7 +234,7 @@ t.test('deliveries are part of the transition’s transaction: a rollback leaves
   for (let i = 0; i < 120; i++) await insertHook(db, { owner_sub: `admin-${i}` })
   await t.rejects(
     db.knex.transaction(async (trx) => {
-      await enqueueDeliveries(trx, change())
+      await enqueueDeliveries(trx, [change()])
       throw new Error('the task update lost its compare-and-set')
     })
   )
@@ -299,7 +296,8 @@ t.test('acceptance: 500, 500, 200 — three attempts with backoff, one delivery,
     t.equal(r.headers['x-zhunru-event'], 'SUBMIT')
   }
   const sent = JSON.parse(first!.body.toString('utf8'))
-  t.same(sent, { id: stored!.id, event: 'SUBMIT', task: { id: c.taskId, version: 2, from: 'draft', to: 'escalated.office_review', state: 'escalated' }, at: c.at })
+  const moved = { id: c.instanceId, version: 2, from: 'draft', to: 'escalated.office_review', state: 'escalated' }
+  t.same(sent, { id: stored!.id, event: 'SUBMIT', machine: 'admission', instance: moved, task: moved, at: c.at })
 })
 
 t.test('a receiver that never answers within timeoutMs fails the delivery after maxAttempts', async (t) => {
@@ -619,7 +617,7 @@ t.test('before each delivery the receiver is resolved: a name that points at a p
   const db = await webhookDb(t)
   const rx = await receiver(t, () => 204)
   const hookId = await insertHook(db, { url: rx.url })
-  await db.knex.transaction((trx) => enqueueDeliveries(trx, change()))
+  await db.knex.transaction((trx) => enqueueDeliveries(trx, [change()]))
   const opts: DispatchOptions = { now: () => T0, retryBaseMs: 1000, maxAttempts: 3, timeoutMs: 1000, destination: (url) => refusedDestination(url) }
   t.equal(await dispatchDue(db.knex, opts), 1)
   t.equal(rx.received.length, 0, 'the receiver on 127.0.0.1 was not called')

@@ -11,7 +11,8 @@ import { decodeCursor, encodeCursor } from '../routes/pagination.js'
 import { ROLES, type Role } from '../roles.js'
 import { DEFAULT_PAGE_SIZE, IdParams, Nullable, PageQuery, problemResponses } from '../schemas/common.js'
 import { applyReportEvent, fileReport, loadVisibleReport, scopeFor } from './service.js'
-import { listReportEvents, listReports, reportPayloadOf, type BurdenReportRecord, type DbReportEventRow } from './store.js'
+import { history } from '../engine/store.js'
+import { listReports, REPORT_TABLES, reportPayloadOf, type BurdenReportRecord, type DbReportEventRow } from './store.js'
 
 const security = [{ bearer: [] }]
 
@@ -251,7 +252,7 @@ export const burdenReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const principal = requirePrincipal(req)
       const report = await loadVisibleReport(app.gate.db, req.params.id, principal)
-      const page = await listReportEvents(app.gate.db, report.seq, req.query.limit ?? DEFAULT_PAGE_SIZE, decodeCursor(req.query.cursor))
+      const page = await history<DbReportEventRow>(app.gate.db, REPORT_TABLES, report.seq, req.query.limit ?? DEFAULT_PAGE_SIZE, decodeCursor(req.query.cursor))
       return { items: page.items.map((row) => toReportEventView(row, principal)), nextCursor: encodeCursor(page.nextSeq) }
     }
   )

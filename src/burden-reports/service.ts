@@ -12,12 +12,14 @@ import {
 import type { Principal } from '../auth/plugin.js'
 import { chinaDate } from '../clock.js'
 import { Problem, Problems, problemType } from '../errors.js'
+import type { GroupCommitter, Row } from '../engine/group-commit.js'
 import type { OrgDirectory } from '../store/org-directory.js'
 import { jurisdictionOf } from '../store/org-units.js'
 import {
-  commitReportTransition,
   findReport,
-  insertReport,
+  planReport,
+  planReportStep,
+  reportOf,
   type BurdenReportRecord,
   type ReportActor,
   type ReportEventPayload,
@@ -30,6 +32,7 @@ export { countConfirmedReports, type ConfirmedReportQuery } from './store.js'
 export interface ReportContext {
   db: Knex
   orgs: OrgDirectory
+  commits: GroupCommitter
   now: () => Date
 }
 
@@ -112,8 +115,8 @@ export async function fileReport(ctx: ReportContext, p: Principal, input: NewRep
     throw invalid('relatedTaskId', `task "${input.relatedTaskId}" does not exist`)
   }
   const snapshot = initialBurdenReportSnapshot()
-  return ctx.db.transaction((trx) =>
-    insertReport(trx, {
+  const filed = await ctx.commits.write(
+    planReport({
       id: randomUUID(),
       reporterOrg: p.org,
       reporterSub: p.sub,
@@ -129,6 +132,7 @@ export async function fileReport(ctx: ReportContext, p: Principal, input: NewRep
       now: now.toISOString()
     })
   )
+  return reportOf((filed as { row: Row }).row)
 }
 
 /** Only the office of the report's jurisdiction moves it; the rest are told plainly. */
@@ -180,11 +184,8 @@ export async function applyReportEvent(ctx: ReportContext, id: string, p: Princi
   const payload: ReportEventPayload = {}
   if (body.reason !== undefined) payload.reason = body.reason
   if (body.directive !== undefined) payload.directive = body.directive
-  return ctx.db.transaction(async (trx) => {
-    const result = await commitReportTransition(trx, current, { type: body.type, next: step.next, state: step.state, payload, actor: actorOf(p), now })
-    if (!result.ok) {
-      throw Problems.versionConflict(result.current.version, result.current.state, 'another change to this burden report was saved first; reload and retry')
-    }
-    return result.report
-  })
+  const result = await ctx.commits.write(planReportStep(current, { type: body.type, next: step.next, state: step.state, payload, actor: actorOf(p), now }))
+  if (result.ok) return reportOf(result.row)
+  const found = reportOf((result as { conflict: Row }).conflict)
+  throw Problems.versionConflict(found.version, found.state, 'another change to this burden report was saved first; reload and retry')
 }

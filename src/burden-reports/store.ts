@@ -1,5 +1,7 @@
 import type { Knex } from 'knex'
 import type { BurdenReportDirective, BurdenReportState, StoredBurdenReportSnapshot } from '../../machines/burden-report.js'
+import type { PlannedCreate, PlannedStep, Row } from '../engine/group-commit.js'
+import type { Audience, InstanceTables } from '../engine/store.js'
 import type { Role } from '../roles.js'
 import { fromJson, toJson } from '../store/db.js'
 
@@ -93,21 +95,6 @@ function fromRow(row: DbReportRow): BurdenReportRecord {
   }
 }
 
-function eventRow(reportSeq: number, version: number, type: string, from: string | null, to: string, actor: ReportActor, payload: ReportEventPayload, now: string) {
-  return {
-    report_seq: reportSeq,
-    report_version: version,
-    type,
-    from_state: from,
-    to_state: to,
-    actor_sub: actor.sub,
-    actor_role: actor.role,
-    actor_org: actor.org,
-    payload: toJson(payload),
-    created_at: now
-  }
-}
-
 export interface NewBurdenReport {
   id: string
   reporterOrg: string
@@ -124,10 +111,32 @@ export interface NewBurdenReport {
   now: string
 }
 
-/** Inserts a report at version 1 with its REPORT event; the caller owns the transaction. */
-export async function insertReport(trx: Knex.Transaction, r: NewBurdenReport): Promise<BurdenReportRecord> {
-  const [inserted] = await trx('burden_reports')
-    .insert({
+/** Where reports and their history live, for the engine. */
+export const REPORT_TABLES: InstanceTables = {
+  instances: 'burden_reports',
+  events: 'burden_report_events',
+  eventInstance: 'report_seq',
+  eventVersion: 'report_version'
+}
+
+/** A report row as the engine hands it back. */
+export const reportOf = (row: Row): BurdenReportRecord => fromRow(row as unknown as DbReportRow)
+
+/** Never public: the reporter, the office that investigates and the department concerned (which is never told who reported). */
+const audienceOf = (r: Pick<BurdenReportRecord, 'departmentId' | 'jurisdictionId' | 'reporterOrg'>): Audience => ({
+  public: false,
+  departments: [r.departmentId],
+  jurisdictions: [r.jurisdictionId],
+  communities: [r.reporterOrg]
+})
+
+/** A new report at version 1 with its REPORT event, for the engine to write. */
+export function planReport(r: NewBurdenReport): PlannedCreate {
+  return {
+    kind: 'create',
+    tables: REPORT_TABLES,
+    id: r.id,
+    row: {
       id: r.id,
       reporter_org: r.reporterOrg,
       reporter_sub: r.reporterSub,
@@ -145,21 +154,17 @@ export async function insertReport(trx: Knex.Transaction, r: NewBurdenReport): P
       outcome_reason: null,
       created_at: r.now,
       updated_at: r.now
-    })
-    .returning('seq')
-  const seq = Number(inserted.seq)
-  await trx('burden_report_events').insert(eventRow(seq, 1, 'REPORT', null, r.state, r.actor, {}, r.now))
-  return reread(trx, seq)
+    },
+    events: [{ type: 'REPORT', from: null, to: r.state, actor: r.actor, payload: {}, at: r.now }],
+    changes: [{ machine: 'burden-report', instanceId: r.id, version: 1, type: 'REPORT', from: null, to: r.state, state: r.state, at: r.now, audience: audienceOf(r) }],
+    resource: `burden-reports/${r.id}`,
+    basis: null
+  }
 }
 
 export async function findReport(db: Knex, id: string): Promise<BurdenReportRecord | null> {
   const row = await db<DbReportRow>('burden_reports').where({ id }).first()
   return row ? fromRow(row) : null
-}
-
-/** Reads back a row this transaction has just written. */
-async function reread(trx: Knex.Transaction, seq: number): Promise<BurdenReportRecord> {
-  return fromRow((await trx<DbReportRow>('burden_reports').where({ seq }).first())!)
 }
 
 export interface ReportTransition {
@@ -171,29 +176,26 @@ export interface ReportTransition {
   now: string
 }
 
-export type ReportCommitResult = { ok: true; report: BurdenReportRecord } | { ok: false; current: BurdenReportRecord }
-
-/**
- * Writes a transition computed from `from`: a compare-and-set on the version read and
- * the event append, inside the caller's transaction. When another writer got there
- * first no row matches, nothing is written, and the caller answers 409.
- */
-export async function commitReportTransition(trx: Knex.Transaction, from: BurdenReportRecord, t: ReportTransition): Promise<ReportCommitResult> {
+/** A transition computed from `from`, for the engine to write with a compare-and-set on the version read. */
+export function planReportStep(from: BurdenReportRecord, t: ReportTransition): PlannedStep {
   const c = t.next.context
-  const updated = await trx('burden_reports')
-    .where({ id: from.id, version: from.version })
-    .update({
+  return {
+    kind: 'step',
+    tables: REPORT_TABLES,
+    from: { seq: from.seq, id: from.id, version: from.version },
+    columns: {
       state: t.state,
-      version: from.version + 1,
       snapshot: toJson(t.next),
       machine_version: t.next.machineVersion,
       directive: c.directive,
       outcome_reason: c.outcomeReason,
       updated_at: t.now
-    })
-  if (updated === 0) return { ok: false, current: (await findReport(trx, from.id))! }
-  await trx('burden_report_events').insert(eventRow(from.seq, from.version + 1, t.type, from.state, t.state, t.actor, t.payload, t.now))
-  return { ok: true, report: await reread(trx, from.seq) }
+    },
+    event: { type: t.type, from: from.state, to: t.state, actor: t.actor, payload: t.payload, at: t.now },
+    change: { machine: 'burden-report', instanceId: from.id, version: from.version + 1, type: t.type, from: from.state, to: t.state, state: t.state, at: t.now, audience: audienceOf(from) },
+    resource: `burden-reports/${from.id}`,
+    basis: null
+  }
 }
 
 /** Which reports, beyond none, a principal sees. */
@@ -222,15 +224,6 @@ export async function listReports(db: Knex, f: ReportFilter, limit: number, befo
   const rows = (await q.orderBy('seq', 'desc').limit(limit + 1)) as DbReportRow[]
   const items = rows.slice(0, limit).map(fromRow)
   return { items, nextSeq: rows.length > limit ? items[items.length - 1]!.seq : null }
-}
-
-/** A report's history, oldest first. */
-export async function listReportEvents(db: Knex, reportSeq: number, limit: number, afterSeq: number | null): Promise<{ items: DbReportEventRow[]; nextSeq: number | null }> {
-  const q = db<DbReportEventRow>('burden_report_events').where({ report_seq: reportSeq })
-  if (afterSeq !== null) q.where('seq', '>', afterSeq)
-  const rows = (await q.orderBy('seq', 'asc').limit(limit + 1)) as DbReportEventRow[]
-  const items = rows.slice(0, limit)
-  return { items, nextSeq: rows.length > limit ? Number(items[items.length - 1]!.seq) : null }
 }
 
 export const reportPayloadOf = (row: DbReportEventRow): ReportEventPayload => fromJson<ReportEventPayload>(row.payload)

@@ -33,7 +33,7 @@ export interface Workflow<C = unknown, E extends EventObject = EventObject> {
    * did (a vote by another member, a funding confirmation by another community): when
    * the compare-and-set finds a newer version, the engine plans them again on it instead of refusing.
    */
-  commuting?: readonly E['type'][]
+  commuting?: readonly string[]
 }
 
 export type Step<C> = { accepted: true; next: StoredSnapshot<C>; position: string } | { accepted: false }
@@ -118,6 +118,15 @@ export class WorkflowRuntime<C = unknown, E extends EventObject = EventObject> {
     const step = this.step(stored, event)
     if (!step.accepted) throw new IncompatibleSnapshotError(`${event.type} is not accepted in ${JSON.stringify(stored.value)}`)
     return step
+  }
+
+  /**
+   * Whether an event planned on `planned` may be planned again on `found`, the newer snapshot
+   * a compare-and-set ran into: it commutes, and the instance still rests where it did (a
+   * vote carries to the newer tally, not into a new round on another agenda).
+   */
+  commutes(type: string, planned: StoredSnapshot<unknown>, found: StoredSnapshot<unknown>): boolean {
+    return (this.workflow.commuting ?? []).includes(type) && positionLabel(this.upgrade(planned).value) === positionLabel(this.upgrade(found).value)
   }
 
   /** The events an instance in this snapshot accepts now, before asking who sends them. */

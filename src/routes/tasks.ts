@@ -3,7 +3,8 @@ import { Type } from 'typebox'
 import { requirePrincipal, requireRole, type Principal } from '../auth/plugin.js'
 import { DEFAULT_PAGE_SIZE, IdParams, PageQuery, problemResponses, SeeOtherSchema } from '../schemas/common.js'
 import { CreateTaskBody, TaskEventBody, TaskEventPage, TaskListQuery, TaskPage, type TaskEventViewT } from '../schemas/task.js'
-import { findingsOf, listTaskEvents, listTasks, policyOf, type DbTaskEventRow, type EventPayload } from '../store/tasks.js'
+import { history } from '../engine/store.js'
+import { findingsOf, listTasks, policyOf, TASK_TABLES, type DbTaskEventRow, type EventPayload } from '../store/tasks.js'
 import { fromJson } from '../store/db.js'
 import { SEES_VOTES, applyEvent, createTask, loadVisibleTask, reexplain, taskView, toTaskView, visibilityFor } from '../tasks/service.js'
 import { decodeCursor, encodeCursor } from './pagination.js'
@@ -155,7 +156,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const principal = requirePrincipal(req)
       const task = await loadVisibleTask(app.gate.db, req.params.id, principal, true)
-      const page = await listTaskEvents(app.gate.db, task.seq, req.query.limit ?? DEFAULT_PAGE_SIZE, decodeCursor(req.query.cursor))
+      const page = await history<DbTaskEventRow>(app.gate.db, TASK_TABLES, task.seq, req.query.limit ?? DEFAULT_PAGE_SIZE, decodeCursor(req.query.cursor))
       return { items: page.items.map((row) => toEventView(row, principal)), nextCursor: encodeCursor(page.nextSeq) }
     }
   )

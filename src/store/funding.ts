@@ -1,4 +1,5 @@
 import type { Knex } from 'knex'
+import type { RelatedRows } from '../engine/group-commit.js'
 
 export const FUNDING_STATUSES = ['received', 'missing'] as const
 export type FundingStatus = (typeof FUNDING_STATUSES)[number]
@@ -36,17 +37,23 @@ const fromRow = (r: DbFundingRow): FundingConfirmation => ({
   at: r.created_at
 })
 
-export async function insertConfirmation(trx: Knex.Transaction, taskSeq: number, c: FundingConfirmation): Promise<void> {
-  await trx('funding_confirmations').insert({
-    task_seq: taskSeq,
-    community_id: c.community,
-    status: c.status,
-    amount: c.amount,
-    staff_arrived: c.staffArrived,
-    note: c.note,
-    confirmed_by: c.confirmedBy,
-    created_at: c.at
-  })
+/** A confirmation as the rows the engine writes with the FUNDING_* step: both commit or neither. */
+export function confirmationRows(c: FundingConfirmation): RelatedRows {
+  return {
+    table: 'funding_confirmations',
+    seqColumn: 'task_seq',
+    rows: [
+      {
+        community_id: c.community,
+        status: c.status,
+        amount: c.amount,
+        staff_arrived: c.staffArrived,
+        note: c.note,
+        confirmed_by: c.confirmedBy,
+        created_at: c.at
+      }
+    ]
+  }
 }
 
 /** Every confirmation of a task, oldest first: a community's word may change, and each one is kept. */

@@ -1,9 +1,10 @@
 import type { Knex } from 'knex'
 import { isPublicState, PUBLIC_STATES } from '../../machines/admission.js'
 import { positionLabel, type AdmissionPosition, type StoredAdmissionSnapshot } from '../../machines/runtime.js'
+import type { IdempotencyClaim, PlannedCreate, PlannedStep, RelatedRows, Row } from '../engine/group-commit.js'
+import type { Audience, EventRecord, InstanceTables, StateChange } from '../engine/store.js'
 import type { Finding, PolicyRef, Screening, TaskDeclaration, Verdict } from '../policy/types.js'
 import type { Role } from '../roles.js'
-import { enqueueDeliveries, type StateChange } from '../webhooks/outbox.js'
 import { fromJson, toJson } from './db.js'
 
 export interface Decider {
@@ -150,14 +151,6 @@ function declarationColumns(d: TaskDeclaration) {
   return { title: d.title, target_level: d.targetLevel, kind: d.kind, declaration: toJson(d) }
 }
 
-export async function replaceTargets(trx: Knex.Transaction, taskSeq: number, targets: string[]): Promise<void> {
-  await trx('task_targets').where({ task_seq: taskSeq }).delete()
-  // Chunked: a district-wide task can name hundreds of communities, more than one statement's parameter limit.
-  for (let i = 0; i < targets.length; i += 200) {
-    await trx('task_targets').insert(targets.slice(i, i + 200).map((org) => ({ task_seq: taskSeq, org_unit_id: org })))
-  }
-}
-
 export interface NewTask {
   id: string
   departmentId: string
@@ -225,73 +218,94 @@ export function draftRecord(t: NewTask, seq = 0): TaskRecord {
   }
 }
 
-/** A row as the database hands it back, so records built in memory equal re-read ones. */
-export const recordOf = (row: TaskRow, seq: number): TaskRecord => fromRow({ ...row, seq })
+/** Where tasks and their history live, for the engine. */
+export const TASK_TABLES: InstanceTables = { instances: 'tasks', events: 'task_events', eventInstance: 'task_seq', eventVersion: 'task_version' }
 
-export const createEventRow = (seq: number, t: NewTask) => eventRow(seq, 1, 'CREATE', null, positionLabel(t.position), t.actor, {}, null, t.now)
+/** A task row as the engine hands it back. */
+export const recordOf = (row: Row): TaskRecord => fromRow(row as unknown as DbTaskRow)
 
-export function stateChange(task: TaskRecord, type: string, from: string | null, at: string): StateChange {
+/** Admitted work is public; the rest is for the department, and the office and group that review it. */
+const audienceOf = (t: Pick<TaskRecord, 'departmentId' | 'jurisdictionId'>, state: string): Audience => ({
+  public: isPublicState(state),
+  departments: [t.departmentId],
+  jurisdictions: [t.jurisdictionId],
+  communities: []
+})
+
+function changeOf(t: Pick<TaskRecord, 'id' | 'departmentId' | 'jurisdictionId'>, version: number, type: string, from: string | null, to: AdmissionPosition, at: string): StateChange {
+  return { machine: 'admission', instanceId: t.id, version, type, from, to: positionLabel(to), state: to.state, at, audience: audienceOf(t, to.state) }
+}
+
+/** The event as the history keeps it: a screening's outcome, findings and policy version beside the engine's columns. */
+function eventOf(type: string, from: string | null, to: AdmissionPosition, actor: Actor, payload: EventPayload, screening: Screening | null | undefined, now: string): EventRecord {
   return {
-    taskId: task.id,
-    version: task.version,
     type,
     from,
-    to: positionLabel(task.position),
-    at,
-    departmentId: task.departmentId,
-    jurisdictionId: task.jurisdictionId,
-    state: task.position.state,
-    targets: task.declaration.targets
+    to: positionLabel(to),
+    actor,
+    payload,
+    at: now,
+    columns: {
+      outcome: screening?.outcome ?? null,
+      findings: screening ? toJson(screening.findings) : null,
+      policy_id: screening?.policy.id ?? null,
+      policy_version: screening?.policy.version ?? null,
+      policy_hash: screening?.policy.hash ?? null
+    }
   }
 }
 
-function eventRow(
-  taskSeq: number,
-  version: number,
-  type: string,
-  from: string | null,
-  to: string,
-  actor: Actor,
-  payload: EventPayload,
-  screening: Screening | null,
-  now: string
-) {
+const targetRows = (targets: readonly string[], replace: boolean): RelatedRows => ({
+  table: 'task_targets',
+  seqColumn: 'task_seq',
+  rows: targets.map((org) => ({ org_unit_id: org })),
+  replace
+})
+
+/** A new task for the engine to write: a draft, or created and submitted in one write. */
+export function planCreate(draft: NewTask, submit: Transition | null, basis: number | null, claim: IdempotencyClaim | null): PlannedCreate {
+  const created = draftRecord(draft)
+  const events = [eventOf('CREATE', null, draft.position, draft.actor, {}, null, draft.now)]
+  const changes = [changeOf(created, 1, 'CREATE', null, draft.position, draft.now)]
+  if (submit !== null) {
+    events.push(eventOf(submit.type, positionLabel(draft.position), submit.position, submit.actor, submit.payload, submit.screening, submit.now))
+    changes.push(changeOf(created, 2, submit.type, positionLabel(draft.position), submit.position, submit.now))
+  }
   return {
-    task_seq: taskSeq,
-    task_version: version,
-    type,
-    from_state: from,
-    to_state: to,
-    actor_sub: actor.sub,
-    actor_role: actor.role,
-    actor_org: actor.org,
-    payload: toJson(payload),
-    outcome: screening?.outcome ?? null,
-    findings: screening ? toJson(screening.findings) : null,
-    policy_id: screening?.policy.id ?? null,
-    policy_version: screening?.policy.version ?? null,
-    policy_hash: screening?.policy.hash ?? null,
-    created_at: now
+    kind: 'create',
+    tables: TASK_TABLES,
+    id: draft.id,
+    row: submit === null ? draftRow(draft) : { ...draftRow(draft), ...transitionColumns(created, submit) },
+    events,
+    changes,
+    related: [targetRows(draft.declaration.targets, false)],
+    claim,
+    resource: `tasks/${draft.id}`,
+    basis
+  }
+}
+
+/** A transition of an existing task for the engine to write; `related` rows commit with it (a funding confirmation). */
+export function planStep(from: TaskRecord, t: Transition, basis: number | null, claim: IdempotencyClaim | null = null, related: readonly RelatedRows[] = []): PlannedStep {
+  const fromLabel = positionLabel(from.position)
+  return {
+    kind: 'step',
+    tables: TASK_TABLES,
+    from: { seq: from.seq, id: from.id, version: from.version },
+    columns: transitionColumns(from, t),
+    event: eventOf(t.type, fromLabel, t.position, t.actor, t.payload, t.screening, t.now),
+    change: changeOf(from, from.version + 1, t.type, fromLabel, t.position, t.now),
+    // Only a changed declaration (SUBMIT or REVISE with changes) replaces the targets.
+    related: t.declaration.targets === from.declaration.targets ? related : [targetRows(t.declaration.targets, true), ...related],
+    claim,
+    resource: `tasks/${from.id}`,
+    basis
   }
 }
 
 export async function findTask(db: Knex, id: string): Promise<TaskRecord | null> {
   const row = await db<DbTaskRow>('tasks').where({ id }).first()
   return row ? fromRow(row) : null
-}
-
-/** Reads back a row this transaction has just written. */
-async function reread(trx: Knex.Transaction, seq: number): Promise<TaskRecord> {
-  return fromRow((await trx<DbTaskRow>('tasks').where({ seq }).first())!)
-}
-
-/** Reads back rows this transaction has just written, by seq. */
-export async function rereadAll(trx: Knex.Transaction, seqs: readonly number[]): Promise<Map<number, TaskRecord>> {
-  const found = new Map<number, TaskRecord>()
-  for (let i = 0; i < seqs.length; i += 500) {
-    for (const row of (await trx<DbTaskRow>('tasks').whereIn('seq', seqs.slice(i, i + 500))) as DbTaskRow[]) found.set(Number(row.seq), fromRow(row))
-  }
-  return found
 }
 
 export interface Transition {
@@ -309,29 +323,6 @@ export interface Transition {
   payload: EventPayload
   actor: Actor
   now: string
-}
-
-/** Applied, or refused because another writer moved the task first (`conflict` is how it stands now). */
-export type CommitResult = { ok: true; task: TaskRecord } | { ok: false; conflict: TaskRecord }
-
-/**
- * Writes one transition computed from `from`, outside the group commit: a compare-and-set
- * on the version and the event append, inside the caller's transaction. When another writer got
- * there first no row matches, nothing is written, and the caller answers 409.
- */
-export async function commitTransition(trx: Knex.Transaction, from: TaskRecord, t: Transition): Promise<CommitResult> {
-  const updated = await trx('tasks').where({ id: from.id, version: from.version }).update(transitionColumns(from, t))
-  if (updated === 0) {
-    return { ok: false, conflict: (await findTask(trx, from.id))! }
-  }
-  // Targets are not replaced here: what changes a declaration (SUBMIT or REVISE with
-  // changes) goes through the group commit; the transitions written here (dates, funding,
-  // contracts, an amending decision) keep the declaration they were read with.
-  await trx('task_events').insert(transitionEventRow(from, t))
-  const task = await reread(trx, from.seq)
-  // The outbox row commits with the transition or not at all: a receiver that is down loses nothing.
-  await enqueueDeliveries(trx, stateChange(task, t.type, positionLabel(from.position), t.now))
-  return { ok: true, task }
 }
 
 /** The columns a transition computed from `from` changes; the version is one more. */
@@ -360,9 +351,6 @@ export function transitionColumns(from: TaskRecord, t: Transition) {
     updated_at: t.now
   }
 }
-
-export const transitionEventRow = (from: TaskRecord, t: Transition) =>
-  eventRow(from.seq, from.version + 1, t.type, positionLabel(from.position), positionLabel(t.position), t.actor, t.payload, t.screening ?? null, t.now)
 
 export interface TaskFilter {
   state?: string
@@ -406,14 +394,6 @@ export async function listTasks(db: Knex, filter: TaskFilter, limit: number, bef
   const rows = (await q.orderBy('tasks.seq', 'desc').limit(limit + 1)) as DbTaskRow[]
   const items = rows.slice(0, limit).map(fromRow)
   return { items, nextSeq: rows.length > limit ? items[items.length - 1]!.seq : null }
-}
-
-export async function listTaskEvents(db: Knex, taskSeq: number, limit: number, afterSeq: number | null): Promise<{ items: DbTaskEventRow[]; nextSeq: number | null }> {
-  const q = db<DbTaskEventRow>('task_events').where({ task_seq: taskSeq })
-  if (afterSeq !== null) q.where('seq', '>', afterSeq)
-  const rows = (await q.orderBy('seq', 'asc').limit(limit + 1)) as DbTaskEventRow[]
-  const items = rows.slice(0, limit)
-  return { items, nextSeq: rows.length > limit ? Number(items[items.length - 1]!.seq) : null }
 }
 
 export function findingsOf(row: DbTaskEventRow): Finding[] | null {

@@ -1,8 +1,9 @@
 import type { Principal } from '../auth/plugin.js'
 import { Problems } from '../errors.js'
 import { isPublicState } from '../../machines/admission.js'
-import { confirmationsOf, insertConfirmation, latestConfirmations, type FundingConfirmation, type FundingStatus } from '../store/funding.js'
-import { commitTransition, findTask, type Contract, type TaskRecord, type Transition } from '../store/tasks.js'
+import { confirmationRows, confirmationsOf, latestConfirmations, type FundingConfirmation, type FundingStatus } from '../store/funding.js'
+import type { Row } from '../engine/group-commit.js'
+import { findTask, planStep, recordOf, type Contract, type TaskRecord, type Transition } from '../store/tasks.js'
 import { isParty, loadVisibleTask, visibilityFor, type GateContext } from './service.js'
 
 /** An agreement is open while the work may still be done: before the start, running, or paused. */
@@ -26,13 +27,11 @@ function sameState(task: TaskRecord, type: string, p: Principal, now: string, ch
   }
 }
 
-async function commitOrConflict(ctx: GateContext, task: TaskRecord, t: Transition, extra?: (trx: Parameters<Parameters<GateContext['db']['transaction']>[0]>[0]) => Promise<void>) {
-  return ctx.db.transaction(async (trx) => {
-    const result = await commitTransition(trx, task, t)
-    if (!result.ok) throw Problems.versionConflict(result.conflict.version, result.conflict.position.state, 'the task changed meanwhile; reload and retry')
-    if (extra) await extra(trx)
-    return result.task
-  })
+async function commitOrConflict(ctx: GateContext, task: TaskRecord, t: Transition): Promise<TaskRecord> {
+  const result = await ctx.commits.write(planStep(task, t, null))
+  if (result.ok) return recordOf(result.row)
+  const current = recordOf((result as { conflict: Row }).conflict)
+  throw Problems.versionConflict(current.version, current.position.state, 'the task changed meanwhile; reload and retry')
 }
 
 export interface ContractView {
@@ -106,7 +105,6 @@ export async function reportFunding(ctx: GateContext, id: string, p: Principal, 
   if (p.role !== 'community' || !task.declaration.targets.includes(p.org)) {
     throw Problems.forbidden('only a community the task targets reports on its funding')
   }
-  if (!isOpen(task)) throw Problems.eventNotAllowed('REPORT_FUNDING', task.position.state, task.version)
   const now = ctx.now().toISOString()
   const confirmation: FundingConfirmation = {
     community: p.org,
@@ -117,16 +115,19 @@ export async function reportFunding(ctx: GateContext, id: string, p: Principal, 
     confirmedBy: p.sub,
     at: now
   }
-  const latest = await latestConfirmations(ctx.db, task.seq)
-  latest.set(p.org, confirmation)
-  const allReceived = task.declaration.targets.every((c) => latest.get(c)?.status === 'received')
   const type = report.status === 'received' ? 'FUNDING_RECEIVED' : 'FUNDING_NOT_RECEIVED'
-  await commitOrConflict(
-    ctx,
-    task,
-    sameState(task, type, p, now, { unfunded: task.unfunded && !allReceived, payload: { reason: report.note ?? report.status } }),
-    (trx) => insertConfirmation(trx, task.seq, confirmation)
-  )
+  for (let from = task; ; ) {
+    if (!isOpen(from)) throw Problems.eventNotAllowed('REPORT_FUNDING', from.position.state, from.version)
+    const latest = await latestConfirmations(ctx.db, from.seq)
+    latest.set(p.org, confirmation)
+    const allReceived = from.declaration.targets.every((c) => latest.get(c)?.status === 'received')
+    const step = sameState(from, type, p, now, { unfunded: from.unfunded && !allReceived, payload: { reason: report.note ?? report.status } })
+    const result = await ctx.commits.write(planStep(from, step, null, null, [confirmationRows(confirmation)]))
+    if (result.ok) break
+    // Another community's confirmation (or the office's step) came first: this one does not
+    // depend on it, so it is planned again on the newer task, its unfunded flag recomputed.
+    from = recordOf((result as { conflict: Row }).conflict)
+  }
   return confirmationsOf(ctx.db, task.seq)
 }
 

@@ -2,7 +2,7 @@ import { positionLabel } from '../../machines/runtime.js'
 import { addWorkingDays } from '../calendar/working-days.js'
 import { chinaDate } from '../clock.js'
 import { latestConfirmations } from '../store/funding.js'
-import { commitTransition, findActiveFunded, findContractsDue, findNewlyOverdue, type TaskRecord, type Transition } from '../store/tasks.js'
+import { findActiveFunded, planStep, findContractsDue, findNewlyOverdue, type TaskRecord, type Transition } from '../store/tasks.js'
 import { SYSTEM_ACTOR, systemTransition, type GateContext } from './service.js'
 
 /** The same task, one flag different: a flag change is logged as an event of its own. */
@@ -32,9 +32,7 @@ export async function sweepDeadlines(ctx: GateContext): Promise<number> {
   let done = 0
   for (const task of await findNewlyOverdue(ctx.db, today, 500)) {
     const reason = `${task.deadline.dueKind} was due on ${task.deadline.dueOn} (${positionLabel(task.position)})`
-    const result = await ctx.db.transaction((trx) =>
-      commitTransition(trx, task, flagged(task, 'DEADLINE_MISSED', reason, ctx.now().toISOString(), { deadline: { ...task.deadline, overdue: true } }))
-    )
+    const result = await ctx.commits.write(planStep(task, flagged(task, 'DEADLINE_MISSED', reason, ctx.now().toISOString(), { deadline: { ...task.deadline, overdue: true } }), null))
     if (result.ok) done += 1
   }
   return done
@@ -65,7 +63,7 @@ export async function sweepFunding(ctx: GateContext): Promise<number> {
     const missing = task.declaration.targets.filter((c) => latest.get(c)?.status !== 'received')
     if (missing.length === 0) continue
     const reason = `no confirmed funding by ${graceEnds} from ${missing.join(', ')}`
-    const result = await ctx.db.transaction((trx) => commitTransition(trx, task, flagged(task, 'FUNDING_MISSING', reason, ctx.now().toISOString(), { unfunded: true })))
+    const result = await ctx.commits.write(planStep(task, flagged(task, 'FUNDING_MISSING', reason, ctx.now().toISOString(), { unfunded: true }), null))
     if (result.ok) done += 1
   }
   return done

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { isDeepStrictEqual } from 'node:util'
 import type { Knex } from 'knex'
 import { EVENT_ROLES, isPublicState, tally, type AdmissionEvent } from '../../machines/admission.js'
-import { enabledEvents, initialAdmissionSnapshot, mustStep, positionOf, stepAdmission, type AdmissionPosition } from '../../machines/runtime.js'
+import { admissionRuntime, enabledEvents, initialAdmissionSnapshot, mustStep, positionOf, stepAdmission, type AdmissionPosition } from '../../machines/runtime.js'
 import { addWorkingDays } from '../calendar/working-days.js'
 import { addCalendarDays, chinaDate } from '../clock.js'
 import type { Principal } from '../auth/plugin.js'
@@ -13,14 +13,16 @@ import type { PolicyPack, PolicyRef, Screening, TaskDeclaration } from '../polic
 import type { TaskEventBodyT, TaskInputT, TaskViewT } from '../schemas/task.js'
 import { getOrgUnit, jurisdictionOf, type OrgUnit } from '../store/org-units.js'
 import type { OrgDirectory } from '../store/org-directory.js'
-import { recordClaim, type GroupCommitter, type IdempotencyClaim, type WriteResult } from '../store/group-commit.js'
+import type { GroupCommitter, IdempotencyClaim, WriteResult } from '../engine/group-commit.js'
 import { fromJson, uniquely } from '../store/db.js'
 import { listMembers, type GroupMember } from '../store/groups.js'
 import { ensurePack, storedPack, type CurrentPack } from '../store/policy-packs.js'
 import {
-  commitTransition,
   draftRecord,
   findTask,
+  planCreate,
+  planStep,
+  recordOf,
   findingsOf,
   lastSubmission,
   policyOf,
@@ -201,16 +203,16 @@ export async function createTask(ctx: GateContext, p: Principal, input: TaskInpu
   // Creating and submitting in one call is one write: no draft is left behind if the submit fails.
   for (;;) {
     const planned = submit ? await planTransition(ctx, ctx.db, draftRecord(draft), p, { type: 'SUBMIT' }, { departmentCtx, group: null }) : null
-    const task = settled(await ctx.commits.write({ kind: 'create', draft, submit: planned, packSeq: planned?.packSeq ?? null, claim }))
+    const task = settled(await ctx.commits.write(planCreate(draft, planned, planned?.packSeq ?? null, claim)))
     if (task !== null) return task
   }
 }
 
 /** The task a write produced; null when it was planned with a pack no longer in force and must be planned again. */
 function settled(result: WriteResult): TaskRecord | null {
-  if (result.ok) return result.task
+  if (result.ok) return recordOf(result.row)
   if ('stalePack' in result) return null
-  const current = result.conflict
+  const current = recordOf(result.conflict)
   throw Problems.versionConflict(current.version, current.position.state, 'another change to this task was saved first; reload and retry')
 }
 
@@ -322,11 +324,22 @@ export async function applyEvent(ctx: GateContext, id: string, p: Principal, bod
   if (body.version !== undefined && body.version !== current.version) {
     throw Problems.versionConflict(current.version, current.position.state, `the task is at version ${current.version}, not ${body.version}`)
   }
-  for (;;) {
-    const transition = await planTransition(ctx, ctx.db, current, p, body, facts)
+  for (let from = current; ; ) {
+    const transition = await planTransition(ctx, ctx.db, from, p, body, facts)
     // An approval that amends the catalog publishes a pack: rare, and written on its own.
-    if (transition.amendment !== null) return ctx.db.transaction((trx) => commit(ctx, trx, current, transition, claim))
-    const task = settled(await ctx.commits.write({ kind: 'transition', from: current, transition, packSeq: transition.packSeq, claim }))
+    if (transition.amendment !== null) return ctx.db.transaction((trx) => commit(ctx, trx, from, transition, claim))
+    const result = await ctx.commits.write(planStep(from, transition, transition.packSeq, claim))
+    if (!result.ok && 'conflict' in result) {
+      // A vote or a reply does not depend on another member's vote or another community's
+      // reply saved meanwhile: planned again on the newer task, unless the client asked for
+      // the version it saw.
+      const found = recordOf(result.conflict)
+      if (body.version === undefined && admissionRuntime.commutes(body.type, from.snapshot, found.snapshot)) {
+        from = found
+        continue
+      }
+    }
+    const task = settled(result)
     if (task !== null) return task
   }
 }
@@ -452,9 +465,7 @@ async function commit(ctx: GateContext, trx: Knex.Transaction, current: TaskReco
     transition.payload.amendment = await amendCatalog(ctx, trx, current, transition)
   }
   // Thrown inside the transaction: a conflict also undoes the amended pack.
-  const task = settled(await commitTransition(trx, current, transition))!
-  await recordClaim(trx, claim, task.id)
-  return task
+  return settled(await ctx.commits.writeIn(trx, planStep(current, transition, null, claim)))!
 }
 
 /** The answer to a decision whose catalog amendment lost the race to another's. */
@@ -513,8 +524,8 @@ export async function systemTransition(ctx: GateContext, task: TaskRecord, event
   const step = mustStep(task.snapshot, event)
   const { pack } = await ctx.packs.get(ctx.db)
   const now = ctx.now()
-  const result = await ctx.db.transaction((trx) =>
-    commitTransition(trx, task, {
+  const result = await ctx.commits.write(
+    planStep(task, {
       type: event.type,
       next: step.next,
       position: step.position,
@@ -524,7 +535,7 @@ export async function systemTransition(ctx: GateContext, task: TaskRecord, event
       payload: {},
       actor: SYSTEM_ACTOR,
       now: now.toISOString()
-    })
+    }, null)
   )
   return result.ok
 }

@@ -1,134 +1,15 @@
-import { isPublicState } from '../../machines/admission.js'
-import { createHmac, randomUUID } from 'node:crypto'
+import { createHmac } from 'node:crypto'
 import type { Knex } from 'knex'
-import { fromJson } from '../store/db.js'
 
 /**
- * Outgoing webhooks as a transactional outbox. The engine calls enqueueDeliveries inside
- * the transaction that writes a task transition, so a delivery row exists exactly when
- * the transition does; dispatchDue later sends the rows that are due, signed, and
- * retries failures with exponential backoff. Delivery is at least once: a receiver
+ * Outgoing webhooks: the engine writes a pending delivery in the transaction of each
+ * transition (src/engine/outbox.ts); dispatchDue later sends the rows that are due, signed,
+ * and retries failures with exponential backoff. Delivery is at least once: a receiver
  * de-duplicates on the x-zhunru-delivery header (the body's "id").
  */
 
-/** One committed task transition, as the engine hands it over. */
-export interface StateChange {
-  taskId: string
-  /** The task version this transition produced. */
-  version: number
-  /** The event type: CREATE, SUBMIT, DECIDE, … */
-  type: string
-  /** Position labels ("draft", "escalated.office_review", …); from is null for CREATE. */
-  from: string | null
-  to: string
-  /** ISO-8601 time of the transition. */
-  at: string
-  departmentId: string
-  jurisdictionId: string
-  /** The task's top-level state after the transition ("admitted", "escalated", …). */
-  state: string
-  targets: string[]
-}
-
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number]
-
-/** The JSON document POSTed to a webhook; its bytes are stored and re-sent unchanged on every attempt. */
-export interface DeliveryBody {
-  id: string
-  event: string
-  task: { id: string; version: number; from: string | null; to: string; state: string }
-  at: string
-}
-
-export interface WebhookOwner {
-  role: string
-  org: string
-}
-
-/**
- * Whether a webhook's owner may see the task after the change: the rule of canSee in
- * src/tasks/service.ts, applied to the owner recorded when the webhook was registered.
- */
-export function ownerSees(owner: WebhookOwner, change: StateChange): boolean {
-  if (isPublicState(change.state)) return true
-  switch (owner.role) {
-    case 'admin':
-      return true
-    case 'department':
-      return change.departmentId === owner.org
-    case 'office':
-    case 'leading_group':
-      return change.jurisdictionId === owner.org
-    // A community reads only what was admitted for it (see canSee): drafts and rejections are the department's.
-    default:
-      return false
-  }
-}
-
-/**
- * The active webhooks and the policy pack head in one query: a group commit needs both
- * at the end of every transaction, and each statement costs it a round trip.
- */
-export async function hooksAndPackHead(trx: Knex.Transaction): Promise<{ hooks: WebhookMatchRow[]; packHead: number }> {
-  const rows = (await trx
-    .select('p.head', 'w.id', 'w.events', 'w.owner_role', 'w.owner_org')
-    .from(trx('policy_packs').max({ head: 'seq' }).as('p'))
-    .leftJoin('webhooks as w', (on) => on.on('w.active', '=', trx.raw('?', [true])))) as Array<WebhookMatchRow & { head: number | string; id: string | null }>
-  return { packHead: Number(rows[0]!.head), hooks: rows.filter((r) => r.id !== null) }
-}
-
-export interface WebhookMatchRow {
-  id: string
-  events: string
-  owner_role: string
-  owner_org: string
-}
-
-/** Adds one pending delivery per active webhook that subscribes to the change and whose owner may see the task. */
-export const enqueueDeliveries = (trx: Knex.Transaction, change: StateChange): Promise<void> => enqueueAll(trx, [change])
-
-/** The same for many changes committed together: the subscribers are read once. */
-export async function enqueueAll(trx: Knex.Transaction, changes: readonly StateChange[], active?: readonly WebhookMatchRow[]): Promise<void> {
-  const hooks = active ?? ((await trx('webhooks').where({ active: true }).select('id', 'events', 'owner_role', 'owner_org')) as WebhookMatchRow[])
-  const rows = []
-  for (const hook of hooks) {
-    const events = fromJson<string[]>(hook.events)
-    for (const change of changes) {
-      if (!events.includes('*') && !events.includes(change.type)) continue
-      if (!ownerSees({ role: hook.owner_role, org: hook.owner_org }, change)) continue
-      rows.push(deliveryRow(hook.id, change))
-    }
-  }
-  // Chunked, like task targets: many subscribers must not exceed one statement's parameter limit.
-  for (let i = 0; i < rows.length; i += 50) await trx('webhook_deliveries').insert(rows.slice(i, i + 50))
-}
-
-function deliveryRow(webhookId: string, change: StateChange) {
-  const id = randomUUID()
-  const body: DeliveryBody = {
-    id,
-    event: change.type,
-    task: { id: change.taskId, version: change.version, from: change.from, to: change.to, state: change.state },
-    at: change.at
-  }
-  return {
-    id,
-    webhook_id: webhookId,
-    event_type: change.type,
-    task_id: change.taskId,
-    task_version: change.version,
-    body: JSON.stringify(body),
-    status: 'pending' satisfies DeliveryStatus,
-    attempts: 0,
-    // Due at once: the dispatcher's clock is past the transition by the time it looks.
-    next_attempt_at: change.at,
-    last_status: null,
-    last_error: null,
-    created_at: change.at,
-    delivered_at: null
-  }
-}
 
 /** The x-zhunru-signature header: HMAC-SHA256 of the exact body bytes with the webhook's secret. */
 export function signature(secret: string, body: string): string {
