@@ -6,7 +6,7 @@ import { Ajv } from 'ajv'
 import addFormats from 'ajv-formats'
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import rateLimit from '@fastify/rate-limit'
-import { authPlugin } from './auth/plugin.js'
+import { authPlugin, principalKey } from './auth/plugin.js'
 import { idempotencyPlugin } from './idempotency.js'
 import { Problem, Problems, problemType } from './errors.js'
 import { catalogRoutes } from './routes/catalogs.js'
@@ -216,7 +216,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       timeWindow: 60_000,
       // After authentication, so that the limit is per principal, not per shared office address.
       hook: 'preHandler',
-      keyGenerator: (req) => req.principal?.sub ?? `ip:${req.ip}`,
+      keyGenerator: (req) => (req.principal === null ? `ip:${req.ip}` : principalKey(req.principal)),
       errorResponseBuilder: (_req, ctx) =>
         new Problem(429, problemType('rate-limited'), 'Too many requests', `more than ${ctx.max} requests in a minute; retry after ${ctx.after}`)
     })

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Knex } from 'knex'
+import { principalKey } from './auth/plugin.js'
 import { Problem, Problems, problemType } from './errors.js'
 import { canonicalJson } from './policy/pack.js'
 
@@ -36,7 +37,7 @@ export const idempotencyPlugin = fp(
           { field: 'Idempotency-Key', message: 'must be 1 to 200 visible ASCII characters' }
         ])
       }
-      const scope = req.principal?.sub ?? `anonymous:${req.ip}`
+      const scope = req.principal === null ? `anonymous:${req.ip}` : principalKey(req.principal)
       const hash = createHash('sha256').update(`${req.method} ${req.url}\n${canonicalJson(req.body)}`).digest('hex')
       const now = opts.now()
       // Reserve the key before the work: of two identical requests racing, one runs and one waits.

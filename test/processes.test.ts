@@ -57,7 +57,7 @@ const task = (i: number) => ({
   catalogItem: 'AT-18',
   legalBasis: [{ title: '《社会救助暂行办法》' }],
   funding: { perTarget: 8000, source: '区财政', committed: true },
-  period: { start: '2028-03-01', end: '2028-12-31' },
+  period: { start: '2027-03-01', end: '2027-12-31' },
   workloadHours: 40,
   submit: true
 })

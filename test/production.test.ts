@@ -1,4 +1,5 @@
 import t from 'tap'
+import { principalKey } from '../src/auth/plugin.js'
 import { forgetOldKeys } from '../src/idempotency.js'
 import { build, demoCommunities, TEST_NOW } from './helper.js'
 
@@ -66,11 +67,13 @@ t.test('Idempotency-Key: racing duplicates run once; a key whose request died is
   t.equal(Number((await db.knex('tasks').count({ n: '*' }))[0]!.n), 1, 'one task created')
 
   const longAgo = new Date(TEST_NOW.getTime() - 120_000).toISOString()
-  await db.knex('idempotency_keys').insert({ scope: 'zhao.lei', key: 'orphan', request_hash: 'x', status: null, body: null, created_at: longAgo })
+  // Keys are kept per principal: (sub, role, org).
+  const scope = principalKey({ sub: 'zhao.lei', role: 'department', org: 'east-civil' })
+  await db.knex('idempotency_keys').insert({ scope, key: 'orphan', request_hash: 'x', status: null, body: null, created_at: longAgo })
   const orphan = await app.inject({ method: 'POST', url: '/v1/tasks', headers: { ...dept, 'idempotency-key': 'orphan' }, payload: task })
   t.equal(orphan.statusCode, 422, 'an orphaned key still belongs to its own body')
   const hash = (await db.knex('idempotency_keys').where({ key: 'race-1' }).first()).request_hash
-  await db.knex('idempotency_keys').insert({ scope: 'zhao.lei', key: 'fresh-inflight', request_hash: hash, status: null, body: null, created_at: TEST_NOW.toISOString() })
+  await db.knex('idempotency_keys').insert({ scope, key: 'fresh-inflight', request_hash: hash, status: null, body: null, created_at: TEST_NOW.toISOString() })
   const inFlight = await app.inject({ method: 'POST', url: '/v1/tasks', headers: { ...dept, 'idempotency-key': 'fresh-inflight' }, payload: task })
   t.equal(inFlight.statusCode, 409, 'the first request is still running')
   await db.knex('idempotency_keys').where({ key: 'fresh-inflight' }).update({ created_at: longAgo })

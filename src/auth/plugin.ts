@@ -29,7 +29,7 @@ function asPrincipal(p: Record<string, unknown>): Principal | null {
  */
 export const authPlugin = fp(
   async (app: FastifyInstance, opts: { secret: string }) => {
-    await app.register(jwt, { secret: opts.secret, sign: { algorithm: 'HS256' }, verify: { algorithms: ['HS256'] } })
+    await app.register(jwt, { secret: opts.secret, sign: { algorithm: 'HS256' }, verify: { algorithms: ['HS256'], requiredClaims: ['exp'] } })
     app.decorateRequest('principal', null)
     app.addHook('onRequest', async (req) => {
       const header = req.headers.authorization
@@ -48,6 +48,12 @@ export const authPlugin = fp(
   },
   { name: 'zhunru-auth' }
 )
+
+/**
+ * One key for the whole principal: the same person (sub) acting for another org, or in
+ * another role, is another principal, with its own idempotency keys, webhooks and rate limit.
+ */
+export const principalKey = (p: Principal): string => JSON.stringify([p.sub, p.role, p.org])
 
 export function requirePrincipal(req: FastifyRequest): Principal {
   if (req.principal === null) throw Problems.unauthenticated()

@@ -3,14 +3,13 @@ import { Type, type Static } from 'typebox'
 import {
   BURDEN_REPORT_DIRECTIVES,
   BURDEN_REPORT_EVENT_TYPES,
-  BURDEN_REPORT_STATES,
-  enabledBurdenReportEvents
+  BURDEN_REPORT_STATES
 } from '../../machines/burden-report.js'
 import { requirePrincipal, requireRole, type Principal } from '../auth/plugin.js'
 import { decodeCursor, encodeCursor } from '../routes/pagination.js'
 import { ROLES, type Role } from '../roles.js'
 import { DEFAULT_PAGE_SIZE, IdParams, Nullable, PageQuery, problemResponses } from '../schemas/common.js'
-import { applyReportEvent, fileReport, loadVisibleReport, scopeFor } from './service.js'
+import { applyReportEvent, fileReport, loadVisibleReport, offeredReportEvents, scopeFor } from './service.js'
 import { history } from '../engine/store.js'
 import { listReports, REPORT_TABLES, reportPayloadOf, type BurdenReportRecord, type DbReportEventRow } from './store.js'
 
@@ -133,7 +132,7 @@ export function toReportView(r: BurdenReportRecord, viewer: Principal): BurdenRe
     reporterSub: r.reporterSub,
     directive: r.directive,
     outcomeReason: r.outcomeReason,
-    enabledEvents: enabledBurdenReportEvents(r.snapshot),
+    enabledEvents: offeredReportEvents(r, viewer),
     createdAt: r.createdAt,
     updatedAt: r.updatedAt
   }

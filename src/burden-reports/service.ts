@@ -3,6 +3,7 @@ import type { Knex } from 'knex'
 import {
   BURDEN_REPORT_EVENT_ROLES,
   burdenReportStateOf,
+  enabledBurdenReportEvents,
   initialBurdenReportSnapshot,
   stepBurdenReport,
   type BurdenReportDirective,
@@ -13,7 +14,9 @@ import type { Principal } from '../auth/plugin.js'
 import { chinaDate } from '../clock.js'
 import { Problem, Problems, problemType } from '../errors.js'
 import type { GroupCommitter, Row } from '../engine/group-commit.js'
+import { checkCoveredDates } from '../policy/dates.js'
 import type { OrgDirectory } from '../store/org-directory.js'
+import type { CurrentPack } from '../store/policy-packs.js'
 import { jurisdictionOf } from '../store/org-units.js'
 import {
   findReport,
@@ -33,6 +36,7 @@ export interface ReportContext {
   db: Knex
   orgs: OrgDirectory
   commits: GroupCommitter
+  packs: CurrentPack
   now: () => Date
 }
 
@@ -111,6 +115,7 @@ export async function fileReport(ctx: ReportContext, p: Principal, input: NewRep
   }
   const now = ctx.now()
   if (input.askedOn > chinaDate(now)) throw invalid('askedOn', 'must not be in the future')
+  checkCoveredDates((await ctx.packs.get(ctx.db)).pack.calendar, [{ field: 'askedOn', value: input.askedOn }])
   if (input.relatedTaskId !== undefined && (await ctx.db('tasks').where({ id: input.relatedTaskId }).first('id')) === undefined) {
     throw invalid('relatedTaskId', `task "${input.relatedTaskId}" does not exist`)
   }
@@ -135,11 +140,21 @@ export async function fileReport(ctx: ReportContext, p: Principal, input: NewRep
   return reportOf((filed as { row: Row }).row)
 }
 
-/** Only the office of the report's jurisdiction moves it; the rest are told plainly. */
-function authorizeEvent(report: BurdenReportRecord, p: Principal, type: BurdenReportEventType): void {
+/** Why this principal may not move the report with this event, or null: only the office of the report's jurisdiction may. */
+function refusal(report: BurdenReportRecord, p: Principal, type: BurdenReportEventType): string | null {
   const allowed = BURDEN_REPORT_EVENT_ROLES[type]
-  if (!allowed.includes(p.role)) throw Problems.forbidden(`${type} is for ${allowed.join(' or ')}; the token has ${p.role}`)
-  if (report.jurisdictionId !== p.org) throw Problems.forbidden(`this report is investigated by the office of ${report.jurisdictionId}, not of ${p.org}`)
+  if (!allowed.includes(p.role)) return `${type} is for ${allowed.join(' or ')}; the token has ${p.role}`
+  if (report.jurisdictionId !== p.org) return `this report is investigated by the office of ${report.jurisdictionId}, not of ${p.org}`
+  return null
+}
+
+/** The events the report accepts now that this viewer may send: the buttons a client shows. */
+export const offeredReportEvents = (report: BurdenReportRecord, viewer: Principal): BurdenReportEventType[] =>
+  (enabledBurdenReportEvents(report.snapshot) as BurdenReportEventType[]).filter((type) => refusal(report, viewer, type) === null)
+
+function authorizeEvent(report: BurdenReportRecord, p: Principal, type: BurdenReportEventType): void {
+  const why = refusal(report, p, type)
+  if (why !== null) throw Problems.forbidden(why)
 }
 
 function checkEventFields(body: ReportEventInput): void {

@@ -1,5 +1,4 @@
 import type { Knex } from 'knex'
-import { addCalendarDays } from '../clock.js'
 import type { TaskDeclaration } from '../policy/types.js'
 import { fromJson } from '../store/db.js'
 import { latestConfirmations } from '../store/funding.js'
@@ -22,14 +21,19 @@ function hoursWithin(d: TaskDeclaration, w: Window): number {
   return (d.workloadHours * days(start, end)) / days(d.period.start, d.period.end)
 }
 
-const nextMonth = (month: string) => `${addCalendarDays(month, 31).slice(0, 7)}-01`
+const monthIndex = (date: string) => Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7)) - 1
+const isoDay = (year: number, month: number, day: number) => new Date(Date.UTC(year, month, day)).toISOString().slice(0, 10)
 
 /** The calendar months a window touches, each clipped to the window. */
 function monthsOf(w: Window): Window[] {
   const months: Window[] = []
-  for (let m = `${w.from.slice(0, 7)}-01`; m <= w.to; m = nextMonth(m)) {
-    const last = addCalendarDays(nextMonth(m), -1)
-    months.push({ from: m < w.from ? w.from : m, to: last > w.to ? w.to : last })
+  // Months counted as integers: date strings past year 9999 stop sorting as dates, and a
+  // walk from string to string once never ended. (Years below 100 never get here: see dates.ts.)
+  for (let i = monthIndex(w.from); i <= monthIndex(w.to); i++) {
+    const year = Math.floor(i / 12)
+    const first = isoDay(year, i % 12, 1)
+    const last = isoDay(year, (i % 12) + 1, 0)
+    months.push({ from: first < w.from ? w.from : first, to: last > w.to ? w.to : last })
   }
   return months
 }

@@ -3,6 +3,7 @@ import { Type } from 'typebox'
 import { requireRole } from '../auth/plugin.js'
 import { chinaDate } from '../clock.js'
 import { Problems } from '../errors.js'
+import { checkCoveredDates } from '../policy/dates.js'
 import { problemResponses } from '../schemas/common.js'
 import { getOrgUnit, jurisdictionOf } from '../store/org-units.js'
 import { unitsUnder } from '../tasks/declaration.js'
@@ -27,9 +28,13 @@ const Totals = {
 }
 
 export const burdenRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  function window(q: { from?: string; to?: string }): Window {
+  async function window(q: { from?: string; to?: string }): Promise<Window> {
     const year = chinaDate(app.gate.now()).slice(0, 4)
     const w = { from: q.from ?? `${year}-01-01`, to: q.to ?? `${year}-12-31` }
+    checkCoveredDates((await app.gate.packs.get(app.gate.db)).pack.calendar, [
+      { field: 'from', value: w.from },
+      { field: 'to', value: w.to }
+    ])
     if (w.to < w.from) throw Problems.validation('the window ends before it starts', [{ field: 'to', message: 'must not be before from' }])
     return w
   }
@@ -84,7 +89,7 @@ export const burdenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const unit = await getOrgUnit(app.gate.db, req.params.id)
       if (unit?.kind !== 'community') throw Problems.notFound('community', req.params.id)
       await mayRead(p.role, p.org, unit.id)
-      return communityBurden(app.gate.db, unit.id, window(req.query))
+      return communityBurden(app.gate.db, unit.id, await window(req.query))
     }
   )
 
@@ -114,7 +119,7 @@ export const burdenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (unit === null || !['street', 'district', 'city'].includes(unit.kind)) throw Problems.notFound('street, district or city', req.params.id)
       await mayRead(p.role, p.org, unit.id)
       const communities = [...(await unitsUnder(app.gate.db, unit.id, ['community']))].sort()
-      return areaBurden(app.gate.db, unit.id, communities, window(req.query))
+      return areaBurden(app.gate.db, unit.id, communities, await window(req.query))
     }
   )
 
@@ -152,7 +157,7 @@ export const burdenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const own = p.role === 'department' && p.org === req.params.id
       const reviewer = (p.role === 'office' || p.role === 'leading_group') && jurisdictionOf(chain).id === p.org
       if (!own && !reviewer && p.role !== 'admin') throw Problems.forbidden('a scorecard is for the department, its reviewers and admins')
-      return departmentScorecard(app.gate.db, req.params.id, window(req.query))
+      return departmentScorecard(app.gate.db, req.params.id, await window(req.query))
     }
   )
 }

@@ -6,6 +6,7 @@ import type { Knex } from 'knex'
 import { Type, type Static } from 'typebox'
 import { addCalendarDays } from '../clock.js'
 import { Problems } from '../errors.js'
+import { checkCoveredDates } from '../policy/dates.js'
 import { canonicalJson } from '../policy/pack.js'
 import {
   CATALOG_LISTS,
@@ -632,6 +633,10 @@ export const publicRegisterRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const { from, to } = req.query
+      checkCoveredDates((await app.gate.packs.get(app.gate.db)).pack.calendar, [
+        ...(from === undefined ? [] : [{ field: 'from', value: from }]),
+        ...(to === undefined ? [] : [{ field: 'to', value: to }])
+      ])
       if (from !== undefined && to !== undefined && to < from) {
         throw Problems.validation(`querystring: to must not be before from (${from})`, [{ field: 'to', message: 'must not be before from' }])
       }

@@ -3,7 +3,7 @@ import { Type } from 'typebox'
 import { requireRole } from '../auth/plugin.js'
 import { problemResponses } from '../schemas/common.js'
 import { listReviewQueue } from '../store/tasks.js'
-import { taskView } from '../tasks/service.js'
+import { taskViews } from '../tasks/service.js'
 
 const security = [{ bearer: [] }]
 const ReviewQuery = Type.Object(
@@ -32,7 +32,7 @@ export const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const p = requireRole(req, 'office', 'leading_group')
       const tasks = await listReviewQueue(app.gate.db, { orgUnit: p.org, stages: STAGES_FOR[p.role as keyof typeof STAGES_FOR], overdueOnly: false }, req.query.limit ?? 100)
-      return { items: await Promise.all(tasks.map((t) => taskView(app.gate, t, p))) }
+      return { items: await taskViews(app.gate, tasks, p) }
     }
   )
 
@@ -55,7 +55,7 @@ export const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         { orgUnit: p.role === 'admin' ? null : p.org, stages: [...STAGES_FOR.office, ...STAGES_FOR.leading_group], overdueOnly: true },
         req.query.limit ?? 100
       )
-      return { items: await Promise.all(tasks.map((t) => taskView(app.gate, t, p))) }
+      return { items: await taskViews(app.gate, tasks, p) }
     }
   )
 }

@@ -6,7 +6,7 @@ import { CreateTaskBody, TaskEventBody, TaskEventPage, TaskListQuery, TaskPage, 
 import { history } from '../engine/store.js'
 import { findingsOf, listTasks, policyOf, TASK_TABLES, type DbTaskEventRow, type EventPayload } from '../store/tasks.js'
 import { fromJson } from '../store/db.js'
-import { SEES_VOTES, applyEvent, createTask, loadVisibleTask, reexplain, taskView, toTaskView, visibilityFor } from '../tasks/service.js'
+import { SEES_VOTES, applyEvent, createTask, loadVisibleTask, reexplain, taskView, taskViews, visibilityFor } from '../tasks/service.js'
 import { decodeCursor, encodeCursor } from './pagination.js'
 
 const security = [{ bearer: [] }]
@@ -80,7 +80,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const { limit = DEFAULT_PAGE_SIZE, cursor, ...filters } = req.query
       const page = await listTasks(app.gate.db, { ...filters, visibility: visibilityFor(req.principal) }, limit, decodeCursor(cursor))
-      return { items: page.items.map((t) => toTaskView(t, req.principal)), nextCursor: encodeCursor(page.nextSeq) }
+      return { items: await taskViews(app.gate, page.items, req.principal), nextCursor: encodeCursor(page.nextSeq) }
     }
   )
 

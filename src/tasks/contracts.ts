@@ -1,5 +1,6 @@
 import type { Principal } from '../auth/plugin.js'
 import { Problems } from '../errors.js'
+import { checkCoveredDates } from '../policy/dates.js'
 import { isPublicState } from '../../machines/admission.js'
 import { confirmationRows, confirmationsOf, latestConfirmations, type FundingConfirmation, type FundingStatus } from '../store/funding.js'
 import type { Row } from '../engine/group-commit.js'
@@ -81,6 +82,10 @@ export async function setContractTerms(ctx: GateContext, id: string, p: Principa
   if (task === null || !isPublicState(task.position.state)) throw Problems.notFound('contract of task', id)
   if (p.role !== 'department' || task.departmentId !== p.org) throw Problems.forbidden('only the department that owns the task sets its terms')
   if (!isOpen(task)) throw Problems.eventNotAllowed('SET_CONTRACT', task.position.state, task.version)
+  checkCoveredDates(
+    (await ctx.packs.get(ctx.db)).pack.calendar,
+    terms.deliverables.flatMap((d, i) => (d.due === null ? [] : [{ field: `deliverables[${i}].due`, value: d.due }]))
+  )
   if (version !== undefined && version !== task.version) {
     throw Problems.versionConflict(task.version, task.position.state, `the task is at version ${task.version}, not ${version}`)
   }

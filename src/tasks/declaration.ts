@@ -1,5 +1,7 @@
 import type { Knex } from 'knex'
 import { Problems, type InvalidParam } from '../errors.js'
+import type { WorkingCalendar } from '../calendar/working-days.js'
+import { checkCoveredDates } from '../policy/dates.js'
 import type { TaskDeclaration } from '../policy/types.js'
 import type { Decider } from '../store/tasks.js'
 import type { OrgDirectory } from '../store/org-directory.js'
@@ -31,7 +33,11 @@ export function applyChanges(d: TaskDeclaration, changes: TaskChangesT | undefin
 }
 
 /** Checks that need no database: the schema cannot express them. */
-export function checkDeclarationShape(d: TaskDeclaration): void {
+export function checkDeclarationShape(d: TaskDeclaration, calendar: WorkingCalendar): void {
+  checkCoveredDates(calendar, [
+    { field: 'period.start', value: d.period.start },
+    { field: 'period.end', value: d.period.end }
+  ])
   if (d.period.end < d.period.start) {
     throw Problems.validation('the period ends before it starts', [{ field: 'period.end', message: 'must not be before period.start' }])
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { isDeepStrictEqual } from 'node:util'
 import type { Knex } from 'knex'
-import { EVENT_ROLES, isPublicState, tally, type AdmissionEvent } from '../../machines/admission.js'
+import { EVENT_ROLES, isPublicState, tally, type AdmissionEvent, type AdmissionEventType } from '../../machines/admission.js'
 import { admissionRuntime, enabledEvents, initialAdmissionSnapshot, mustStep, positionOf, stepAdmission, type AdmissionPosition } from '../../machines/runtime.js'
 import { addWorkingDays } from '../calendar/working-days.js'
 import { addCalendarDays, chinaDate } from '../clock.js'
@@ -57,7 +57,7 @@ export const SEES_VOTES: readonly Principal['role'][] = ['office', 'leading_grou
  * recused) is known only where the caller looked the group up; without it the
  * running tally is left out.
  */
-export function toTaskView(t: TaskRecord, viewer: Principal | null, eligible: number | null = null, quorum = 0.5): TaskViewT {
+export function toTaskView(t: TaskRecord, viewer: Principal | null, offered: readonly string[], eligible: number | null = null, quorum = 0.5): TaskViewT {
   const d = t.declaration
   const c = t.snapshot.context
   const showVotes = viewer !== null && SEES_VOTES.includes(viewer.role)
@@ -81,7 +81,7 @@ export function toTaskView(t: TaskRecord, viewer: Principal | null, eligible: nu
     workloadHours: d.workloadHours,
     screening: t.screening,
     decider: t.decider,
-    enabledEvents: enabledEvents(t.snapshot),
+    enabledEvents: [...offered],
     review: {
       ...t.deadline,
       consultation: c.consultation,
@@ -94,12 +94,43 @@ export function toTaskView(t: TaskRecord, viewer: Principal | null, eligible: nu
   } as TaskViewT
 }
 
+type MembersOf = (orgUnit: string) => Promise<GroupMember[]>
+
 /** One task's view, with the running tally when the group is voting on it. */
-export async function taskView(ctx: GateContext, t: TaskRecord, viewer: Principal | null): Promise<TaskViewT> {
-  if (t.position.stage !== 'leading_group') return toTaskView(t, viewer)
-  const members = await listMembers(ctx.db, t.decider.orgUnit)
+export async function taskView(ctx: GateContext, t: TaskRecord, viewer: Principal | null, membersOf: MembersOf = (org) => listMembers(ctx.db, org)): Promise<TaskViewT> {
+  const members = t.position.stage === 'leading_group' ? await membersOf(t.decider.orgUnit) : null
+  const offered = await offeredEvents(ctx, t, viewer, members)
+  if (members === null) return toTaskView(t, viewer, offered)
   const { pack } = await ctx.packs.get(ctx.db)
-  return toTaskView(t, viewer, members.filter((m) => m.homeDepartment !== t.departmentId).length, pack.parameters.quorum)
+  return toTaskView(t, viewer, offered, members.filter((m) => m.homeDepartment !== t.departmentId).length, pack.parameters.quorum)
+}
+
+/** Views of a page of tasks: each deciding group's members are read once. */
+export async function taskViews(ctx: GateContext, tasks: readonly TaskRecord[], viewer: Principal | null): Promise<TaskViewT[]> {
+  const groups = new Map<string, Promise<GroupMember[]>>()
+  const membersOf: MembersOf = (org) => {
+    let found = groups.get(org)
+    if (found === undefined) groups.set(org, (found = listMembers(ctx.db, org)))
+    return found
+  }
+  return Promise.all(tasks.map((t) => taskView(ctx, t, viewer, membersOf)))
+}
+
+/**
+ * The events this viewer may send the task now: those the machine accepts, less those
+ * the viewer may not send (another department's task, another jurisdiction's review,
+ * a recused member's vote). The public is offered none.
+ */
+async function offeredEvents(ctx: GateContext, t: TaskRecord, viewer: Principal | null, members: GroupMember[] | null): Promise<AdmissionEventType[]> {
+  if (viewer === null) return []
+  const candidates = (enabledEvents(t.snapshot) as AdmissionEventType[]).filter((type) => EVENT_ROLES[type].includes(viewer.role))
+  if (candidates.length === 0) return []
+  const facts: EventFacts = { departmentCtx: null, group: null }
+  if (members !== null) facts.group = { members, me: members.find((m) => m.sub === viewer.sub) ?? null, eligible: 0 }
+  if (viewer.role === 'community' && candidates.includes('CONSULTATION_REPLY')) {
+    facts.replierWithin = (await ctx.orgs.lineage(ctx.db, viewer.org)).some((u) => u.id === t.jurisdictionId)
+  }
+  return candidates.filter((type) => refusal(t, viewer, type, facts) === null)
 }
 
 /** What a principal may read: admitted tasks are public; the rest belongs to its parties. */
@@ -174,7 +205,7 @@ export async function screen(ctx: GateContext, db: Knex, d: TaskDeclaration, sec
 /** POST /v1/screenings: the sector decides whether a catalog claim matches, so a department may be named. */
 export async function dryRun(ctx: GateContext, input: TaskInputT, departmentId: string | null): Promise<Screening> {
   const d = normalizeDeclaration(input)
-  checkDeclarationShape(d)
+  checkDeclarationShape(d, (await ctx.packs.forPlanning(ctx.db)).loaded.pack.calendar)
   if (departmentId === null) return screen(ctx, ctx.db, d, null, null)
   const department = await getOrgUnit(ctx.db, departmentId)
   if (department?.kind !== 'department') {
@@ -185,7 +216,7 @@ export async function dryRun(ctx: GateContext, input: TaskInputT, departmentId: 
 
 export async function createTask(ctx: GateContext, p: Principal, input: TaskInputT, submit: boolean, claim: IdempotencyClaim | null = null): Promise<TaskRecord> {
   const d = normalizeDeclaration(input)
-  checkDeclarationShape(d)
+  checkDeclarationShape(d, (await ctx.packs.forPlanning(ctx.db)).loaded.pack.calendar)
   const departmentCtx = await departmentContext(ctx, p.org)
   await checkTargets(ctx.orgs, ctx.db, d, departmentCtx.reach)
   const snapshot = initialAdmissionSnapshot()
@@ -242,30 +273,33 @@ async function eventFacts(ctx: GateContext, task: TaskRecord, p: Principal, body
   }
 }
 
-function authorizeEvent(task: TaskRecord, p: Principal, body: TaskEventBodyT, facts: EventFacts): void {
-  const allowed = EVENT_ROLES[body.type]
-  if (!allowed.includes(p.role)) {
-    throw Problems.forbidden(`${body.type} is for ${allowed.join(' or ')}; the token has ${p.role}`)
-  }
-  if (p.role === 'department' && task.departmentId !== p.org) {
-    throw Problems.forbidden('a department acts only on its own tasks')
-  }
+/**
+ * Why this principal may not send this event to this task, or null when it may (the
+ * machine still decides whether the task accepts it now). The one rule both for
+ * refusing an event and for listing the events a caller is offered.
+ */
+function refusal(task: TaskRecord, p: Principal, type: AdmissionEventType, facts: EventFacts): string | null {
+  const allowed = EVENT_ROLES[type]
+  if (!allowed.includes(p.role)) return `${type} is for ${allowed.join(' or ')}; the token has ${p.role}`
+  if (p.role === 'department' && task.departmentId !== p.org) return 'a department acts only on its own tasks'
   if ((p.role === 'office' || p.role === 'leading_group') && task.decider.orgUnit !== p.org) {
-    throw Problems.forbidden(`this task is decided in ${task.decider.orgUnit}, not in ${p.org}`)
+    return `this task is decided in ${task.decider.orgUnit}, not in ${p.org}`
   }
-  if (p.role === 'community' && !isParty(visibilityFor(p), task)) {
-    throw Problems.forbidden('this community was not asked to reply on this task')
-  }
-  if (facts.replierWithin === false) {
-    throw Problems.forbidden(`only communities of ${task.jurisdictionId} reply to its consultations`)
-  }
-  if (body.type === 'VOTE' || body.type === 'DECIDE') {
-    const me = facts.group!.me
-    if (me === null) throw Problems.forbidden(`${p.sub} is not a member of the ${task.decider.orgUnit} leading group`)
+  if (p.role === 'community' && !isParty(visibilityFor(p), task)) return 'this community was not asked to reply on this task'
+  if (facts.replierWithin === false) return `only communities of ${task.jurisdictionId} reply to its consultations`
+  if (type === 'VOTE' || type === 'DECIDE') {
+    const me = facts.group?.me ?? null
+    if (me === null) return `${p.sub} is not a member of the ${task.decider.orgUnit} leading group`
     // A member from the submitting department does not judge its own department's task.
-    if (me.homeDepartment === task.departmentId) throw Problems.forbidden(`${p.sub} comes from ${task.departmentId} and must recuse`)
-    if (body.type === 'DECIDE' && !me.chair) throw Problems.forbidden('only the chair records the collective decision')
+    if (me.homeDepartment === task.departmentId) return `${p.sub} comes from ${task.departmentId} and must recuse`
+    if (type === 'DECIDE' && !me.chair) return 'only the chair records the collective decision'
   }
+  return null
+}
+
+function authorizeEvent(task: TaskRecord, p: Principal, body: TaskEventBodyT, facts: EventFacts): void {
+  const why = refusal(task, p, body.type, facts)
+  if (why !== null) throw Problems.forbidden(why)
 }
 
 /** Which body fields go with which event, and which an event cannot do without. */
@@ -357,7 +391,7 @@ async function planTransition(ctx: GateContext, db: Knex, current: TaskRecord, p
   if (changed.length > 0) {
     // Only a department sends changes (checkEventFields, EVENT_ROLES), so its context is there.
     const { jurisdiction, reach } = facts.departmentCtx!
-    checkDeclarationShape(declaration)
+    checkDeclarationShape(declaration, pack.calendar)
     await checkTargets(ctx.orgs, db, declaration, reach)
     decider = deciderFor(jurisdiction, declaration)
   }

@@ -112,10 +112,13 @@ const toDeliveryView = (row: DbDeliveryRow): DeliveryViewT => ({
   deliveredAt: row.delivered_at
 })
 
+/** A webhook belongs to the whole principal that registered it: the same person in another role or org is someone else. */
+const ownedBy = (row: DbWebhookRow, p: Principal) => row.owner_sub === p.sub && row.owner_role === p.role && row.owner_org === p.org
+
 /** A live webhook the principal owns (an admin owns them all); any other is reported as missing. */
 async function ownWebhook(db: Knex, id: string, p: Principal): Promise<DbWebhookRow> {
   const row = (await db<DbWebhookRow>('webhooks').where({ id, active: true }).first()) as DbWebhookRow | undefined
-  if (row === undefined || (p.role !== 'admin' && row.owner_sub !== p.sub)) throw Problems.notFound('webhook', id)
+  if (row === undefined || (p.role !== 'admin' && !ownedBy(row, p))) throw Problems.notFound('webhook', id)
   return row
 }
 
@@ -169,7 +172,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ allowPrivateNetworks: bo
     async (req) => {
       const principal = requirePrincipal(req)
       const q = app.gate.db<DbWebhookRow>('webhooks').where({ active: true })
-      if (principal.role !== 'admin') q.where({ owner_sub: principal.sub })
+      if (principal.role !== 'admin') q.where({ owner_sub: principal.sub, owner_role: principal.role, owner_org: principal.org })
       const rows = (await q.orderBy([{ column: 'created_at' }, { column: 'id' }])) as DbWebhookRow[]
       return { items: rows.map(toWebhookView) }
     }
