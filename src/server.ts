@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     onError: (err) => app.log.error({ err }, 'webhook dispatch failed')
   })
   const sweeper = setInterval(() => {
-    sweep(app.gate)
+    sweep(app.gate, (err) => app.log.error({ err }, 'a due date could not be handled; it is tried again next minute'))
       .then(() => forgetOldKeys(database.knex, new Date()))
       .catch((err) => app.log.error({ err }, 'sweep failed'))
   }, 60_000)

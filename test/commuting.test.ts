@@ -40,7 +40,7 @@ t.test('eight target communities confirming their funding at once are all accept
   t.equal(task.state, 'admitted', JSON.stringify(task.screening))
   t.equal(EVERY_COMMUNITY.length, 8)
   for (let round = 0; round < 3; round++) {
-    const status = round === 1 ? 'not_received' : 'received'
+    const status = round === 1 ? 'missing' : 'received'
     const answers = await Promise.all(
       EVERY_COMMUNITY.map((c) =>
         h.app.inject({ method: 'POST', url: `/v1/tasks/${task.id}/funding-confirmations`, headers: h.auth('community', c), payload: { status, amount: status === 'received' ? 8000 : undefined } })
@@ -49,7 +49,7 @@ t.test('eight target communities confirming their funding at once are all accept
     t.same(answers.map((a) => a.statusCode), EVERY_COMMUNITY.map(() => 201), `round ${round + 1}: every confirmation is kept`)
   }
   const funding = (await h.app.inject({ method: 'GET', url: `/v1/tasks/${task.id}/funding-confirmations`, headers: h.auth('office', 'city') })).json()
-  t.equal(funding.confirmations.length, 24)
+  t.equal(funding.items.length, 24)
   const after = (await h.app.inject({ method: 'GET', url: `/v1/tasks/${task.id}`, headers: h.auth('office', 'city') })).json()
   t.equal(after.version, task.version + 24, 'one version per confirmation: none was lost or merged')
   const history = (await h.app.inject({ method: 'GET', url: `/v1/tasks/${task.id}/events?limit=200`, headers: h.auth('office', 'city') })).json().items

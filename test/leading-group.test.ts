@@ -1,5 +1,5 @@
 import t from 'tap'
-import { sweepDeadlines } from '../src/tasks/deadlines.js'
+import { sweep } from '../src/tasks/deadlines.js'
 import { build, demoCommunities, type Harness } from './helper.js'
 
 // DOMAIN.md §5 and issue 3: the office pre-reviews, the group votes, the chair records
@@ -215,8 +215,8 @@ t.test('working-day deadlines cross the 2025 National Day holiday and its make-u
   t.ok(queue[0].screening.findings.length > 0, 'findings come inline')
 
   now = new Date('2025-10-13T02:00:00Z')
-  t.equal(await sweepDeadlines(h.app.gate), 1)
-  t.equal(await sweepDeadlines(h.app.gate), 0, 'a task is flagged once')
+  t.equal((await sweep(h.app.gate)).deadlines, 1)
+  t.equal((await sweep(h.app.gate)).deadlines, 0, 'a task is flagged once')
   const overdue = (await h.app.inject({ method: 'GET', url: '/v1/reviews/overdue', headers: h.auth('office', 'east') })).json().items
   t.same(overdue.map((x: { id: string }) => x.id), [task.id])
   t.equal(overdue[0].review.overdue, true)

@@ -11,6 +11,8 @@ export interface RelatedRows {
   rows: Row[]
   /** Replace the instance's rows in that table instead of adding to them. */
   replace?: boolean
+  /** Further columns that pick the instance's rows, in a table several workflows share. */
+  match?: Row
 }
 
 /** The Idempotency-Key a request came with, and the resource path it is bound to once the write commits. */
@@ -226,13 +228,13 @@ export class GroupCommitter<S = unknown> {
 
     const events: Array<{ table: string; row: Row }> = []
     const related: Array<{ table: string; row: Row }> = []
-    const replaced: Array<{ table: string; seqColumn: string; seq: number }> = []
+    const replaced: Array<{ table: string; seqColumn: string; seq: number; match: Row }> = []
     const changes: StateChange[] = []
     const claims: Array<{ claim: IdempotencyClaim; resource: string }> = []
     const rereads: Array<{ table: string; seq: number; i: number }> = []
     const belongs = (w: PlannedWrite, seq: number) => {
       for (const r of w.related ?? []) {
-        if (r.replace) replaced.push({ table: r.table, seqColumn: r.seqColumn, seq })
+        if (r.replace) replaced.push({ table: r.table, seqColumn: r.seqColumn, seq, match: r.match ?? {} })
         for (const row of r.rows) related.push({ table: r.table, row: { ...row, [r.seqColumn]: seq } })
       }
       if (w.claim) claims.push({ claim: w.claim, resource: w.resource })
@@ -263,7 +265,7 @@ export class GroupCommitter<S = unknown> {
       Promise.all([...byTable].map(([table, rs]) => rowsBySeq(trx, table, rs.map((r) => r.seq)).then((rows) => ({ table, rows })))),
       Promise.all(missed.map(({ w }) => trx(w.tables.instances).where({ id: w.from.id }).first())),
       this.opts.hooks.inspect(trx),
-      ...replaced.map((r) => trx(r.table).where(r.seqColumn, r.seq).delete()),
+      ...replaced.map((r) => trx(r.table).where(r.match).where(r.seqColumn, r.seq).delete()),
       ...chunkedByTable(related, 200).map(({ table, rows }) => trx(table).insert(rows)),
       ...chunkedByTable(events, 100).map(({ table, rows }) => trx(table).insert(rows)),
       ...claims.map(({ claim, resource }) => trx('idempotency_keys').where({ scope: claim.scope, key: claim.key }).update({ resource }))

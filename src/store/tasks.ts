@@ -2,6 +2,9 @@ import type { Knex } from 'knex'
 import { isPublicState, PUBLIC_STATES } from '../../machines/admission.js'
 import { positionLabel, type AdmissionPosition, type StoredAdmissionSnapshot } from '../../machines/runtime.js'
 import type { IdempotencyClaim, PlannedCreate, PlannedStep, RelatedRows, Row } from '../engine/group-commit.js'
+import { isDeepStrictEqual } from 'node:util'
+import { addCalendarDays } from '../clock.js'
+import { dueRows, type DueDate } from '../engine/due.js'
 import type { Audience, EventRecord, InstanceTables, StateChange } from '../engine/store.js'
 import type { Finding, PolicyRef, Screening, TaskDeclaration, Verdict } from '../policy/types.js'
 import type { Role } from '../roles.js'
@@ -255,6 +258,21 @@ function eventOf(type: string, from: string | null, to: AdmissionPosition, actor
   }
 }
 
+/**
+ * The dates the task waits for in this position, as rows the engine's sweeper reads: a
+ * review deadline is missed the day after it, a contract's dates fall on the day, and an
+ * active contract's funding is checked from its start (the sweep waits out the grace period).
+ */
+function dueDatesOf(state: string, deadline: Deadline, d: TaskDeclaration, unfunded: boolean): DueDate[] {
+  const due: DueDate[] = []
+  if (deadline.dueKind !== null && !deadline.overdue) {
+    const review = deadline.dueKind === 'office_review' || deadline.dueKind === 'decision'
+    due.push({ kind: deadline.dueKind, dueOn: review ? addCalendarDays(deadline.dueOn!, 1) : deadline.dueOn! })
+  }
+  if (state === 'active' && !unfunded) due.push({ kind: 'funding_grace', dueOn: d.period.start })
+  return due
+}
+
 const targetRows = (targets: readonly string[], replace: boolean): RelatedRows => ({
   table: 'task_targets',
   seqColumn: 'task_seq',
@@ -278,7 +296,7 @@ export function planCreate(draft: NewTask, submit: Transition | null, basis: num
     row: submit === null ? draftRow(draft) : { ...draftRow(draft), ...transitionColumns(created, submit) },
     events,
     changes,
-    related: [targetRows(draft.declaration.targets, false)],
+    related: [targetRows(draft.declaration.targets, false), dueRows('admission', submit === null ? [] : dueDatesOf(submit.position.state, submit.deadline, submit.declaration, false), false)],
     claim,
     resource: `tasks/${draft.id}`,
     basis
@@ -288,6 +306,9 @@ export function planCreate(draft: NewTask, submit: Transition | null, basis: num
 /** A transition of an existing task for the engine to write; `related` rows commit with it (a funding confirmation). */
 export function planStep(from: TaskRecord, t: Transition, basis: number | null, claim: IdempotencyClaim | null = null, related: readonly RelatedRows[] = []): PlannedStep {
   const fromLabel = positionLabel(from.position)
+  const fromDue = dueDatesOf(from.position.state, from.deadline, from.declaration, from.unfunded)
+  const toDue = dueDatesOf(t.position.state, t.deadline, t.declaration, t.unfunded ?? from.unfunded)
+  const dates = isDeepStrictEqual(fromDue, toDue) ? [] : [dueRows('admission', toDue, true)]
   return {
     kind: 'step',
     tables: TASK_TABLES,
@@ -296,11 +317,16 @@ export function planStep(from: TaskRecord, t: Transition, basis: number | null, 
     event: eventOf(t.type, fromLabel, t.position, t.actor, t.payload, t.screening, t.now),
     change: changeOf(from, from.version + 1, t.type, fromLabel, t.position, t.now),
     // Only a changed declaration (SUBMIT or REVISE with changes) replaces the targets.
-    related: t.declaration.targets === from.declaration.targets ? related : [targetRows(t.declaration.targets, true), ...related],
+    related: [...(t.declaration.targets === from.declaration.targets ? [] : [targetRows(t.declaration.targets, true)]), ...dates, ...related],
     claim,
     resource: `tasks/${from.id}`,
     basis
   }
+}
+
+export async function findTaskBySeq(db: Knex, seq: number): Promise<TaskRecord | null> {
+  const row = await db<DbTaskRow>('tasks').where({ seq }).first()
+  return row ? fromRow(row) : null
 }
 
 export async function findTask(db: Knex, id: string): Promise<TaskRecord | null> {
@@ -417,33 +443,6 @@ export async function listReviewQueue(db: Knex, f: ReviewFilter, limit: number):
   if (f.orgUnit !== null) q.where('decider_org', f.orgUnit)
   if (f.overdueOnly) q.where('overdue', true)
   const rows = (await q.orderBy([{ column: 'due_on' }, { column: 'seq' }]).limit(limit)) as DbTaskRow[]
-  return rows.map(fromRow)
-}
-
-/** Escalated tasks whose deadline passed before `today` and that are not yet flagged. */
-export async function findNewlyOverdue(db: Knex, today: string, limit: number): Promise<TaskRecord[]> {
-  const rows = (await db<DbTaskRow>('tasks')
-    .where('state', 'escalated')
-    .where('overdue', false)
-    .where('due_on', '<', today)
-    .orderBy('due_on')
-    .limit(limit)) as DbTaskRow[]
-  return rows.map(fromRow)
-}
-
-/** Contracts whose period has started (admitted) or ended (active) by `today`. */
-export async function findContractsDue(db: Knex, today: string, limit: number): Promise<TaskRecord[]> {
-  const rows = (await db<DbTaskRow>('tasks')
-    .whereIn('state', ['admitted', 'active'])
-    .where('due_on', '<=', today)
-    .orderBy('due_on')
-    .limit(limit)) as DbTaskRow[]
-  return rows.map(fromRow)
-}
-
-/** Active contracts not yet flagged unfunded whose grace period may have run out. */
-export async function findActiveFunded(db: Knex, limit: number): Promise<TaskRecord[]> {
-  const rows = (await db<DbTaskRow>('tasks').where('state', 'active').where('unfunded', false).orderBy('seq').limit(limit)) as DbTaskRow[]
   return rows.map(fromRow)
 }
 

@@ -1,8 +1,9 @@
 import { positionLabel } from '../../machines/runtime.js'
 import { addWorkingDays } from '../calendar/working-days.js'
-import { chinaDate } from '../clock.js'
+import { addCalendarDays, chinaDate } from '../clock.js'
+import { postpone, sweepDue, type DueHandler, type DueRow } from '../engine/due.js'
 import { latestConfirmations } from '../store/funding.js'
-import { findActiveFunded, planStep, findContractsDue, findNewlyOverdue, type TaskRecord, type Transition } from '../store/tasks.js'
+import { findTaskBySeq, planStep, type TaskRecord, type Transition } from '../store/tasks.js'
 import { SYSTEM_ACTOR, systemTransition, type GateContext } from './service.js'
 
 /** The same task, one flag different: a flag change is logged as an event of its own. */
@@ -21,55 +22,81 @@ function flagged(task: TaskRecord, type: string, reason: string, now: string, ch
   }
 }
 
-/**
- * Flags escalated tasks whose working-day deadline has passed and logs a
- * DEADLINE_MISSED event for each, so the history shows when the gate ran late.
- * Due dates are rows, not timers: a restart loses nothing, and several server
- * processes may sweep at once (the compare-and-set lets one of them win).
- */
-export async function sweepDeadlines(ctx: GateContext): Promise<number> {
-  const today = chinaDate(ctx.now())
-  let done = 0
-  for (const task of await findNewlyOverdue(ctx.db, today, 500)) {
-    const reason = `${task.deadline.dueKind} was due on ${task.deadline.dueOn} (${positionLabel(task.position)})`
-    const result = await ctx.commits.write(planStep(task, flagged(task, 'DEADLINE_MISSED', reason, ctx.now().toISOString(), { deadline: { ...task.deadline, overdue: true } }), null))
-    if (result.ok) done += 1
-  }
-  return done
+export interface SweepCounts {
+  /** Escalated tasks flagged overdue (DEADLINE_MISSED). */
+  deadlines: number
+  /** Contracts activated or completed by their dates. */
+  contracts: number
+  /** Active contracts flagged unfunded (FUNDING_MISSING). */
+  funding: number
 }
 
-/** Admitted contracts become active on the first day of their period and complete the day after its last. */
-export async function sweepContracts(ctx: GateContext): Promise<number> {
-  let done = 0
-  for (const task of await findContractsDue(ctx.db, chinaDate(ctx.now()), 500)) {
-    if (await systemTransition(ctx, task, { type: task.position.state === 'admitted' ? 'ACTIVATE' : 'COMPLETE' })) done += 1
-  }
-  return done
-}
+type Outcome = Awaited<ReturnType<DueHandler>>
+
+const stepped = (ok: boolean): Outcome => (ok ? 'stepped' : 'later')
 
 /**
- * 费随事转 (000 §二.4): once the pack's grace period after the start has passed, an
- * active contract with a target that has not confirmed its funding is flagged
- * unfunded; the flag counts against the department on its scorecard.
+ * What each of the task's due dates means, for the engine's sweeper. A date the task has
+ * moved past (it was decided, suspended, revoked) is dropped; a lost race is tried again.
  */
-export async function sweepFunding(ctx: GateContext): Promise<number> {
-  const { pack } = await ctx.packs.get(ctx.db)
-  const today = chinaDate(ctx.now())
-  let done = 0
-  for (const task of await findActiveFunded(ctx.db, 500)) {
+function handlers(ctx: GateContext, counts: SweepCounts): Map<string, DueHandler> {
+  const load = async (row: DueRow) => findTaskBySeq(ctx.db, row.instance_seq)
+  const now = () => ctx.now().toISOString()
+
+  // The office or the group ran late: the history shows it (DEADLINE_MISSED), the queue flags it.
+  const missed: DueHandler = async (row, today) => {
+    const task = await load(row)
+    const d = task?.deadline
+    if (task?.position.state !== 'escalated' || d!.dueKind !== row.kind || d!.overdue || !(d!.dueOn! < today)) return 'done'
+    const reason = `${d!.dueKind} was due on ${d!.dueOn} (${positionLabel(task.position)})`
+    const result = await ctx.commits.write(planStep(task, flagged(task, 'DEADLINE_MISSED', reason, now(), { deadline: { ...d!, overdue: true } }), null))
+    if (result.ok) counts.deadlines++
+    return stepped(result.ok)
+  }
+
+  // An agreement moves by its period: active on the first day, completed the day after the last.
+  const period = (state: 'admitted' | 'active', type: 'ACTIVATE' | 'COMPLETE'): DueHandler => async (row, today) => {
+    const task = await load(row)
+    if (task?.position.state !== state || task.deadline.dueKind !== row.kind || task.deadline.dueOn! > today) return 'done'
+    const ok = await systemTransition(ctx, task, { type })
+    if (ok) counts.contracts++
+    return stepped(ok)
+  }
+
+  // 费随事转 (000 §二.4): once the grace period after the start has passed, a target that has
+  // not confirmed its funding flags the contract unfunded; until then, and while all is
+  // confirmed, the date is looked at again later (a community may still say the money stopped).
+  const funding: DueHandler = async (row, today) => {
+    const task = await load(row)
+    if (task?.position.state !== 'active' || task.unfunded) return 'done'
+    const { pack } = await ctx.packs.get(ctx.db)
     const graceEnds = addWorkingDays(pack.calendar, task.declaration.period.start, pack.parameters.fundingGraceWorkingDays)
-    if (today <= graceEnds) continue
+    if (today <= graceEnds) return postpone(ctx.db, row, addCalendarDays(graceEnds, 1)).then(() => 'later')
     const latest = await latestConfirmations(ctx.db, task.seq)
     const missing = task.declaration.targets.filter((c) => latest.get(c)?.status !== 'received')
-    if (missing.length === 0) continue
+    if (missing.length === 0) return postpone(ctx.db, row, addCalendarDays(today, 1)).then(() => 'later')
     const reason = `no confirmed funding by ${graceEnds} from ${missing.join(', ')}`
-    const result = await ctx.commits.write(planStep(task, flagged(task, 'FUNDING_MISSING', reason, ctx.now().toISOString(), { unfunded: true }), null))
-    if (result.ok) done += 1
+    const result = await ctx.commits.write(planStep(task, flagged(task, 'FUNDING_MISSING', reason, now(), { unfunded: true }), null))
+    if (result.ok) counts.funding++
+    return stepped(result.ok)
   }
-  return done
+
+  return new Map([
+    ['admission\u0000office_review', missed],
+    ['admission\u0000decision', missed],
+    ['admission\u0000period_start', period('admitted', 'ACTIVATE')],
+    ['admission\u0000period_end', period('active', 'COMPLETE')],
+    ['admission\u0000funding_grace', funding]
+  ])
 }
 
-/** One pass of every date-driven duty; `npm start` runs it every minute. */
-export async function sweep(ctx: GateContext): Promise<{ deadlines: number; contracts: number; funding: number }> {
-  return { deadlines: await sweepDeadlines(ctx), contracts: await sweepContracts(ctx), funding: await sweepFunding(ctx) }
+/**
+ * One pass over every date that fell due by today (China time); `npm start` runs it every
+ * minute. Due dates are rows, not timers: a restart loses nothing, and several server
+ * processes may sweep at once (the compare-and-set lets one of them win).
+ */
+export async function sweep(ctx: GateContext, onError: (err: unknown) => void = () => {}): Promise<SweepCounts> {
+  const counts: SweepCounts = { deadlines: 0, contracts: 0, funding: 0 }
+  await sweepDue(ctx.db, chinaDate(ctx.now()), handlers(ctx, counts), onError)
+  return counts
 }
