@@ -1,4 +1,5 @@
 import type { EventObject } from 'xstate'
+import { GENERIC_TABLES, type InstanceTables } from './store.js'
 import { WorkflowRuntime, type Workflow } from './workflow.js'
 
 /**
@@ -8,8 +9,14 @@ import { WorkflowRuntime, type Workflow } from './workflow.js'
  */
 export class WorkflowRegistry {
   private readonly byId = new Map<string, WorkflowRuntime<any, any>>()
+  private readonly tables = new Map<string, InstanceTables>()
 
-  register<C, E extends EventObject>(workflow: Workflow<C, E>): WorkflowRuntime<C, E> {
+  /**
+   * A workflow that brings `tables` of its own keeps its instances there, with its
+   * projections as columns, and serves its own routes; one that brings none is kept in
+   * the engine's tables and served by the engine's instance routes.
+   */
+  register<C, E extends EventObject>(workflow: Workflow<C, E>, tables: InstanceTables = GENERIC_TABLES): WorkflowRuntime<C, E> {
     const known = this.byId.get(workflow.id)
     if (known !== undefined) {
       // Registering the same workflow twice (two plugins that both need it) is harmless; two different ones under one id are not.
@@ -18,7 +25,13 @@ export class WorkflowRegistry {
     }
     const runtime = new WorkflowRuntime(workflow)
     this.byId.set(workflow.id, runtime)
+    this.tables.set(workflow.id, tables)
     return runtime
+  }
+
+  /** A workflow kept in the engine's own tables, by id; undefined for any other. */
+  generic(id: string): WorkflowRuntime<any, any> | undefined {
+    return this.tables.get(id) === GENERIC_TABLES ? this.byId.get(id) : undefined
   }
 
   /** A registered workflow by id; undefined for any other name, "__proto__" and "toString" included. */

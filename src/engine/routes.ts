@@ -91,3 +91,21 @@ export const machineRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => reply.type('text/vnd.mermaid; charset=utf-8').send(toMermaid(byId(req.params.id).workflow.machine))
   )
 }
+
+/** Liveness and the database's reachability. */
+export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Liveness and database reachability',
+        response: { 200: Type.Object({ status: Type.Literal('ok'), database: Type.Literal('ok') }) }
+      }
+    },
+    async () => {
+      await app.engine.db.raw('select 1')
+      return { status: 'ok' as const, database: 'ok' as const }
+    }
+  )
+}

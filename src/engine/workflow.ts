@@ -26,6 +26,8 @@ export interface Workflow<C = unknown, E extends EventObject = EventObject> {
   machine: AnyStateMachine
   /** upgrades[k] turns a snapshot of version k into one of version k + 1. */
   upgrades: Readonly<Record<number, (stored: StoredSnapshot<any>) => StoredSnapshot<any>>>
+  /** Who may start an instance through the engine's instance routes; any principal when absent. */
+  createRoles?: readonly string[]
   /** Who may send which event: checked before the machine sees it. An empty list: only the engine's own clock sends it. */
   eventRoles: Readonly<Record<E['type'], readonly string[]>>
   /**

@@ -151,10 +151,10 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ allowPrivateNetworks: bo
         owner_sub: principal.sub,
         owner_role: principal.role,
         owner_org: principal.org,
-        created_at: app.gate.now().toISOString(),
+        created_at: app.engine.now().toISOString(),
         active: true
       }
-      await app.gate.db('webhooks').insert(row)
+      await app.engine.db('webhooks').insert(row)
       return reply.status(201).send(toWebhookView(row))
     }
   )
@@ -171,7 +171,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ allowPrivateNetworks: bo
     },
     async (req) => {
       const principal = requirePrincipal(req)
-      const q = app.gate.db<DbWebhookRow>('webhooks').where({ active: true })
+      const q = app.engine.db<DbWebhookRow>('webhooks').where({ active: true })
       if (principal.role !== 'admin') q.where({ owner_sub: principal.sub, owner_role: principal.role, owner_org: principal.org })
       const rows = (await q.orderBy([{ column: 'created_at' }, { column: 'id' }])) as DbWebhookRow[]
       return { items: rows.map(toWebhookView) }
@@ -194,8 +194,8 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ allowPrivateNetworks: bo
       const principal = requirePrincipal(req)
       const { limit = DEFAULT_PAGE_SIZE, cursor, status } = req.query
       const before = decodeCursor(cursor)
-      const hook = await ownWebhook(app.gate.db, req.params.id, principal)
-      const q = app.gate.db<DbDeliveryRow>('webhook_deliveries').where({ webhook_id: hook.id })
+      const hook = await ownWebhook(app.engine.db, req.params.id, principal)
+      const q = app.engine.db<DbDeliveryRow>('webhook_deliveries').where({ webhook_id: hook.id })
       if (status !== undefined) q.where({ status })
       if (before !== null) q.where('seq', '<', before)
       const rows = (await q.orderBy('seq', 'desc').limit(limit + 1)) as DbDeliveryRow[]
@@ -217,8 +217,8 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ allowPrivateNetworks: bo
     },
     async (req, reply) => {
       const principal = requirePrincipal(req)
-      const hook = await ownWebhook(app.gate.db, req.params.id, principal)
-      await app.gate.db.transaction(async (trx) => {
+      const hook = await ownWebhook(app.engine.db, req.params.id, principal)
+      await app.engine.db.transaction(async (trx) => {
         await trx('webhooks').where({ id: hook.id }).update({ active: false })
         await trx('webhook_deliveries').where({ webhook_id: hook.id, status: 'pending' }).update({ status: 'failed', last_error: 'webhook deleted' })
       })

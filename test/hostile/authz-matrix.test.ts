@@ -462,6 +462,21 @@ const CASES: Case[] = [
     expected: only({ 'office:own': OK, 'office:foreign': OK, 'leading_group:own': OK, 'leading_group:foreign': OK, ...ADMINS }, FORBIDDEN)
   },
 
+  // --- the engine's instance routes serve workflows kept in the engine's own tables; the gate keeps its own
+  {
+    op: 'POST /v1/workflows/{machine}/instances',
+    what: 'start an instance: the gate registers no such workflow (admission has its own routes)',
+    request: async () => ({ method: 'POST', url: '/v1/workflows/admission/instances', payload: {} }),
+    expected: anyPrincipal([404])
+  },
+  { op: 'GET /v1/workflows/{machine}/instances/{id}', what: 'an instance', request: get('/v1/workflows/admission/instances/x'), expected: anyPrincipal([404]) },
+  {
+    op: 'POST /v1/workflows/{machine}/instances/{id}/events',
+    what: 'an event',
+    request: async () => ({ method: 'POST', url: '/v1/workflows/burden-report/instances/x/events', payload: { type: 'INVESTIGATE' } }),
+    expected: anyPrincipal([404])
+  },
+  { op: 'GET /v1/workflows/{machine}/instances/{id}/events', what: 'a history', request: get('/v1/workflows/admission/instances/x/events'), expected: anyPrincipal([404]) },
   // --- webhooks (README: any principal; its own webhooks, an admin everybody's)
   {
     op: 'POST /v1/webhooks',

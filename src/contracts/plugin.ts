@@ -1,0 +1,11 @@
+import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
+import { contractRoutes } from '../routes/contracts.js'
+
+/** Admitted tasks as agreements (000 §二.5 契约化管理) and the funding that must follow them (费随事转). */
+export const contracts = fp(
+  async (app: FastifyInstance) => {
+    await app.register(contractRoutes)
+  },
+  { name: 'zhunru-contracts', fastify: '5.x', dependencies: ['zhunru-admission'] }
+)

@@ -1,0 +1,216 @@
+import helmet from '@fastify/helmet'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import rateLimit from '@fastify/rate-limit'
+import { Ajv } from 'ajv'
+import addFormats from 'ajv-formats'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaCompiler, FastifyServerOptions } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Knex } from 'knex'
+import { authPlugin, principalKey } from '../auth/plugin.js'
+import { Problem, Problems, problemType } from '../errors.js'
+import { idempotencyPlugin } from '../idempotency.js'
+import { ProblemSchema } from '../schemas/common.js'
+
+// "/targets/3" → "targets[3]", "/period/start" → "period.start": the names clients use.
+function fieldName(instancePath: string, extra?: string): string {
+  const parts = instancePath.split('/').filter(Boolean)
+  if (extra) parts.push(extra)
+  return parts.reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '')
+}
+
+// Query strings and path parameters arrive as text and are coerced ("limit=2" is 2);
+// bodies are JSON and are taken as typed, so a string where an array belongs is refused.
+// Validators never change the input: a schema's default documents what the handler applies.
+function validatorFor(coerce: boolean): Ajv {
+  const ajv = new Ajv({ coerceTypes: coerce ? 'array' : false, useDefaults: false, removeAdditional: false, allErrors: false, strict: false })
+  addFormats.default(ajv)
+  return ajv
+}
+
+function validationProblem(err: FastifyError): Problem {
+  const where = err.validationContext as string
+  // allErrors is off, so ajv reports exactly one error: the first field that is wrong.
+  const [v] = err.validation!
+  const p = v!.params as Record<string, unknown>
+  const extra = (p.missingProperty ?? p.additionalProperty) as string | undefined
+  const message = p.additionalProperty ? 'is not a known field' : (v!.message as string)
+  const field = fieldName(v!.instancePath, extra) || where
+  return Problems.validation(`${where}: ${field} ${message}`, [{ field, message }])
+}
+
+/** What @fastify/helmet sets on every other response, for the router's refusals that no hook sees. */
+const ROUTER_ERROR_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'SAMEORIGIN',
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'origin-agent-cluster': '?1',
+  'x-permitted-cross-domain-policies': 'none',
+  'x-dns-prefetch-control': 'off',
+  'x-download-options': 'noopen',
+  'x-xss-protection': '0'
+}
+
+/** Fastify's own client errors: bad JSON, unsupported media type, body too large, bad URL. */
+const clientProblem = (err: FastifyError) => new Problem(err.statusCode!, problemType(err.code), 'Bad request', err.message)
+
+/** The one place that writes an error response (RFC 9457). */
+function sendProblem(req: FastifyRequest, reply: FastifyReply, problem: Problem): void {
+  void reply
+    .status(problem.status)
+    .headers(problem.headers)
+    .type('application/problem+json')
+    .send({ type: problem.type, title: problem.title, status: problem.status, detail: problem.detail, instance: req.url, ...problem.extensions })
+}
+
+/** No request of this API nests deeper; a deeper one is refused before anything walks it. */
+const MAX_DEPTH = 32
+
+/**
+ * Checks what a client sent before validation: where the first NUL character hides
+ * (PostgreSQL refuses to store one), or that the document nests too deeply. Iterative,
+ * so that a hostile nesting cannot exhaust the stack.
+ */
+function hostileAt(value: unknown): { field: string; message: string } | null {
+  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value, path: '', depth: 0 }]
+  while (stack.length > 0) {
+    const { value: v, path, depth } = stack.pop()!
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) return { field: path, message: 'must not contain NUL characters' }
+    } else if (typeof v === 'object' && v !== null) {
+      if (depth >= MAX_DEPTH) return { field: path, message: `must not nest deeper than ${MAX_DEPTH} levels` }
+      for (const [k, child] of Object.entries(v)) {
+        if (k.includes('\u0000')) return { field: path, message: 'must not contain NUL characters' }
+        stack.push({ value: child, path: fieldName(path, k), depth: depth + 1 })
+      }
+    }
+  }
+  return null
+}
+
+export interface PlatformOptions {
+  jwtSecret: string
+  /** Where Idempotency-Keys are kept: the engine's database. */
+  db: Knex
+  now?: () => Date
+  /** Requests per principal (or per address, without a token) per minute; off when absent. */
+  rateLimitPerMinute?: number
+}
+
+/**
+ * Options the platform needs on the Fastify instance itself, which no plugin can set: the
+ * body limit, and a problem document for the router's own refusals (a malformed URL, an
+ * over-long parameter), which come before any hook. Pass them to Fastify() when embedding.
+ */
+export const platformServerOptions = {
+  bodyLimit: 1024 * 1024,
+  frameworkErrors: (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+    void reply.headers(ROUTER_ERROR_HEADERS)
+    sendProblem(req, reply, clientProblem(err))
+  }
+} satisfies FastifyServerOptions
+
+/**
+ * What every capability stands on: validation that names the field, problem+json for every
+ * error, checks on hostile input, security headers, bearer tokens, rate limits per
+ * principal, Idempotency-Key on POSTs, and the OpenAPI document built from route schemas.
+ */
+export const platform = fp(
+  async (app: FastifyInstance, opts: PlatformOptions) => {
+    const strict = validatorFor(false)
+    const coercing = validatorFor(true)
+    // Set on each route rather than with setValidatorCompiler: Fastify rebuilds its default
+    // validator when a later plugin adds a shared schema, and every capability adds its own.
+    const known = new Set<string>()
+    const compile: FastifySchemaCompiler<any> = ({ schema, httpPart }) => {
+      for (const [id, shared] of Object.entries(app.getSchemas())) {
+        if (known.has(id)) continue
+        strict.addSchema(shared as object)
+        coercing.addSchema(shared as object)
+        known.add(id)
+      }
+      return (httpPart === 'body' ? strict : coercing).compile(schema as object)
+    }
+    app.addHook('onRoute', (route) => {
+      route.validatorCompiler ??= compile
+    })
+    app.addSchema(ProblemSchema)
+
+    await app.register(helmet, {
+      // The docs UI at /docs loads its own inline scripts and styles.
+      contentSecurityPolicy: false
+    })
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: {
+          title: 'zhunru — community work admission gate (社区工作准入)',
+          version: '0.1.0',
+          description:
+            'Departments submit tasks for communities and streets; the gate screens them against the published lists and explains every decision.'
+        },
+        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+        tags: [
+          { name: 'tasks', description: 'Tasks and their admission workflow' },
+          { name: 'screening', description: 'Dry-run screening' },
+          { name: 'catalogs', description: 'Published lists (清单)' },
+          { name: 'org-units', description: 'The org tree' },
+          { name: 'reviews', description: 'Reviewer queues and deadlines' },
+          { name: 'leading-groups', description: 'Leading-group membership' },
+          { name: 'webhooks', description: 'Signed callbacks on task transitions' },
+          { name: 'contracts', description: 'Admitted tasks as agreements, and their funding' },
+          { name: 'burden', description: 'Burden ledgers and department scorecards' },
+          { name: 'burden-reports', description: 'Burden reports (督查): unadmitted tasks reported by communities' },
+          { name: 'register', description: 'The public register: catalogs and their history, admitted tasks, department statistics (no token)' },
+          { name: 'machines', description: 'Workflow definitions' },
+          { name: 'health', description: 'Liveness' }
+        ]
+      },
+      // Every shared schema has an $id: components are named after it (Task, Finding, Problem, …).
+      refResolver: { buildLocalReference: (json) => json.$id as string }
+    })
+    await app.register(swaggerUi, { routePrefix: '/docs' })
+    await app.register(authPlugin, { secret: opts.jwtSecret })
+    if (opts.rateLimitPerMinute !== undefined) {
+      await app.register(rateLimit, {
+        max: opts.rateLimitPerMinute,
+        timeWindow: 60_000,
+        // After authentication, so that the limit is per principal, not per shared office address.
+        hook: 'preHandler',
+        keyGenerator: (req) => (req.principal === null ? `ip:${req.ip}` : principalKey(req.principal)),
+        errorResponseBuilder: (_req, ctx) =>
+          new Problem(429, problemType('rate-limited'), 'Too many requests', `more than ${ctx.max} requests in a minute; retry after ${ctx.after}`)
+      })
+    }
+    await app.register(idempotencyPlugin, { db: opts.db, now: opts.now ?? (() => new Date()) })
+    app.addHook('preValidation', async (req) => {
+      for (const [part, value] of [['params', req.params], ['querystring', req.query], ['body', req.body]] as const) {
+        const found = hostileAt(value)
+        if (found !== null) {
+          const field = found.field || part
+          throw Problems.validation(`${part}: ${field} ${found.message}`, [{ field, message: found.message }])
+        }
+      }
+    })
+
+    app.setErrorHandler((err: FastifyError | Problem, req, reply) => {
+      let problem: Problem
+      if (err instanceof Problem) problem = err
+      else if (err.validation) problem = validationProblem(err)
+      else if ((err.statusCode ?? 500) < 500) problem = clientProblem(err)
+      else {
+        req.log.error({ err }, 'unhandled error')
+        problem = new Problem(500, problemType('internal'), 'Internal error', 'the server could not complete the request; it has been logged')
+      }
+      sendProblem(req, reply, problem)
+    })
+    app.setNotFoundHandler((req, reply) => {
+      sendProblem(req, reply, new Problem(404, problemType('not-found'), 'Not found', `no route ${req.method} ${req.url}`))
+    })
+
+  },
+  { name: 'zhunru-platform', fastify: '5.x' }
+)

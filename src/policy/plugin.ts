@@ -1,0 +1,34 @@
+import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
+import { catalogRoutes } from '../routes/catalogs.js'
+import { FindingSchema, PolicyRefSchema, ScreeningSchema } from '../schemas/task.js'
+import { orgUnitRoutes } from '../routes/org-units.js'
+import { screeningRoutes } from '../routes/screenings.js'
+import { OrgDirectory } from '../store/org-directory.js'
+import { CurrentPack } from '../store/policy-packs.js'
+import type { GateContext } from '../tasks/service.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** What every capability of the gate works with: the database, the engine's commits, the policy pack in force, the org tree. */
+    gate: GateContext
+  }
+}
+
+/**
+ * The published lists and the rules that read them: the policy pack in force (read from
+ * the database, cached, and re-read when a commit sees a newer one), the catalogs, dry-run
+ * screening, and the org tree the lists apply to.
+ */
+export const policy = fp(
+  async (app: FastifyInstance) => {
+    const packs = new CurrentPack()
+    app.engine.onPackHead((seq) => packs.observe(seq))
+    for (const schema of [FindingSchema, PolicyRefSchema, ScreeningSchema]) app.addSchema(schema)
+    app.decorate('gate', { db: app.engine.db, packs, orgs: new OrgDirectory(), commits: app.engine.commits, now: app.engine.now })
+    await app.register(catalogRoutes)
+    await app.register(screeningRoutes)
+    await app.register(orgUnitRoutes)
+  },
+  { name: 'zhunru-policy', fastify: '5.x', dependencies: ['zhunru-platform', 'zhunru-engine'] }
+)

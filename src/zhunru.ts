@@ -1,0 +1,52 @@
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { burden } from './burden/plugin.js'
+import { contracts } from './contracts/plugin.js'
+import { engine } from './engine/plugin.js'
+import { leadingGroups } from './leading-groups/plugin.js'
+import { platform } from './platform/plugin.js'
+import { DEFAULT_PACK } from './policy/pack.js'
+import { policy } from './policy/plugin.js'
+import { register } from './register/plugin.js'
+import { openDatabase, type Database } from './store/db.js'
+import { ensurePack } from './store/policy-packs.js'
+import { admission } from './tasks/plugin.js'
+import { webhooks } from './webhooks/plugin.js'
+
+export interface ZhunruOptions {
+  /** `sqlite:<path>` or `postgres://…`: opened, migrated, and closed with the app. */
+  databaseUrl?: string
+  /** An open database instead (migrated already): the caller closes it. */
+  database?: Database
+  jwtSecret: string
+  /** Requests per principal per minute; off when absent. */
+  rateLimitPerMinute?: number
+  /** Webhooks may name loopback and private addresses; off unless set. */
+  allowPrivateWebhooks?: boolean
+  now?: () => Date
+}
+
+/**
+ * The whole API as one plugin: the platform, the engine and every capability of the gate.
+ * With a databaseUrl it opens and migrates the database; a database without a policy pack
+ * gets the default one. It never loads demo data (npm start does, into an empty database).
+ */
+export const zhunru = fp(
+  async (app: FastifyInstance, opts: ZhunruOptions) => {
+    if (opts.database === undefined && opts.databaseUrl === undefined) throw new Error('zhunru needs a databaseUrl or a database')
+    const database = opts.database ?? (await openDatabase(opts.databaseUrl!))
+    if (opts.database === undefined) app.addHook('onClose', () => database.knex.destroy())
+    // An empty database gets the default pack; one in use keeps the pack in force (npm start upgrades it with loadBasePack).
+    if ((await database.knex('policy_packs').first('seq')) === undefined) await ensurePack(database.knex, DEFAULT_PACK, new Date().toISOString())
+    await app.register(platform, { jwtSecret: opts.jwtSecret, db: database.knex, now: opts.now, rateLimitPerMinute: opts.rateLimitPerMinute })
+    await app.register(engine, { database, now: opts.now })
+    await app.register(policy)
+    await app.register(admission)
+    await app.register(leadingGroups)
+    await app.register(contracts)
+    await app.register(burden)
+    await app.register(register)
+    await app.register(webhooks, { allowPrivateNetworks: opts.allowPrivateWebhooks })
+  },
+  { name: 'zhunru', fastify: '5.x' }
+)
