@@ -1,3 +1,5 @@
+import { STATUS_CODES, maxHeaderSize } from 'node:http'
+import type { Socket } from 'node:net'
 import helmet from '@fastify/helmet'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
@@ -91,6 +93,27 @@ const ROUTER_ERROR_HEADERS = {
   'x-xss-protection': '0'
 }
 
+/**
+ * Node's HTTP parser refuses some requests before Fastify sees one (header fields over
+ * maxHeaderSize, bytes that are not HTTP): they get a problem document too, written on the
+ * socket as Fastify's default handler does, with helmet's headers; there is no URL to name.
+ */
+const PARSER_REFUSALS: Record<string, [number, string]> = {
+  HPE_HEADER_OVERFLOW: [431, `the request's header fields are over ${maxHeaderSize} bytes`],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'the request did not arrive in time']
+}
+
+function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
+  // A client that reset the connection has nothing to read an answer with.
+  if (!socket.writable) return void socket.destroy()
+  const [status, detail] = PARSER_REFUSALS[err.code!] ?? [400, 'the request is not valid HTTP/1.1']
+  const title = STATUS_CODES[status]!
+  const body = JSON.stringify({ type: problemType(title.toLowerCase().replaceAll(' ', '-')), title, status, detail })
+  const headers = Object.entries({ ...ROUTER_ERROR_HEADERS, 'content-type': 'application/problem+json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' })
+  socket.write(`HTTP/1.1 ${status} ${title}\r\n${headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${body}`)
+  socket.destroy(err)
+}
+
 /** Fastify's own client errors: bad JSON, unsupported media type, body too large, bad URL. */
 const clientProblem = (err: FastifyError) => new Problem(err.statusCode!, problemType(err.code), 'Bad request', err.message)
 
@@ -128,13 +151,16 @@ function hostileAt(value: unknown): { field: string; message: string } | null {
   return null
 }
 
+const BODY_LIMIT = 1024 * 1024
+
 // SQLite has one connection; on PostgreSQL a few transactions overlap, each still a group.
 const GROUPS_IN_FLIGHT: Record<Dialect, number> = { sqlite: 1, postgres: 4 }
 
 export async function buildApp(opts: AppOptions): Promise<App> {
   const app = Fastify({
     logger: opts.logger ?? false,
-    bodyLimit: 1024 * 1024,
+    bodyLimit: BODY_LIMIT,
+    clientErrorHandler,
     // The router's own refusals (a malformed URL, an over-long parameter) come before any
     // hook, so they get their problem document, and the headers helmet would have set, here.
     frameworkErrors: (err, req, reply) => {
