@@ -64,6 +64,29 @@ export function toMermaid(machine: AnyStateMachine): string {
   return `${lines.join('\n')}\n`
 }
 
+/**
+ * Where each event leads, as "from → to" lines with dotted state paths ("escalated.leading_group"),
+ * read off the machine itself so that the API's descriptions of the events cannot drift from it.
+ */
+export function transitionsByEvent(machine: AnyStateMachine): Map<string, string[]> {
+  const byEvent = new Map<string, string[]>()
+  // A transient state (screening) is left within the same step: name where it leads instead.
+  const settled = (n: AnyStateNode): AnyStateNode[] => (n.always === undefined ? [n] : n.always.flatMap((t) => t.target!.flatMap(settled)))
+  const visit = (node: AnyStateNode) => {
+    for (const [event, transitions] of node.transitions) {
+      const lines = byEvent.get(event) ?? []
+      const from = node.path.join('.')
+      // A transition without a target stays where it is.
+      const to = [...new Set(transitions.flatMap((t) => (t.target ?? [node]).flatMap(settled).map((n) => n.path.join('.'))))]
+      lines.push(to.length === 1 && to[0] === from ? `stays ${from}` : `${from} → ${to.join(' | ')}`)
+      byEvent.set(event, lines)
+    }
+    for (const child of Object.values(node.states) as AnyStateNode[]) visit(child)
+  }
+  visit(machine.root)
+  return byEvent
+}
+
 export interface MachineDescription {
   id: string
   version: number

@@ -9,7 +9,8 @@ import addFormats from 'ajv-formats'
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import rateLimit from '@fastify/rate-limit'
 import { authPlugin, principalKey } from './auth/plugin.js'
-import { idempotencyPlugin } from './idempotency.js'
+import { IDEMPOTENCY_KEY, idempotencyPlugin } from './idempotency.js'
+import { completeDocument } from './openapi.js'
 import { Problem, Problems, problemType } from './errors.js'
 import { catalogRoutes } from './routes/catalogs.js'
 import { healthRoutes } from './routes/health.js'
@@ -19,13 +20,13 @@ import { reviewRoutes } from './routes/reviews.js'
 import { orgUnitRoutes } from './routes/org-units.js'
 import { screeningRoutes } from './routes/screenings.js'
 import { taskRoutes } from './routes/tasks.js'
-import { burdenReportRoutes } from './burden-reports/routes.js'
+import { BurdenReportEventBodies, burdenReportRoutes } from './burden-reports/routes.js'
 import { burdenRoutes } from './burden/routes.js'
 import { publicRegisterRoutes } from './register/routes.js'
 import { contractRoutes } from './routes/contracts.js'
 import { ProblemSchema } from './schemas/common.js'
 import { webhookRoutes } from './webhooks/routes.js'
-import { FindingSchema, PolicyRefSchema, ReviewSchema, ScreeningSchema, TaskEventView, TaskView } from './schemas/task.js'
+import { FindingSchema, PolicyRefSchema, ReviewSchema, ScreeningSchema, TaskEventBodies, TaskEventView, TaskView } from './schemas/task.js'
 import type { Database, Dialect } from './store/db.js'
 import { GroupCommitter } from './store/group-commit.js'
 import { OrgDirectory } from './store/org-directory.js'
@@ -61,8 +62,18 @@ function fieldName(instancePath: string, extra?: string): string {
 // Query strings and path parameters arrive as text and are coerced ("limit=2" is 2);
 // bodies are JSON and are taken as typed, so a string where an array belongs is refused.
 // Validators never change the input: a schema's default documents what the handler applies.
+// An events body is a oneOf discriminated by `type`: ajv picks the branch from the tag, so the
+// error is the one of that event. Verbose errors carry the schema they failed, to name the event.
 function validatorFor(coerce: boolean): Ajv {
-  const ajv = new Ajv({ coerceTypes: coerce ? 'array' : false, useDefaults: false, removeAdditional: false, allErrors: false, strict: false })
+  const ajv = new Ajv({
+    coerceTypes: coerce ? 'array' : false,
+    useDefaults: false,
+    removeAdditional: false,
+    allErrors: false,
+    strict: false,
+    discriminator: true,
+    verbose: true
+  })
   addFormats.default(ajv)
   return ajv
 }
@@ -73,7 +84,19 @@ function validationProblem(err: FastifyError): Problem {
   const [v] = err.validation!
   const p = v!.params as Record<string, unknown>
   const extra = (p.missingProperty ?? p.additionalProperty) as string | undefined
-  const message = p.additionalProperty ? 'is not a known field' : (v!.message as string)
+  // In one event's branch of an events body the field is wrong for that event, not in general.
+  const event = ((v as { parentSchema?: unknown }).parentSchema as { properties?: { type?: { const?: string } } }).properties?.type?.const
+  const message = p.additionalProperty
+    ? event === undefined
+      ? 'is not a known field'
+      : `does not go with ${event}`
+    : p.missingProperty !== undefined
+      ? event === undefined
+        ? 'is required'
+        : `is required with ${event}`
+      : p.allowedValues !== undefined
+        ? `must be one of ${(p.allowedValues as unknown[]).join(', ')}`
+        : (v!.message as string)
   const field = fieldName(v!.instancePath, extra) || where
   return Problems.validation(`${where}: ${field} ${message}`, [{ field, message }])
 }
@@ -171,7 +194,17 @@ export async function buildApp(opts: AppOptions): Promise<App> {
 
   const strict = validatorFor(false)
   const coercing = validatorFor(true)
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema))
+  // Route schemas refer to the shared ones by $id (an events body to its branches); the custom validators are told of them.
+  const shared = new Set<string>()
+  app.setValidatorCompiler(({ schema, httpPart }) => {
+    for (const [id, s] of Object.entries(app.getSchemas())) {
+      if (shared.has(id)) continue
+      strict.addSchema(s as object)
+      coercing.addSchema(s as object)
+      shared.add(id)
+    }
+    return (httpPart === 'body' ? strict : coercing).compile(schema)
+  })
 
   // The policy pack in force is read from the database: load one with ensurePack before building the app.
   const now = opts.now ?? (() => new Date())
@@ -187,7 +220,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   })
   app.decorate('gate', { db: opts.database.knex, packs, orgs: new OrgDirectory(), commits, now })
 
-  for (const schema of [ProblemSchema, FindingSchema, PolicyRefSchema, ScreeningSchema, ReviewSchema, TaskView, TaskEventView]) {
+  const eventBodies = [TaskEventBodies, BurdenReportEventBodies].flatMap((e) => [...e.branches, e.union])
+  for (const schema of [ProblemSchema, FindingSchema, PolicyRefSchema, ScreeningSchema, ReviewSchema, TaskView, TaskEventView, ...eventBodies]) {
     app.addSchema(schema)
   }
 
@@ -202,9 +236,20 @@ export async function buildApp(opts: AppOptions): Promise<App> {
         title: 'zhunru — community work admission gate (社区工作准入)',
         version: '0.1.0',
         description:
-          'Departments submit tasks for communities and streets; the gate screens them against the published lists and explains every decision.'
+          'Departments submit tasks for communities and streets; the gate screens them against the published lists and explains every decision. ' +
+          'Errors are application/problem+json (RFC 9457) with `field` naming what is wrong. Tokens: `npm run token -- <role> <org> [sub]` (demo accounts: `npm run token -- --list`).',
+        license: { name: 'MIT', identifier: 'MIT' }
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      servers: [
+        // Relative, so that the docs UI's "Try it out" calls the server that serves it.
+        { url: '/', description: 'the server serving this document' },
+        { url: 'http://127.0.0.1:3000', description: 'npm start on your machine' }
+      ],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'HS256 token with claims sub, role and org; mint one with npm run token' }
+        }
+      },
       tags: [
         { name: 'tasks', description: 'Tasks and their admission workflow' },
         { name: 'screening', description: 'Dry-run screening' },
@@ -222,7 +267,9 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       ]
     },
     // Every shared schema has an $id: components are named after it (Task, Finding, Problem, …).
-    refResolver: { buildLocalReference: (json) => json.$id as string }
+    refResolver: { buildLocalReference: (json) => json.$id as string },
+    transformObject: (generated) =>
+      completeDocument((generated as { openapiObject: Record<string, unknown> }).openapiObject, { bodyLimit: BODY_LIMIT, maxDepth: MAX_DEPTH, maxHeaderSize, idempotencyKey: IDEMPOTENCY_KEY })
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
   await app.register(authPlugin, { secret: opts.jwtSecret })

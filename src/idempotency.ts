@@ -17,7 +17,8 @@ declare module 'fastify' {
   }
 }
 
-const KEY = /^[\x21-\x7e]{1,200}$/
+/** What an Idempotency-Key may be; the OpenAPI document declares the header with it. */
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/
 
 /**
  * Idempotency-Key on every POST: the first request with a key is reserved before
@@ -32,7 +33,7 @@ export const idempotencyPlugin = fp(
     app.addHook('preHandler', async (req: FastifyRequest, reply: FastifyReply) => {
       const key = req.headers['idempotency-key']
       if (req.method !== 'POST' || key === undefined) return
-      if (typeof key !== 'string' || !KEY.test(key)) {
+      if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
         throw Problems.validation('Idempotency-Key must be 1 to 200 visible ASCII characters', [
           { field: 'Idempotency-Key', message: 'must be 1 to 200 visible ASCII characters' }
         ])

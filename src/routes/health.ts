@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
+import { PUBLIC } from '../schemas/common.js'
 
 export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -8,6 +9,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['health'],
         summary: 'Liveness and database reachability',
+        operationId: 'getHealth',
+        security: PUBLIC,
         response: { 200: Type.Object({ status: Type.Literal('ok'), database: Type.Literal('ok') }) }
       }
     },

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { MACHINES, describeMachine, machineById, toMermaid } from '../../machines/describe.js'
 import { Problems } from '../errors.js'
-import { problemResponses } from '../schemas/common.js'
+import { PUBLIC, problemResponses } from '../schemas/common.js'
 
 const MachineParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) })
 
@@ -13,6 +13,8 @@ export const machineRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['machines'],
         summary: 'The workflow statecharts this server runs',
+        operationId: 'listMachines',
+        security: PUBLIC,
         response: {
           200: Type.Object({
             items: Type.Array(Type.Object({ id: Type.String(), version: Type.Integer(), href: Type.String(), diagram: Type.String() }))
@@ -36,6 +38,8 @@ export const machineRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['machines'],
         summary: 'A statechart as JSON, with the roles allowed to send each event',
+        operationId: 'getMachine',
+        security: PUBLIC,
         params: MachineParams,
         response: {
           200: Type.Object({
@@ -61,6 +65,8 @@ export const machineRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['machines'],
         summary: 'A statechart as a Mermaid stateDiagram-v2',
+        operationId: 'getMachineDiagram',
+        security: PUBLIC,
         params: MachineParams,
         produces: ['text/vnd.mermaid'],
         response: { 200: Type.String({ description: 'Mermaid source' }), ...problemResponses(404) }
