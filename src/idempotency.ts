@@ -17,7 +17,11 @@ declare module 'fastify' {
   }
 }
 
-const KEY = /^[\x21-\x7e]{1,200}$/
+/** What an Idempotency-Key may be; the OpenAPI document declares the header with it. */
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/
+
+/** The key's owner as the column holds it (200 characters): a longer principal (a 200-character sub) by its digest. */
+const scopeOf = (owner: string) => (owner.length <= 200 ? owner : `sha256:${createHash('sha256').update(owner).digest('hex')}`)
 
 /**
  * Idempotency-Key on every POST: the first request with a key is reserved before
@@ -32,12 +36,12 @@ export const idempotencyPlugin = fp(
     app.addHook('preHandler', async (req: FastifyRequest, reply: FastifyReply) => {
       const key = req.headers['idempotency-key']
       if (req.method !== 'POST' || key === undefined) return
-      if (typeof key !== 'string' || !KEY.test(key)) {
+      if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
         throw Problems.validation('Idempotency-Key must be 1 to 200 visible ASCII characters', [
           { field: 'Idempotency-Key', message: 'must be 1 to 200 visible ASCII characters' }
         ])
       }
-      const scope = req.principal === null ? `anonymous:${req.ip}` : principalKey(req.principal)
+      const scope = scopeOf(req.principal === null ? `anonymous:${req.ip}` : principalKey(req.principal))
       const hash = createHash('sha256').update(`${req.method} ${req.url}\n${canonicalJson(req.body)}`).digest('hex')
       const now = opts.now()
       // Reserve the key before the work: of two identical requests racing, one runs and one waits.

@@ -61,10 +61,53 @@ export async function build(t: Test, opts: { seed?: boolean; now?: () => Date; r
     allowPrivateWebhooks: opts.allowPrivateWebhooks
   })
   t.teardown(() => app.close())
+  answersAsDocumented(t, app)
   await app.ready()
   const token = (role: Role, org: string, sub = `${role}.${org}`) =>
     signToken({ sub, role, org }, TEST_SECRET, { nowSeconds: Math.floor(Date.now() / 1000), ttlSeconds: 3600 })
   return { app, db, token, auth: (role, org, sub) => ({ authorization: `Bearer ${token(role, org, sub)}` }) }
+}
+
+/**
+ * The contract as the suite sees it: every answer any test gets must be one the document
+ * declares for its operation, with that status and media type (problem+json for an error).
+ */
+function answersAsDocumented(t: Test, app: App): void {
+  let declared: Map<string, Record<string, DocResponse>> | null = null
+  const responsesOf = (method: string, url: string) => {
+    if (declared === null) {
+      const doc = app.swagger() as unknown as Doc
+      const resolve = (r: DocResponse) => (r.$ref === undefined ? r : doc.components.responses[r.$ref.split('/').at(-1)!]!)
+      declared = new Map(
+        Object.entries(doc.paths).flatMap(([path, ops]) =>
+          Object.entries(ops).map(([m, op]) => [`${m.toUpperCase()} ${path}`, Object.fromEntries(Object.entries(op.responses).map(([s, r]) => [s, resolve(r)]))] as const)
+        )
+      )
+    }
+    return declared.get(`${method === 'HEAD' ? 'GET' : method} ${url.replace(/:(\w+)/g, '{$1}')}`)
+  }
+  app.addHook('onSend', async (req, reply, payload) => {
+    const responses = req.routeOptions.url === undefined ? undefined : responsesOf(req.method, req.routeOptions.url)
+    // The docs UI and answers of no route (404 from the not-found handler) are not operations.
+    if (responses === undefined) return payload
+    const status = String(reply.statusCode)
+    const media = String(reply.getHeader('content-type') ?? '').split(';')[0]!
+    const response = responses[status]
+    if (response === undefined) t.fail(`${req.method} ${req.routeOptions.url} answered ${status}, which its operation does not declare`)
+    else if (response.content !== undefined && !(media in response.content)) {
+      t.fail(`${req.method} ${req.routeOptions.url} answered ${status} as ${media}, declared as ${Object.keys(response.content).join(', ')}`)
+    }
+    return payload
+  })
+}
+
+interface DocResponse {
+  $ref?: string
+  content?: Record<string, unknown>
+}
+interface Doc {
+  paths: Record<string, Record<string, { responses: Record<string, DocResponse> }>>
+  components: { responses: Record<string, DocResponse> }
 }
 
 export const demoCommunities = (street: string) => DEMO_ORG_TREE.filter((u) => u.kind === 'community' && u.parentId === street).map((u) => u.id)

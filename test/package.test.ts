@@ -145,12 +145,12 @@ t.test('a bare Fastify app registers the platform and the engine with a machine 
   const hook = await call(base, 'POST', '/v1/webhooks', admin, { url: 'http://127.0.0.1:9/hook', events: ['*'], secret: 'a-long-enough-secret-0123' })
   t.equal(hook.status, 201, JSON.stringify(hook.json))
 
-  t.equal((await call(base, 'POST', '/v1/workflows/approval/instances', reviewer, {})).status, 403, 'only the roles the machine names may start one')
+  t.equal((await call(base, 'POST', '/v1/workflows/approval/instances', reviewer)).status, 403, 'only the roles the machine names may start one')
   const key = { 'idempotency-key': 'approval-2027-001' }
-  const created = await call(base, 'POST', '/v1/workflows/approval/instances', author, {}, key)
+  const created = await call(base, 'POST', '/v1/workflows/approval/instances', author, undefined, key)
   t.equal(created.status, 201, JSON.stringify(created.json))
   t.match(created.json, { machine: 'approval', state: 'drafting', version: 1, enabledEvents: ['SUBMIT'] })
-  const retried = await call(base, 'POST', '/v1/workflows/approval/instances', author, {}, key)
+  const retried = await call(base, 'POST', '/v1/workflows/approval/instances', author, undefined, key)
   t.equal(retried.headers.get('idempotent-replay'), 'true', 'an idempotent retry is answered, not carried out again')
   t.same(retried.json, created.json)
   const id = created.json.id

@@ -169,3 +169,16 @@ t.test('a burden report offers its events to the investigating office only', asy
   t.same(await read('department', 'east-civil'), [])
   t.same(await read('admin', 'city'), [])
 })
+
+t.test('a principal as long as a token may carry keeps its Idempotency-Keys like any other', async (t) => {
+  const h = await build(t)
+  const sub = '长'.repeat(200)
+  const headers = { ...h.auth('department', 'east-civil', sub), 'idempotency-key': 'long-principal-1' }
+  const first = await h.app.inject({ method: 'POST', url: '/v1/tasks', headers, payload: draft() })
+  t.equal(first.statusCode, 201, first.body)
+  const again = await h.app.inject({ method: 'POST', url: '/v1/tasks', headers, payload: draft() })
+  t.equal(again.headers['idempotent-replay'], 'true')
+  t.equal(again.json().id, first.json().id)
+  const other = await h.app.inject({ method: 'POST', url: '/v1/tasks', headers: { ...h.auth('department', 'city-civil', sub), 'idempotency-key': 'long-principal-1' }, payload: draft() })
+  t.not(other.json().id, first.json().id, 'and another org’s principal with that sub has its own')
+})

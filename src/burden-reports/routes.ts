@@ -2,18 +2,22 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type, type Static } from 'typebox'
 import {
   BURDEN_REPORT_DIRECTIVES,
+  BURDEN_REPORT_EVENT_ROLES,
   BURDEN_REPORT_EVENT_TYPES,
-  BURDEN_REPORT_STATES
+  BURDEN_REPORT_STATES,
+  burdenReportMachine
 } from '../../machines/burden-report.js'
 import { requirePrincipal, requireRole, type Principal } from '../auth/plugin.js'
 import { decodeCursor, encodeCursor } from '../routes/pagination.js'
 import { ROLES, type Role } from '../roles.js'
-import { DEFAULT_PAGE_SIZE, IdParams, Nullable, PageQuery, problemResponses } from '../schemas/common.js'
+import { DEFAULT_PAGE_SIZE, IdParams, Nullable, PageQuery, TOKEN, problemResponses } from '../schemas/common.js'
+import { eventBodies } from '../schemas/events.js'
+import { BURDEN_REPORT, BURDEN_REPORT_EVENT_EXAMPLES } from '../schemas/examples.js'
 import { applyReportEvent, fileReport, loadVisibleReport, offeredReportEvents, scopeFor } from './service.js'
 import { history } from '../engine/store.js'
 import { listReports, REPORT_TABLES, reportPayloadOf, type BurdenReportRecord, type DbReportEventRow } from './store.js'
 
-const security = [{ bearer: [] }]
+const security = TOKEN
 
 // A free-text field must say something: at least one character that is not white space.
 const text = (maxLength: number, description: string) => Type.String({ minLength: 1, maxLength, pattern: '\\S', description })
@@ -26,18 +30,25 @@ export const CreateBurdenReportBody = Type.Object(
     evidence: text(20000, 'the notice, message or call that carried the demand; shown to the department as written'),
     relatedTaskId: Type.Optional(Type.String({ format: 'uuid', description: 'a zhunru task the demand seems to relate to; never shown to the department' }))
   },
-  { additionalProperties: false }
+  { additionalProperties: false, examples: [BURDEN_REPORT] }
 )
 
-export const BurdenReportEventBody = Type.Object(
-  {
-    type: Type.Enum(BURDEN_REPORT_EVENT_TYPES, { description: 'INVESTIGATE (reported → investigating), CONFIRM or DISMISS (investigating → confirmed or dismissed)' }),
-    reason: Type.Optional(text(5000, 'required with DISMISS; with INVESTIGATE a note, with CONFIRM the finding')),
-    directive: Type.Optional(Type.Enum(BURDEN_REPORT_DIRECTIVES, { description: 'required with CONFIRM: what the department must do with the task' })),
-    version: Type.Optional(Type.Integer({ minimum: 1, description: 'the report version the client saw; a stale one gets 409' }))
+/** POST /v1/burden-reports/{id}/events: one branch per event; `reason` and `version` go with any. */
+export const BurdenReportEventBodies = eventBodies({
+  name: 'BurdenReportEvent',
+  machine: burdenReportMachine,
+  types: BURDEN_REPORT_EVENT_TYPES,
+  roles: BURDEN_REPORT_EVENT_ROLES,
+  fields: {
+    version: Type.Integer({ minimum: 1, description: 'the report version the client saw; a stale one gets 409' }),
+    reason: text(5000, 'with DISMISS (required) why; with INVESTIGATE a note, with CONFIRM the finding'),
+    directive: Type.Enum(BURDEN_REPORT_DIRECTIVES, { description: 'what the department must do with the task' })
   },
-  { additionalProperties: false }
-)
+  common: ['version', 'reason'],
+  takes: { INVESTIGATE: {}, CONFIRM: { required: ['directive'] }, DISMISS: { required: ['reason'] } }
+})
+
+const BurdenReportEventBody = Type.Unsafe<Static<typeof BurdenReportEventBodies.union>>(Type.Ref('BurdenReportEventBody'))
 
 export const BurdenReportListQuery = Type.Object(
   {
@@ -163,6 +174,7 @@ export const burdenReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['burden-reports'],
         summary: 'Report a task that reached your community without passing the admission gate (community)',
+        operationId: 'fileBurdenReport',
         description:
           'The department must be one whose city or district contains your community; the office of that city or district investigates. The department reported never learns which community or person filed the report.',
         security,
@@ -183,6 +195,7 @@ export const burdenReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['burden-reports'],
         summary: 'List burden reports, newest first',
+        operationId: 'listBurdenReports',
         description:
           'A community sees the reports it filed, an office those its city or district investigates, a department those about it (without the reporter), an admin all.',
         security,
@@ -205,6 +218,7 @@ export const burdenReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['burden-reports'],
         summary: 'A burden report',
+        operationId: 'getBurdenReport',
         security,
         params: IdParams,
         response: { 200: BurdenReportView, ...problemResponses(401, 403, 404) }
@@ -221,12 +235,14 @@ export const burdenReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['burden-reports'],
-        summary: 'Move a burden report: INVESTIGATE, then CONFIRM (with a directive) or DISMISS (with a reason); office of the jurisdiction only',
+        summary: `Move a burden report: ${BurdenReportEventBodies.bySender}, the office of the report’s jurisdiction only`,
+        operationId: 'sendBurdenReportEvent',
         description:
           'Send "version" to make the event conditional on the version you saw. A stale version, or an event the report does not accept in its state, gets 409 with the current version and state.',
         security,
         params: IdParams,
         body: BurdenReportEventBody,
+        'x-request-examples': BURDEN_REPORT_EVENT_EXAMPLES,
         response: { 200: BurdenReportView, ...problemResponses(400, 401, 403, 404, 409) }
       }
     },
@@ -242,6 +258,7 @@ export const burdenReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['burden-reports'],
         summary: 'A burden report’s history, oldest first (a department does not see who filed it)',
+        operationId: 'listBurdenReportEvents',
         security,
         params: IdParams,
         querystring: Type.Object(PageQuery, { additionalProperties: false }),

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { burdenReportWorkflow } from '../../machines/burden-report.js'
-import { burdenReportRoutes } from '../burden-reports/routes.js'
+import { BurdenReportEventBodies, burdenReportRoutes } from '../burden-reports/routes.js'
 import { REPORT_TABLES } from '../burden-reports/store.js'
 import { burdenRoutes } from './routes.js'
 
@@ -9,6 +9,7 @@ import { burdenRoutes } from './routes.js'
 export const burden = fp(
   async (app: FastifyInstance) => {
     app.engine.registry.register(burdenReportWorkflow, REPORT_TABLES)
+    for (const schema of [...BurdenReportEventBodies.branches, BurdenReportEventBodies.union]) app.addSchema(schema)
     await app.register(burdenRoutes)
     await app.register(burdenReportRoutes)
   },

@@ -4,13 +4,13 @@ import { requireRole } from '../auth/plugin.js'
 import { chinaDate } from '../clock.js'
 import { Problems } from '../errors.js'
 import { checkCoveredDates } from '../policy/dates.js'
-import { problemResponses } from '../schemas/common.js'
+import { TOKEN, problemResponses } from '../schemas/common.js'
 import { getOrgUnit, jurisdictionOf } from '../store/org-units.js'
 import { unitsUnder } from '../tasks/declaration.js'
 import { areaBurden, communityBurden, type Window } from './ledger.js'
 import { departmentScorecard } from './scorecard.js'
 
-const security = [{ bearer: [] }]
+const security = TOKEN
 const WindowQuery = Type.Object(
   {
     from: Type.Optional(Type.String({ format: 'date', description: 'first day; default 1 January of this year (China time)' })),
@@ -56,6 +56,7 @@ export const burdenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['burden'],
         summary: 'The burden ledger of a community: admitted work on it, hours per month, funding promised versus confirmed, open burden reports',
+        operationId: 'getCommunityBurden',
         security,
         params: OrgParams,
         querystring: WindowQuery,
@@ -99,6 +100,7 @@ export const burdenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['burden'],
         summary: 'The burden of a street, district or city: its communities’ ledgers side by side, with totals',
+        operationId: 'getAreaBurden',
         security,
         params: OrgParams,
         querystring: WindowQuery,
@@ -129,6 +131,7 @@ export const burdenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['burden'],
         summary: 'A department’s scorecard for the two-way evaluation: submitted, admitted, returned, rejected by rule, escalated, unfunded, confirmed burden reports',
+        operationId: 'getDepartmentScorecard',
         security,
         params: OrgParams,
         querystring: WindowQuery,

@@ -4,7 +4,7 @@ import { Type } from 'typebox'
 import { requirePrincipal, type Principal } from '../auth/plugin.js'
 import { Problem, Problems, problemType } from '../errors.js'
 import { decodeCursor, encodeCursor } from '../routes/pagination.js'
-import { DEFAULT_PAGE_SIZE, PageQuery, problemResponses } from '../schemas/common.js'
+import { DEFAULT_PAGE_SIZE, PageQuery, problemResponses, TOKEN } from '../schemas/common.js'
 import { fromJson, toJson } from '../store/db.js'
 import type { Row, WriteResult } from './group-commit.js'
 import { GENERIC_TABLES, history, type Actor, type StateChange } from './store.js'
@@ -17,7 +17,7 @@ import type { StoredSnapshot, WorkflowRuntime } from './workflow.js'
  * reaches the machine as such.
  */
 
-const security = [{ bearer: [] }]
+const security = TOKEN
 const Params = Type.Object({ machine: Type.String({ minLength: 1, maxLength: 64 }) })
 const InstanceParams = Type.Object({ machine: Type.String({ minLength: 1, maxLength: 64 }), id: Type.String({ minLength: 1, maxLength: 64 }) })
 
@@ -114,10 +114,9 @@ export const instanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['machines'],
         operationId: 'createWorkflowInstance',
-        summary: 'Start an instance of a registered workflow that keeps no tables of its own',
+        summary: 'Start an instance of a registered workflow that keeps no tables of its own (no body)',
         security,
         params: Params,
-        body: Type.Optional(Type.Object({}, { additionalProperties: false })),
         response: { 201: Type.Ref('WorkflowInstance'), ...problemResponses(400, 401, 403, 404) }
       }
     },
@@ -179,7 +178,7 @@ export const instanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
             version: Type.Optional(Type.Integer({ minimum: 1 })),
             reason: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 }))
           },
-          { additionalProperties: false }
+          { additionalProperties: false, examples: [{ type: 'SUBMIT', version: 1, reason: '材料齐全,提交审核' }] }
         ),
         response: { 200: Type.Ref('WorkflowInstance'), ...problemResponses(400, 401, 403, 404, 409) }
       }

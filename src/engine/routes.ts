@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { describeWorkflow, toMermaid } from '../../machines/describe.js'
 import { Problems } from '../errors.js'
-import { problemResponses } from '../schemas/common.js'
+import { PUBLIC, problemResponses } from '../schemas/common.js'
 import type { WorkflowRuntime } from './workflow.js'
 
 const MachineParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) })
@@ -36,6 +36,8 @@ export const machineRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['machines'],
         summary: 'Every workflow this server runs, with its events, the roles that may send them, and its diagram',
+        operationId: 'listMachines',
+        security: PUBLIC,
         response: {
           200: Type.Object({
             items: Type.Array(
@@ -62,6 +64,8 @@ export const machineRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['machines'],
         summary: 'A statechart as JSON, with the roles allowed to send each event',
+        operationId: 'getMachine',
+        security: PUBLIC,
         params: MachineParams,
         response: {
           200: Type.Object({
@@ -83,6 +87,8 @@ export const machineRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['machines'],
         summary: 'A statechart as a Mermaid stateDiagram-v2',
+        operationId: 'getMachineDiagram',
+        security: PUBLIC,
         params: MachineParams,
         produces: ['text/vnd.mermaid'],
         response: { 200: Type.String({ description: 'Mermaid source' }), ...problemResponses(404) }
@@ -100,6 +106,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['health'],
         summary: 'Liveness and database reachability',
+        operationId: 'getHealth',
+        security: PUBLIC,
         response: { 200: Type.Object({ status: Type.Literal('ok'), database: Type.Literal('ok') }) }
       }
     },

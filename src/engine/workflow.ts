@@ -73,8 +73,11 @@ export class WorkflowRuntime<C = unknown, E extends EventObject = EventObject> {
   // Which events a state node handles depends on the state alone, not on the context.
   private readonly eventsByPosition = new Map<string, string[]>()
 
+  private readonly commuting: ReadonlySet<string>
+
   constructor(readonly workflow: Workflow<C, E>) {
     this.labels = atomicLabels(workflow.machine)
+    this.commuting = new Set(workflow.commuting ?? [])
   }
 
   /** The snapshot every instance starts from: computed once, copied per instance. */
@@ -128,7 +131,7 @@ export class WorkflowRuntime<C = unknown, E extends EventObject = EventObject> {
    * vote carries to the newer tally, not into a new round on another agenda).
    */
   commutes(type: string, planned: StoredSnapshot<unknown>, found: StoredSnapshot<unknown>): boolean {
-    return (this.workflow.commuting ?? []).includes(type) && positionLabel(this.upgrade(planned).value) === positionLabel(this.upgrade(found).value)
+    return this.commuting.has(type) && positionLabel(this.upgrade(planned).value) === positionLabel(this.upgrade(found).value)
   }
 
   /** The events an instance in this snapshot accepts now, before asking who sends them. */

@@ -1,3 +1,5 @@
+import { STATUS_CODES, maxHeaderSize } from 'node:http'
+import type { Socket } from 'node:net'
 import helmet from '@fastify/helmet'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
@@ -9,7 +11,8 @@ import fp from 'fastify-plugin'
 import type { Knex } from 'knex'
 import { authPlugin, principalKey } from '../auth/plugin.js'
 import { Problem, Problems, problemType } from '../errors.js'
-import { idempotencyPlugin } from '../idempotency.js'
+import { IDEMPOTENCY_KEY, idempotencyPlugin } from '../idempotency.js'
+import { completeDocument } from '../openapi.js'
 import { ProblemSchema } from '../schemas/common.js'
 
 // "/targets/3" → "targets[3]", "/period/start" → "period.start": the names clients use.
@@ -22,8 +25,18 @@ function fieldName(instancePath: string, extra?: string): string {
 // Query strings and path parameters arrive as text and are coerced ("limit=2" is 2);
 // bodies are JSON and are taken as typed, so a string where an array belongs is refused.
 // Validators never change the input: a schema's default documents what the handler applies.
+// An events body is a oneOf discriminated by `type`: ajv picks the branch from the tag, so the
+// error is the one of that event. Verbose errors carry the schema they failed, to name the event.
 function validatorFor(coerce: boolean): Ajv {
-  const ajv = new Ajv({ coerceTypes: coerce ? 'array' : false, useDefaults: false, removeAdditional: false, allErrors: false, strict: false })
+  const ajv = new Ajv({
+    coerceTypes: coerce ? 'array' : false,
+    useDefaults: false,
+    removeAdditional: false,
+    allErrors: false,
+    strict: false,
+    discriminator: true,
+    verbose: true
+  })
   addFormats.default(ajv)
   return ajv
 }
@@ -34,7 +47,19 @@ function validationProblem(err: FastifyError): Problem {
   const [v] = err.validation!
   const p = v!.params as Record<string, unknown>
   const extra = (p.missingProperty ?? p.additionalProperty) as string | undefined
-  const message = p.additionalProperty ? 'is not a known field' : (v!.message as string)
+  // In one event's branch of an events body the field is wrong for that event, not in general.
+  const event = ((v as { parentSchema?: unknown }).parentSchema as { properties?: { type?: { const?: string } } }).properties?.type?.const
+  const message = p.additionalProperty
+    ? event === undefined
+      ? 'is not a known field'
+      : `does not go with ${event}`
+    : p.missingProperty !== undefined
+      ? event === undefined
+        ? 'is required'
+        : `is required with ${event}`
+      : p.allowedValues !== undefined
+        ? `must be one of ${(p.allowedValues as unknown[]).join(', ')}`
+        : (v!.message as string)
   const field = fieldName(v!.instancePath, extra) || where
   return Problems.validation(`${where}: ${field} ${message}`, [{ field, message }])
 }
@@ -52,6 +77,27 @@ const ROUTER_ERROR_HEADERS = {
   'x-dns-prefetch-control': 'off',
   'x-download-options': 'noopen',
   'x-xss-protection': '0'
+}
+
+/**
+ * Node's HTTP parser refuses some requests before Fastify sees one (header fields over
+ * maxHeaderSize, bytes that are not HTTP): they get a problem document too, written on the
+ * socket as Fastify's default handler does, with helmet's headers; there is no URL to name.
+ */
+const PARSER_REFUSALS: Record<string, [number, string]> = {
+  HPE_HEADER_OVERFLOW: [431, `the request's header fields are over ${maxHeaderSize} bytes`],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'the request did not arrive in time']
+}
+
+function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
+  // A client that reset the connection has nothing to read an answer with.
+  if (!socket.writable) return void socket.destroy()
+  const [status, detail] = PARSER_REFUSALS[err.code!] ?? [400, 'the request is not valid HTTP/1.1']
+  const title = STATUS_CODES[status]!
+  const body = JSON.stringify({ type: problemType(title.toLowerCase().replaceAll(' ', '-')), title, status, detail })
+  const headers = Object.entries({ ...ROUTER_ERROR_HEADERS, 'content-type': 'application/problem+json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' })
+  socket.write(`HTTP/1.1 ${status} ${title}\r\n${headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${body}`)
+  socket.destroy(err)
 }
 
 /** Fastify's own client errors: bad JSON, unsupported media type, body too large, bad URL. */
@@ -91,6 +137,8 @@ function hostileAt(value: unknown): { field: string; message: string } | null {
   return null
 }
 
+const BODY_LIMIT = 1024 * 1024
+
 export interface PlatformOptions {
   jwtSecret: string
   /** Where Idempotency-Keys are kept: the engine's database. */
@@ -106,7 +154,8 @@ export interface PlatformOptions {
  * over-long parameter), which come before any hook. Pass them to Fastify() when embedding.
  */
 export const platformServerOptions = {
-  bodyLimit: 1024 * 1024,
+  bodyLimit: BODY_LIMIT,
+  clientErrorHandler,
   frameworkErrors: (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
     void reply.headers(ROUTER_ERROR_HEADERS)
     sendProblem(req, reply, clientProblem(err))
@@ -150,9 +199,20 @@ export const platform = fp(
           title: 'zhunru — community work admission gate (社区工作准入)',
           version: '0.1.0',
           description:
-            'Departments submit tasks for communities and streets; the gate screens them against the published lists and explains every decision.'
+            'Departments submit tasks for communities and streets; the gate screens them against the published lists and explains every decision. ' +
+            'Errors are application/problem+json (RFC 9457) with `field` naming what is wrong. Tokens: `npm run token -- <role> <org> [sub]` (demo accounts: `npm run token -- --list`).',
+          license: { name: 'MIT', identifier: 'MIT' }
         },
-        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+        servers: [
+          // Relative, so that the docs UI's "Try it out" calls the server that serves it.
+          { url: '/', description: 'the server serving this document' },
+          { url: 'http://127.0.0.1:3000', description: 'npm start on your machine' }
+        ],
+        components: {
+          securitySchemes: {
+            bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'HS256 token with claims sub, role and org; mint one with npm run token' }
+          }
+        },
         tags: [
           { name: 'tasks', description: 'Tasks and their admission workflow' },
           { name: 'screening', description: 'Dry-run screening' },
@@ -160,17 +220,19 @@ export const platform = fp(
           { name: 'org-units', description: 'The org tree' },
           { name: 'reviews', description: 'Reviewer queues and deadlines' },
           { name: 'leading-groups', description: 'Leading-group membership' },
-          { name: 'webhooks', description: 'Signed callbacks on task transitions' },
+          { name: 'webhooks', description: 'Signed callbacks on every workflow’s transitions' },
           { name: 'contracts', description: 'Admitted tasks as agreements, and their funding' },
           { name: 'burden', description: 'Burden ledgers and department scorecards' },
           { name: 'burden-reports', description: 'Burden reports (督查): unadmitted tasks reported by communities' },
           { name: 'register', description: 'The public register: catalogs and their history, admitted tasks, department statistics (no token)' },
-          { name: 'machines', description: 'Workflow definitions' },
+          { name: 'machines', description: 'Workflow definitions, and instances of workflows kept in the engine’s own tables' },
           { name: 'health', description: 'Liveness' }
         ]
       },
       // Every shared schema has an $id: components are named after it (Task, Finding, Problem, …).
-      refResolver: { buildLocalReference: (json) => json.$id as string }
+      refResolver: { buildLocalReference: (json) => json.$id as string },
+      transformObject: (generated) =>
+        completeDocument((generated as { openapiObject: Record<string, unknown> }).openapiObject, { bodyLimit: BODY_LIMIT, maxDepth: MAX_DEPTH, maxHeaderSize, idempotencyKey: IDEMPOTENCY_KEY })
     })
     await app.register(swaggerUi, { routePrefix: '/docs' })
     await app.register(authPlugin, { secret: opts.jwtSecret })

@@ -22,7 +22,7 @@ import {
   type TaskDeclaration
 } from '../policy/types.js'
 import { decodeCursor, encodeCursor } from '../routes/pagination.js'
-import { DEFAULT_PAGE_SIZE, Nullable, PageQuery, problemResponses } from '../schemas/common.js'
+import { DEFAULT_PAGE_SIZE, Nullable, PageQuery, PUBLIC, problemResponses } from '../schemas/common.js'
 import { fromJson } from '../store/db.js'
 
 /**
@@ -438,6 +438,8 @@ export const publicRegisterRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'The history of the published catalogs: every stored policy-pack version, oldest first, with what each changed',
+        operationId: 'listCatalogVersions',
+        security: PUBLIC,
         description:
           'No token needed. For every version: its hash (what decisions record), when it was stored, and per target level and list the item count; ' +
           'for every version after the first, the item codes added, removed and changed against the version stored before it. ' +
@@ -479,6 +481,8 @@ export const publicRegisterRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'One list as it stood in a given catalog version',
+        operationId: 'getCatalogVersionList',
+        security: PUBLIC,
         description:
           'No token needed. A published version never changes. Two packs may share a version string: pack= names one; without it the one stored last is meant. ' +
           `Cacheable: ETag and If-None-Match; ${CACHE_CONTROL}.`,
@@ -532,6 +536,8 @@ export const publicRegisterRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Admitted tasks, newest first: public fields only',
+        operationId: 'listRegisterTasks',
+        security: PUBLIC,
         description:
           `No token needed. Tasks in the states ${PUBLIC_STATES.join(', ')}, with the fields of an allow-list: ` +
           'no person, no event history, no votes, minutes, reasons or consultation replies. ' +
@@ -609,6 +615,8 @@ export const publicRegisterRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Per-department statistics: submitted, admitted, escalated, returned, rejected (by rule), withdrawn',
+        operationId: 'listDepartmentStatistics',
+        security: PUBLIC,
         description:
           'No token needed. Every department of the org tree, with the tasks it submitted (at least one SUBMIT) counted by the state they are in now: ' +
           'submitted = admitted + escalated + returned + revising + rejected + withdrawn. from and to (inclusive, China Standard Time dates) ' +

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { CATALOG_LISTS, TARGET_LEVELS } from '../policy/types.js'
-import { problemResponses } from '../schemas/common.js'
+import { PUBLIC, problemResponses } from '../schemas/common.js'
 
 const LIST_TITLES = {
   lawful_duties: { zh: '基层群众自治组织依法履行职责事项', en: 'The community’s own statutory duties' },
@@ -34,6 +34,8 @@ export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['catalogs'],
         summary: 'The published lists of the active policy pack, per target level',
+        operationId: 'listCatalogs',
+        security: PUBLIC,
         response: {
           200: Type.Object({
             policy: Type.Ref('PolicyRef'),
@@ -75,6 +77,8 @@ export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['catalogs'],
         summary: 'One list’s items, each with its code, name and source',
+        operationId: 'getCatalog',
+        security: PUBLIC,
         params: Type.Object({ list: Type.Enum(CATALOG_LISTS) }),
         querystring: Type.Object({ level: Type.Optional(Type.Enum(TARGET_LEVELS, { default: 'community' })) }, { additionalProperties: false }),
         response: {

@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { requirePrincipal, requireRole } from '../auth/plugin.js'
-import { IdParams, Nullable, problemResponses } from '../schemas/common.js'
+import { IdParams, Nullable, TOKEN, TOKEN_OPTIONAL, problemResponses } from '../schemas/common.js'
+import { CONTRACT_TERMS, FUNDING_CONFIRMATION } from '../schemas/examples.js'
 import { FUNDING_STATUSES } from '../store/funding.js'
 import { fundingOf, readContract, reportFunding, setContractTerms } from '../tasks/contracts.js'
 
-const security = [{ bearer: [] }]
+const security = TOKEN
 
 const Terms = Type.Object(
   {
@@ -55,8 +56,10 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['contracts'],
         summary: 'The agreement an admitted task became: scope, targets, period, funding, payment, deliverables, contacts',
+        operationId: 'getContract',
+        security: TOKEN_OPTIONAL,
         params: IdParams,
-        response: { 200: ContractSchema, ...problemResponses(401, 404) }
+        response: { 200: ContractSchema, ...problemResponses(404) }
       }
     },
     async (req) => readContract(app.gate, req.params.id, req.principal)
@@ -68,9 +71,10 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['contracts'],
         summary: 'Set the agreement’s terms (the owning department, while the agreement is open)',
+        operationId: 'setContractTerms',
         security,
         params: IdParams,
-        body: Type.Object({ ...Terms.properties, version: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }),
+        body: Type.Object({ ...Terms.properties, version: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false, examples: [CONTRACT_TERMS] }),
         response: { 200: ContractSchema, ...problemResponses(400, 401, 403, 404, 409) }
       }
     },
@@ -86,6 +90,7 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['contracts'],
         summary: 'A target community reports whether the funding (and staff) arrived',
+        operationId: 'confirmFunding',
         description: '费随事转 (000 §二.4): once the grace period after the start has passed, a target without confirmed funding flags the task unfunded.',
         security,
         params: IdParams,
@@ -96,7 +101,7 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
             staffArrived: Type.Optional(Type.Boolean()),
             note: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 }))
           },
-          { additionalProperties: false }
+          { additionalProperties: false, examples: [FUNDING_CONFIRMATION] }
         ),
         response: { 201: Type.Object({ items: Type.Array(Confirmation) }), ...problemResponses(400, 401, 403, 404, 409) }
       }
@@ -113,6 +118,7 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['contracts'],
         summary: 'What each target community said about the funding, oldest first',
+        operationId: 'listFundingConfirmations',
         security,
         params: IdParams,
         response: { 200: Type.Object({ unfunded: Type.Boolean(), items: Type.Array(Confirmation) }), ...problemResponses(401, 404) }

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { requirePrincipal, requireRole } from '../auth/plugin.js'
 import { Problems } from '../errors.js'
-import { Nullable, problemResponses } from '../schemas/common.js'
+import { Nullable, TOKEN, problemResponses } from '../schemas/common.js'
+import { LEADING_GROUP_MEMBER } from '../schemas/examples.js'
 import { insertMember, listMembers } from '../store/groups.js'
 import { getOrgUnit } from '../store/org-units.js'
 import { uniquely } from '../store/db.js'
@@ -31,7 +32,8 @@ export const leadingGroupRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['leading-groups'],
         summary: 'Members of a city’s or district’s leading group',
-        security: [{ bearer: [] }],
+        operationId: 'listLeadingGroupMembers',
+        security: TOKEN,
         params: GroupParams,
         response: { 200: Type.Object({ items: Type.Array(Member) }), ...problemResponses(401, 404) }
       }
@@ -50,10 +52,11 @@ export const leadingGroupRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['leading-groups'],
         summary: 'Add a member to a leading group (admin)',
-        security: [{ bearer: [] }],
+        operationId: 'addLeadingGroupMember',
+        security: TOKEN,
         params: GroupParams,
-        body: Member,
-        response: { 201: Member, ...problemResponses(400, 401, 403, 404, 409) }
+        body: { ...Member, examples: [LEADING_GROUP_MEMBER] },
+        response: { 201: Member, ...problemResponses(400, 401, 403, 404, { 409: 'The member is in the group already' }) }
       }
     },
     async (req, reply) => {

@@ -3,7 +3,8 @@ import { Type } from 'typebox'
 import { requireRole } from '../auth/plugin.js'
 import { Problems } from '../errors.js'
 import { ORG_KINDS } from '../roles.js'
-import { IdParams, Nullable, problemResponses } from '../schemas/common.js'
+import { IdParams, Nullable, PUBLIC, TOKEN, problemResponses } from '../schemas/common.js'
+import { ORG_UNIT } from '../schemas/examples.js'
 import { uniquely } from '../store/db.js'
 import { PARENT_KINDS, getOrgUnit, insertOrgUnit, type OrgUnit } from '../store/org-units.js'
 
@@ -25,9 +26,10 @@ export const orgUnitRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['org-units'],
         summary: 'Add a city, district, street, community or department (admin)',
-        security: [{ bearer: [] }],
-        body: OrgUnitSchema,
-        response: { 201: OrgUnitSchema, ...problemResponses(400, 401, 403, 409) }
+        operationId: 'createOrgUnit',
+        security: TOKEN,
+        body: { ...OrgUnitSchema, examples: [ORG_UNIT] },
+        response: { 201: OrgUnitSchema, ...problemResponses(400, 401, 403, { 409: 'An org unit with this id exists' }) }
       }
     },
     async (req, reply) => {
@@ -61,6 +63,8 @@ export const orgUnitRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['org-units'],
         summary: 'An org unit',
+        operationId: 'getOrgUnit',
+        security: PUBLIC,
         params: IdParams,
         response: { 200: OrgUnitSchema, ...problemResponses(404) }
       }

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { requireRole } from '../auth/plugin.js'
-import { problemResponses } from '../schemas/common.js'
+import { TOKEN, problemResponses } from '../schemas/common.js'
 import { listReviewQueue } from '../store/tasks.js'
 import { taskViews } from '../tasks/service.js'
 
-const security = [{ bearer: [] }]
+const security = TOKEN
 const ReviewQuery = Type.Object(
   { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 100 })) },
   { additionalProperties: false }
@@ -22,6 +22,7 @@ export const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['reviews'],
         summary: 'The caller’s review queue, nearest deadline first, with the screening findings inline',
+        operationId: 'listReviewQueue',
         description:
           'For an office: escalated tasks of its jurisdiction in pre-review or consultation. For a leading-group member: tasks on its group’s agenda, with the running tally.',
         security,
@@ -42,6 +43,7 @@ export const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['reviews'],
         summary: 'Escalated tasks past their working-day deadline',
+        operationId: 'listOverdueReviews',
         description: 'Offices and leading-group members see their jurisdiction’s; an admin sees all.',
         security,
         querystring: ReviewQuery,

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { problemResponses } from '../schemas/common.js'
+import { TOKEN_OPTIONAL, problemResponses } from '../schemas/common.js'
+import { ECONOMIC_TARGET_SCREENING } from '../schemas/examples.js'
 import { TaskInput } from '../schemas/task.js'
 import { dryRun } from '../tasks/service.js'
 
@@ -11,7 +12,7 @@ const ScreeningBody = Type.Object(
       Type.String({ minLength: 1, maxLength: 64, description: 'department to screen for; defaults to the caller’s own when it is a department' })
     )
   },
-  { additionalProperties: false }
+  { additionalProperties: false, examples: [ECONOMIC_TARGET_SCREENING] }
 )
 
 export const screeningRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -21,10 +22,12 @@ export const screeningRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['screening'],
         summary: 'Screen a task without storing anything',
+        operationId: 'screenTask',
+        security: TOKEN_OPTIONAL,
         description:
           'Runs the gate on a task as if it were submitted. A catalog claim only matches for a department of the item’s sector, so name the department (or call with a department token).',
         body: ScreeningBody,
-        response: { 200: Type.Ref('Screening'), ...problemResponses(400, 401) }
+        response: { 200: Type.Ref('Screening'), ...problemResponses(400) }
       }
     },
     async (req) => {

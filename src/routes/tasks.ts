@@ -1,15 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { requirePrincipal, requireRole, type Principal } from '../auth/plugin.js'
-import { DEFAULT_PAGE_SIZE, IdParams, PageQuery, problemResponses, SeeOtherSchema } from '../schemas/common.js'
-import { CreateTaskBody, TaskEventBody, TaskEventPage, TaskListQuery, TaskPage, type TaskEventViewT } from '../schemas/task.js'
+import { DEFAULT_PAGE_SIZE, IdParams, PageQuery, problemResponses, SeeOtherSchema, TOKEN, TOKEN_OPTIONAL } from '../schemas/common.js'
+import { TASK_EVENT_EXAMPLES } from '../schemas/examples.js'
+import { CreateTaskBody, TaskEventBodies, TaskEventBody, TaskEventPage, TaskListQuery, TaskPage, type TaskEventViewT } from '../schemas/task.js'
 import { history } from '../engine/store.js'
 import { findingsOf, listTasks, policyOf, TASK_TABLES, type DbTaskEventRow, type EventPayload } from '../store/tasks.js'
 import { fromJson } from '../store/db.js'
 import { SEES_VOTES, applyEvent, createTask, loadVisibleTask, reexplain, taskView, taskViews, visibilityFor } from '../tasks/service.js'
 import { decodeCursor, encodeCursor } from './pagination.js'
 
-const security = [{ bearer: [] }]
+const security = TOKEN
 
 /**
  * One history entry. Who voted how is for the office and the group (as in the task
@@ -49,6 +50,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['tasks'],
         summary: 'Create a draft task (or create and submit it with "submit": true)',
+        operationId: 'createTask',
         security,
         body: CreateTaskBody,
         response: { 201: Type.Ref('Task'), 303: SeeOtherSchema, ...problemResponses(400, 401, 403, 503) }
@@ -68,13 +70,15 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['tasks'],
         summary: 'List tasks, newest first',
+        operationId: 'listTasks',
+        security: TOKEN_OPTIONAL,
         description:
           'Without a token: admitted tasks only. A department sees its own tasks, an office or leading-group member those of its jurisdiction, a community those targeting it; admitted tasks are visible to all.',
         querystring: Type.Object(
           { ...TaskListQuery.properties, target: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'org unit id the task targets' })) },
           { additionalProperties: false }
         ),
-        response: { 200: TaskPage, ...problemResponses(400, 401) }
+        response: { 200: TaskPage, ...problemResponses(400) }
       }
     },
     async (req) => {
@@ -90,8 +94,11 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['tasks'],
         summary: 'A task with its screening and decider',
+        description: 'Without a token: admitted tasks (and their life as contracts) only. With one: also the tasks its principal is a party to.',
+        operationId: 'getTask',
+        security: TOKEN_OPTIONAL,
         params: IdParams,
-        response: { 200: Type.Ref('Task'), ...problemResponses(401, 404) }
+        response: { 200: Type.Ref('Task'), ...problemResponses(404) }
       }
     },
     async (req) => taskView(app.gate, await loadVisibleTask(app.gate.db, req.params.id, req.principal), req.principal)
@@ -102,13 +109,22 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['tasks'],
-        summary: 'Move a task: SUBMIT, REVISE, WITHDRAW (department); OFFICE_RETURN, OFFICE_FORWARD (office); DECIDE (leading group)',
+        summary: `Move a task: ${TaskEventBodies.bySender}`,
         description:
-          'Send "version" to make the event conditional on the version you saw. A stale version, or an event the task does not accept in its state, gets 409 with the current version and state.',
+          'The body is one event, discriminated by `type`; the fields each event takes are in its schema, and GET /v1/machines/admission has the statechart. ' +
+          'The task’s `enabledEvents` lists what it accepts now from the caller. Send "version" to make the event conditional on the version you saw.',
+        operationId: 'sendTaskEvent',
         security,
         params: IdParams,
         body: TaskEventBody,
-        response: { 200: Type.Ref('Task'), 303: SeeOtherSchema, ...problemResponses(400, 401, 403, 404, 409, 503) }
+        'x-request-examples': TASK_EVENT_EXAMPLES,
+        response: {
+          200: Type.Ref('Task'),
+          303: SeeOtherSchema,
+          ...problemResponses(400, 401, 403, 404, 503, {
+            409: 'A stale version, an event the task does not accept in its state, or a decision the votes do not carry: `currentVersion` and `currentState` say where the task is'
+          })
+        }
       }
     },
     async (req) => {
@@ -123,6 +139,8 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['tasks'],
         summary: 'Re-explain the last screening, against the catalog version it used or the one in force now',
+        operationId: 'reexplainScreening',
+        security: TOKEN_OPTIONAL,
         description:
           'asOf=original re-runs the gate on the declaration, sector, date and policy version recorded with the last SUBMIT: the answer must equal what was recorded (sameAsRecorded). asOf=current runs it against today’s catalog, e.g. after an amendment.',
         params: IdParams,
@@ -134,7 +152,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
             screening: Type.Ref('Screening'),
             sameAsRecorded: Type.Boolean()
           }),
-          ...problemResponses(400, 404, 409)
+          ...problemResponses(400, 404, { 409: 'The task was never submitted, so there is no screening to re-run' })
         }
       }
     },
@@ -147,6 +165,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['tasks'],
         summary: 'The task’s history, oldest first: who did what, when, from which state to which, with the findings and policy version',
+        operationId: 'listTaskEvents',
         security,
         params: IdParams,
         querystring: Type.Object(PageQuery, { additionalProperties: false }),

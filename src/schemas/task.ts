@@ -1,9 +1,20 @@
 import { Type, type Static } from 'typebox'
-import { ADMISSION_EVENT_TYPES, CONSULTATION_MODES, DECISIONS, ESCALATION_STAGES, TASK_STATES } from '../../machines/admission.js'
+import {
+  ADMISSION_EVENT_TYPES,
+  CONSULTATION_MODES,
+  DECISIONS,
+  ESCALATION_STAGES,
+  EVENT_ROLES,
+  TASK_STATES,
+  admissionMachine,
+  type AdmissionEventType
+} from '../../machines/admission.js'
 import { CATALOG_LISTS, RULE_CODES, TARGET_LEVELS, TASK_KINDS, VERDICTS } from '../policy/types.js'
 import { ROLES } from '../roles.js'
 import { DUE_KINDS } from '../store/tasks.js'
 import { Nullable, PageQuery } from './common.js'
+import { eventBodies, type EventBodyT, type EventFields } from './events.js'
+import { FUNDED_ASSISTED_TASK } from './examples.js'
 
 // Task fields, as a department declares them (DOMAIN.md §4 reads both the declaration and the text).
 const taskFieldSchemas = {
@@ -81,7 +92,7 @@ export const CreateTaskBody = Type.Object(
     ...TaskInput.properties,
     submit: Type.Optional(Type.Boolean({ description: 'create and submit in one call' }))
   },
-  { additionalProperties: false }
+  { additionalProperties: false, examples: [FUNDED_ASSISTED_TASK] }
 )
 
 export const TaskChanges = Type.Object(
@@ -102,37 +113,68 @@ export const TaskChanges = Type.Object(
   { additionalProperties: false, description: 'fields to change; only with REVISE or SUBMIT of a draft or returned task' }
 )
 
-export const TaskEventBody = Type.Object(
-  {
-    type: Type.Enum(ADMISSION_EVENT_TYPES),
-    version: Type.Optional(Type.Integer({ minimum: 1, description: 'the task version the client saw; a stale one gets 409' })),
-    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 5000, description: 'why; required for OFFICE_RETURN, VOTE, and DECIDE reject or return' })),
-    changes: Type.Optional(TaskChanges),
-    consultation: Type.Optional(
-      Type.Object(
-        {
-          mode: Type.Enum(CONSULTATION_MODES, { description: 'sample: the invited streets and communities answer; public_notice: the office records replies to a notice' }),
-          invited: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 500, uniqueItems: true, description: 'street and community ids asked to reply' })
-        },
-        { additionalProperties: false, description: 'with OPEN_CONSULTATION' }
-      )
-    ),
-    reply: Type.Optional(Type.String({ minLength: 1, maxLength: 10000, description: 'with CONSULTATION_REPLY' })),
-    vote: Type.Optional(Type.Enum(DECISIONS, { description: 'with VOTE' })),
-    decision: Type.Optional(Type.Enum(DECISIONS, { description: 'with DECIDE: the collective decision the chair records' })),
-    minutes: Type.Optional(Type.String({ minLength: 1, maxLength: 50000, description: 'with DECIDE: the minutes of the meeting' })),
-    amendCatalog: Type.Optional(
-      Type.Object(
-        {
-          name: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'list item name; defaults to the task title' })),
-          fundingMinimum: Type.Number({ minimum: 1, maximum: 1e10, description: 'the funding standard per target, in yuan' })
-        },
-        { additionalProperties: false, description: 'with DECIDE approve: add the item to assisted_tasks as a new catalog version' }
-      )
-    )
-  },
-  { additionalProperties: false }
-)
+/** Which fields go with which event; `reason` and `version` go with any. */
+const TASK_EVENT_TAKES = {
+  SUBMIT: { optional: ['changes'] },
+  REVISE: { optional: ['changes'] },
+  WITHDRAW: {},
+  OFFICE_RETURN: { required: ['reason'] },
+  PUT_ON_AGENDA: {},
+  OPEN_CONSULTATION: { required: ['consultation'] },
+  CONSULTATION_REPLY: { required: ['reply'] },
+  CLOSE_CONSULTATION: {},
+  VOTE: { required: ['vote', 'reason'] },
+  DECIDE: { required: ['decision', 'minutes'], optional: ['amendCatalog'] },
+  ACTIVATE: {},
+  COMPLETE: {},
+  SUSPEND: { required: ['reason'] },
+  RESUME: {},
+  REVOKE: { required: ['reason'] }
+} as const satisfies Record<AdmissionEventType, EventFields<string>>
+
+const requiring = (field: string) => ADMISSION_EVENT_TYPES.filter((e) => (TASK_EVENT_TAKES[e] as EventFields<string>).required?.includes(field))
+
+const taskEventFields = {
+  version: Type.Integer({ minimum: 1, description: 'the task version the client saw; a stale one gets 409' }),
+  reason: Type.String({
+    minLength: 1,
+    maxLength: 5000,
+    description: `why; required with ${requiring('reason').join(', ')}, and with a DECIDE that rejects or returns`
+  }),
+  changes: TaskChanges,
+  consultation: Type.Object(
+    {
+      mode: Type.Enum(CONSULTATION_MODES, { description: 'sample: the invited streets and communities answer; public_notice: the office records replies to a notice' }),
+      invited: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 500, uniqueItems: true, description: 'street and community ids asked to reply; at least one for a sample' })
+    },
+    { additionalProperties: false }
+  ),
+  reply: Type.String({ minLength: 1, maxLength: 10000, description: 'the community’s answer' }),
+  vote: Type.Enum(DECISIONS, { description: 'the member’s vote; a second vote replaces the first' }),
+  decision: Type.Enum(DECISIONS, { description: 'the collective decision the chair records; it must be what the votes carry' }),
+  minutes: Type.String({ minLength: 1, maxLength: 50000, description: 'the minutes of the meeting' }),
+  amendCatalog: Type.Object(
+    {
+      name: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'list item name; defaults to the task title' })),
+      fundingMinimum: Type.Number({ minimum: 1, maximum: 1e10, description: 'the funding standard per target, in yuan' })
+    },
+    { additionalProperties: false, description: 'with an approval: add the item to assisted_tasks as a new catalog version' }
+  )
+}
+
+/** POST /v1/tasks/{id}/events: one branch per event a principal sends. */
+export const TaskEventBodies = eventBodies({
+  name: 'TaskEvent',
+  machine: admissionMachine,
+  types: ADMISSION_EVENT_TYPES,
+  roles: EVENT_ROLES,
+  fields: taskEventFields,
+  common: ['version', 'reason'],
+  takes: TASK_EVENT_TAKES
+})
+
+/** The route's body, by reference: the union is a shared schema (app.ts registers it). */
+export const TaskEventBody = Type.Unsafe<TaskEventBodyT>(Type.Ref('TaskEventBody'))
 
 const Citation = Type.Object({ seed: Type.String(), section: Type.String() })
 const Bilingual = Type.Object({ zh: Type.String(), en: Type.String() })
@@ -245,7 +287,7 @@ export const TaskView = Type.Object(
     workloadHours: Type.Number(),
     screening: Nullable(Type.Ref('Screening')),
     decider: DeciderSchema,
-    enabledEvents: Type.Array(Type.String(), { description: 'events the task accepts now (subject to the sender’s role)' }),
+    enabledEvents: Type.Array(Type.Enum(ADMISSION_EVENT_TYPES), { description: 'events the task accepts now that this caller may send' }),
     review: Type.Ref('Review'),
     createdAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' })
@@ -274,10 +316,10 @@ export const TaskEventView = Type.Object(
     to: Type.String(),
     actor: Type.Object({ sub: Type.String(), role: Type.Enum(ROLES), org: Nullable(Type.String()) }),
     reason: Nullable(Type.String()),
-    decision: Nullable(Type.String()),
-    vote: Nullable(Type.String()),
+    decision: Nullable(Type.Enum(DECISIONS)),
+    vote: Nullable(Type.Enum(DECISIONS)),
     minutes: Nullable(Type.String()),
-    consultation: Nullable(Type.Object({ mode: Type.String(), invited: Type.Array(Type.String()) })),
+    consultation: Nullable(Type.Object({ mode: Type.Enum(CONSULTATION_MODES), invited: Type.Array(Type.String()) })),
     reply: Nullable(Type.String()),
     amendment: Nullable(Type.Object({ code: Type.String(), policy: Type.Ref('PolicyRef') }, { description: 'the list item an approval added, and the new catalog version' })),
     changes: Nullable(Type.Array(Type.String(), { description: 'names of the fields changed with this event' })),
@@ -293,7 +335,7 @@ export const TaskEventPage = Type.Object({ items: Type.Array(Type.Ref('TaskEvent
 
 export type TaskInputT = Static<typeof TaskInput>
 export type CreateTaskBodyT = Static<typeof CreateTaskBody>
-export type TaskEventBodyT = Static<typeof TaskEventBody>
+export type TaskEventBodyT = EventBodyT<AdmissionEventType, typeof taskEventFields>
 export type TaskChangesT = Static<typeof TaskChanges>
 export type TaskViewT = Static<typeof TaskView>
 export type TaskEventViewT = Static<typeof TaskEventView>

@@ -50,7 +50,13 @@ export function knexConfig(url: string): { config: Knex.Config; dialect: Dialect
 export async function openDatabase(url: string): Promise<Database> {
   const { config, dialect } = knexConfig(url)
   const knex = knexFactory(config)
-  await knex.migrate.latest({ migrationSource })
+  try {
+    await knex.migrate.latest({ migrationSource })
+  } catch (err) {
+    // A failed migration must stop the start, not leave a pool open that keeps the process alive.
+    await knex.destroy()
+    throw err
+  }
   return { knex, dialect }
 }
 

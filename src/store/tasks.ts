@@ -351,6 +351,22 @@ export interface Transition {
   now: string
 }
 
+/** A step that moves no state (the agreement edited, a funding report, a flag set): logged as an event of its own. */
+export function unmoved(task: TaskRecord, type: string, actor: Actor, now: string, change: Partial<Transition>): Transition {
+  return {
+    type,
+    next: task.snapshot,
+    position: task.position,
+    declaration: task.declaration,
+    decider: task.decider,
+    deadline: task.deadline,
+    payload: {},
+    actor,
+    now,
+    ...change
+  }
+}
+
 /** The columns a transition computed from `from` changes; the version is one more. */
 export function transitionColumns(from: TaskRecord, t: Transition) {
   const screening = t.screening === undefined ? from.screening : t.screening

@@ -4,7 +4,7 @@ import { checkCoveredDates } from '../policy/dates.js'
 import { isPublicState } from '../../machines/admission.js'
 import { confirmationRows, confirmationsOf, latestConfirmations, type FundingConfirmation, type FundingStatus } from '../store/funding.js'
 import type { Row } from '../engine/group-commit.js'
-import { findTask, planStep, recordOf, type Contract, type TaskRecord, type Transition } from '../store/tasks.js'
+import { findTask, planStep, recordOf, unmoved, type Contract, type TaskRecord, type Transition } from '../store/tasks.js'
 import { isParty, loadVisibleTask, visibilityFor, type GateContext } from './service.js'
 
 /** An agreement is open while the work may still be done: before the start, running, or paused. */
@@ -13,20 +13,8 @@ const OPEN_CONTRACT = ['admitted', 'active', 'suspended'] as const
 const isOpen = (t: TaskRecord) => (OPEN_CONTRACT as readonly string[]).includes(t.position.state)
 
 /** A task change that moves no state: the agreement was edited, or a community reported on funding. */
-function sameState(task: TaskRecord, type: string, p: Principal, now: string, change: Partial<Transition>): Transition {
-  return {
-    type,
-    next: task.snapshot,
-    position: task.position,
-    declaration: task.declaration,
-    decider: task.decider,
-    deadline: task.deadline,
-    payload: {},
-    actor: { sub: p.sub, role: p.role, org: p.org },
-    now,
-    ...change
-  }
-}
+const sameState = (task: TaskRecord, type: string, p: Principal, now: string, change: Partial<Transition>): Transition =>
+  unmoved(task, type, { sub: p.sub, role: p.role, org: p.org }, now, change)
 
 async function commitOrConflict(ctx: GateContext, task: TaskRecord, t: Transition): Promise<TaskRecord> {
   const result = await ctx.commits.write(planStep(task, t, null))

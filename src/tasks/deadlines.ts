@@ -3,24 +3,12 @@ import { addWorkingDays } from '../calendar/working-days.js'
 import { addCalendarDays, chinaDate } from '../clock.js'
 import { postpone, sweepDue, type DueHandler, type DueRow } from '../engine/due.js'
 import { latestConfirmations } from '../store/funding.js'
-import { findTaskBySeq, planStep, type TaskRecord, type Transition } from '../store/tasks.js'
+import { findTaskBySeq, planStep, unmoved, type TaskRecord, type Transition } from '../store/tasks.js'
 import { SYSTEM_ACTOR, systemTransition, type GateContext } from './service.js'
 
 /** The same task, one flag different: a flag change is logged as an event of its own. */
-function flagged(task: TaskRecord, type: string, reason: string, now: string, change: Partial<Transition>): Transition {
-  return {
-    type,
-    next: task.snapshot,
-    position: task.position,
-    declaration: task.declaration,
-    decider: task.decider,
-    deadline: task.deadline,
-    payload: { reason },
-    actor: SYSTEM_ACTOR,
-    now,
-    ...change
-  }
-}
+const flagged = (task: TaskRecord, type: string, reason: string, now: string, change: Partial<Transition>): Transition =>
+  unmoved(task, type, SYSTEM_ACTOR, now, { payload: { reason }, ...change })
 
 export interface SweepCounts {
   /** Escalated tasks flagged overdue (DEADLINE_MISSED). */

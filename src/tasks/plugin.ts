@@ -3,14 +3,14 @@ import type { FastifyInstance } from 'fastify'
 import { admissionWorkflow } from '../../machines/admission.js'
 import { reviewRoutes } from '../routes/reviews.js'
 import { taskRoutes } from '../routes/tasks.js'
-import { ReviewSchema, TaskEventView, TaskView } from '../schemas/task.js'
+import { ReviewSchema, TaskEventBodies, TaskEventView, TaskView } from '../schemas/task.js'
 import { TASK_TABLES } from '../store/tasks.js'
 
 /** The admission gate: tasks and their workflow, from draft through the decision to the end of the agreement; the reviewers' queues. */
 export const admission = fp(
   async (app: FastifyInstance) => {
     app.engine.registry.register(admissionWorkflow, TASK_TABLES)
-    for (const schema of [ReviewSchema, TaskView, TaskEventView]) app.addSchema(schema)
+    for (const schema of [ReviewSchema, TaskView, TaskEventView, ...TaskEventBodies.branches, TaskEventBodies.union]) app.addSchema(schema)
     await app.register(taskRoutes)
     await app.register(reviewRoutes)
   },

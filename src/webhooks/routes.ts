@@ -5,12 +5,13 @@ import { Type, type Static } from 'typebox'
 import { requirePrincipal, type Principal } from '../auth/plugin.js'
 import { Problems } from '../errors.js'
 import { decodeCursor, encodeCursor } from '../routes/pagination.js'
-import { DEFAULT_PAGE_SIZE, IdParams, Nullable, PageQuery, problemResponses } from '../schemas/common.js'
+import { DEFAULT_PAGE_SIZE, IdParams, Nullable, PageQuery, TOKEN, problemResponses } from '../schemas/common.js'
+import { WEBHOOK } from '../schemas/examples.js'
 import { fromJson, toJson } from '../store/db.js'
 import { refusedUrl } from './destination.js'
 import { DELIVERY_STATUSES, type DeliveryStatus } from './outbox.js'
 
-const security = [{ bearer: [] }]
+const security = TOKEN
 
 const EVENT_PATTERN = '^(\\*|[A-Z_]{2,40})$'
 
@@ -129,10 +130,11 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ allowPrivateNetworks: bo
       schema: {
         tags: ['webhooks'],
         summary: 'Register a webhook: a signed POST for every task transition of the chosen types that you may see',
+        operationId: 'createWebhook',
         description:
           'Each delivery is a JSON body { id, event, task: { id, version, from, to, state }, at } with headers x-zhunru-delivery, x-zhunru-event and x-zhunru-signature ("sha256=" + hex HMAC-SHA256 of the raw body with the secret). Any 2xx answer counts as delivered; anything else, no answer or a redirect is retried with exponential backoff. Delivery is at least once: de-duplicate on the delivery id.',
         security,
-        body: CreateWebhookBody,
+        body: { ...CreateWebhookBody, examples: [WEBHOOK] },
         response: { 201: WebhookView, ...problemResponses(400, 401) }
       }
     },
@@ -165,6 +167,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ allowPrivateNetworks: bo
       schema: {
         tags: ['webhooks'],
         summary: 'Your webhooks, oldest first (an admin sees everybody’s)',
+        operationId: 'listWebhooks',
         security,
         response: { 200: Type.Object({ items: Type.Array(WebhookView) }), ...problemResponses(401) }
       }
@@ -184,6 +187,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ allowPrivateNetworks: bo
       schema: {
         tags: ['webhooks'],
         summary: 'A webhook’s deliveries, newest first, with the outcome of the last attempt',
+        operationId: 'listWebhookDeliveries',
         security,
         params: IdParams,
         querystring: Type.Object({ ...PageQuery, status: Type.Optional(Type.Enum(DELIVERY_STATUSES)) }, { additionalProperties: false }),
@@ -210,6 +214,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ allowPrivateNetworks: bo
       schema: {
         tags: ['webhooks'],
         summary: 'Delete a webhook: nothing more is sent to it, and its pending deliveries fail',
+        operationId: 'deleteWebhook',
         security,
         params: IdParams,
         response: { 204: Type.Null({ description: 'deleted' }), ...problemResponses(401, 404) }
