@@ -1,11 +1,11 @@
 // The tasks the benchmark sends: realistic submissions the gate admits (as in
 // test/tasks.test.ts), the template rows for the read tests, and the screening set.
 
-import type { PrincipalClaims } from '../src/auth/token.js'
+import type { PrincipalClaims } from '../src/platform/token.js'
 import { chinaDate } from '../src/clock.js'
 import { DEMO_ORG_TREE } from '../src/demo.js'
 import type { Submitter, TaskDeclaration } from '../src/policy/types.js'
-import type { TaskInputT } from '../src/schemas/task.js'
+import type { TaskInputT } from '../src/tasks/schemas.js'
 import { normalizeDeclaration } from '../src/tasks/declaration.js'
 import { TASK_FIXTURES } from '../test/fixtures/tasks.js'
 

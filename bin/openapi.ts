@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs'
 import { buildApp } from '../src/app.js'
 import { DEFAULT_PACK } from '../src/policy/pack.js'
-import { openDatabase } from '../src/store/db.js'
-import { ensurePack } from '../src/store/policy-packs.js'
+import { openDatabase } from '../src/engine/db.js'
+import { ensurePack } from '../src/policy/pack-store.js'
 
 // Regenerates openapi/openapi.json from the route schemas; test/openapi.test.ts fails when the committed copy drifts.
 const database = await openDatabase('sqlite::memory:')

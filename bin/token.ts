@@ -1,4 +1,4 @@
-import { signToken } from '../src/auth/token.js'
+import { signToken } from '../src/platform/token.js'
 import { loadConfig } from '../src/config.js'
 import { DEMO_PRINCIPALS } from '../src/demo.js'
 import { ROLES, type Role } from '../src/roles.js'

@@ -9,7 +9,7 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('burden_reports', (t) => {
     t.increments('seq').primary()
     t.string('id', 40).notNullable().unique()
-    // The reporter: never shown to the department reported (src/burden-reports/service.ts).
+    // The reporter: never shown to the department reported (src/burden/report-service.ts).
     t.string('reporter_org', 64).notNullable().references('id').inTable('org_units')
     t.string('reporter_sub', 200).notNullable()
     // The department that pushed the unadmitted task, and its city or district, whose office investigates.

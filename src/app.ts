@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { platformServerOptions } from './platform/plugin.js'
-import type { Database } from './store/db.js'
+import type { Database } from './engine/db.js'
 import { zhunru } from './zhunru.js'
 
 export interface AppOptions {

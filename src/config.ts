@@ -1,4 +1,4 @@
-import { DEFAULT_DATABASE_URL } from './store/db.js'
+import { DEFAULT_DATABASE_URL } from './engine/db.js'
 
 /** Only for a local first run; the server says so loudly when it is in use. */
 export const DEVELOPMENT_JWT_SECRET = 'zhunru-development-secret-do-not-deploy'

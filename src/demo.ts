@@ -1,7 +1,7 @@
 import type { Knex } from 'knex'
-import type { PrincipalClaims } from './auth/token.js'
-import { insertMember, type GroupMember } from './store/groups.js'
-import { insertOrgUnit, type OrgUnit } from './store/org-units.js'
+import type { PrincipalClaims } from './platform/token.js'
+import { insertMember, type GroupMember } from './leading-groups/store.js'
+import { insertOrgUnit, type OrgUnit } from './policy/org-units.js'
 
 const unit = (id: string, kind: OrgUnit['kind'], name: string, parentId: string | null, sector: string | null = null): OrgUnit => ({
   id,

@@ -23,6 +23,6 @@ export type { Finding, PolicyPack, PolicyRef, Screening, TaskDeclaration } from 
 export { admissionMachine, admissionWorkflow } from '../machines/admission.js'
 export { burdenReportMachine, burdenReportWorkflow } from '../machines/burden-report.js'
 
-export { openDatabase, type Database } from './store/db.js'
-export { signToken, type PrincipalClaims } from './auth/token.js'
+export { openDatabase, type Database } from './engine/db.js'
+export { signToken, type PrincipalClaims } from './platform/token.js'
 export { ROLES, type Role } from './roles.js'

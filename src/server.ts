@@ -1,13 +1,13 @@
 import { buildApp } from './app.js'
-import { forgetOldKeys } from './idempotency.js'
+import { forgetOldKeys } from './platform/idempotency.js'
 import { sweep } from './tasks/deadlines.js'
 import { refusedDestination } from './webhooks/destination.js'
 import { startDispatcher } from './webhooks/outbox.js'
 import { loadConfig } from './config.js'
 import { seedDemoIfEmpty } from './demo.js'
 import { DEFAULT_PACK } from './policy/pack.js'
-import { openDatabase } from './store/db.js'
-import { loadBasePack } from './store/policy-packs.js'
+import { openDatabase } from './engine/db.js'
+import { loadBasePack } from './policy/pack-store.js'
 
 // The server only starts and stops the app: everything else lives in buildApp.
 async function main(): Promise<void> {

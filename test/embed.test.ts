@@ -1,9 +1,9 @@
 import Fastify from 'fastify'
 import t, { type Test } from 'tap'
 import { assign, setup } from 'xstate'
-import { signToken } from '../src/auth/token.js'
+import { signToken } from '../src/platform/token.js'
 import { engine, platform, platformServerOptions, webhooks, zhunru, type Workflow } from '../src/index.js'
-import { openDatabase } from '../src/store/db.js'
+import { openDatabase } from '../src/engine/db.js'
 import { freshDatabase, freshDatabaseUrl } from './helper.js'
 
 // The plugins as an integrator composes them, in-process (test/package.test.ts does the same

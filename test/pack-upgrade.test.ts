@@ -1,7 +1,7 @@
 import t from 'tap'
 import { amendPack, DEFAULT_PACK } from '../src/policy/pack.js'
 import type { CatalogItem, PolicyPack } from '../src/policy/types.js'
-import { CurrentPack, ensurePack, loadBasePack } from '../src/store/policy-packs.js'
+import { CurrentPack, ensurePack, loadBasePack } from '../src/policy/pack-store.js'
 import { freshDatabase } from './helper.js'
 
 // A new version of the code's pack must not drop what leading groups decided on the old one.

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import t, { type Test } from 'tap'
-import { signToken } from '../src/auth/token.js'
+import { signToken } from '../src/platform/token.js'
 import { freshDatabaseUrl } from './helper.js'
 
 // zhunru as an integrator meets it: the package as `npm pack` builds it, unpacked into an

@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import knexFactory from 'knex'
 import t, { type Test } from 'tap'
-import { signToken } from '../src/auth/token.js'
-import { knexConfig } from '../src/store/db.js'
+import { signToken } from '../src/platform/token.js'
+import { knexConfig } from '../src/engine/db.js'
 import { demoCommunities, freshDatabaseUrl } from './helper.js'
 
 // Real server processes on a real database: killed mid-load, and two at once (issue 5).

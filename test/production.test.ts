@@ -1,6 +1,6 @@
 import t from 'tap'
-import { principalKey } from '../src/auth/plugin.js'
-import { forgetOldKeys } from '../src/idempotency.js'
+import { principalKey } from '../src/platform/auth.js'
+import { forgetOldKeys } from '../src/platform/idempotency.js'
 import { build, demoCommunities, TEST_NOW } from './helper.js'
 
 // Issue 5: a gate that never applies a decision twice and never loses a submission.

@@ -1,13 +1,13 @@
 import t, { type Test } from 'tap'
 import { buildApp, type App } from '../src/app.js'
-import { signToken } from '../src/auth/token.js'
+import { signToken } from '../src/platform/token.js'
 import { DEMO_GROUP_MEMBERS, DEMO_ORG_TREE, DEMO_PRINCIPALS, seedDemoIfEmpty } from '../src/demo.js'
 import { amendPack, DEFAULT_PACK, packRef } from '../src/policy/pack.js'
 import { CATALOG_LISTS, RULE_CODES, TARGET_LEVELS, type PolicyPack } from '../src/policy/types.js'
 import { CACHE_CONTROL, publicRegisterRoutes } from '../src/register/routes.js'
 import type { Role } from '../src/roles.js'
-import type { Database } from '../src/store/db.js'
-import { ensurePack } from '../src/store/policy-packs.js'
+import type { Database } from '../src/engine/db.js'
+import { ensurePack } from '../src/policy/pack-store.js'
 import { demoCommunities, freshDatabase, TEST_NOW, TEST_SECRET } from './helper.js'
 
 // Issue 4 item 6: the public register. Everything here is read without a token.

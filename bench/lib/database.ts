@@ -4,7 +4,7 @@
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import knexFactory, { type Knex } from 'knex'
-import { knexConfig, type Dialect } from '../../src/store/db.js'
+import { knexConfig, type Dialect } from '../../src/engine/db.js'
 
 export interface FreshDatabase {
   url: string
@@ -64,7 +64,7 @@ export async function freshDatabase(baseUrl: string | undefined, label: string, 
   }
 }
 
-/** A knex handle with exactly the application's settings (src/store/db.ts). */
+/** A knex handle with exactly the application's settings (src/engine/db.ts). */
 export function openKnex(url: string): Knex {
   return knexFactory(knexConfig(url).config)
 }

@@ -4,7 +4,7 @@
 
 import { randomUUID } from 'node:crypto'
 import type { Knex } from 'knex'
-import type { Dialect } from '../../src/store/db.js'
+import type { Dialect } from '../../src/engine/db.js'
 
 export interface TemplateRows {
   task: Record<string, unknown>

@@ -3,7 +3,7 @@
 // busy_timeout, foreign keys; or PostgreSQL with the application's pool).
 import Fastify from 'fastify'
 import knexFactory from 'knex'
-import { knexConfig } from '../../src/store/db.js'
+import { knexConfig } from '../../src/engine/db.js'
 
 const url = process.env.DATABASE_URL
 if (!url) throw new Error('DATABASE_URL is required')

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex'
 import type { TaskDeclaration } from '../policy/types.js'
-import { fromJson } from '../store/db.js'
-import { latestConfirmations } from '../store/funding.js'
+import { fromJson } from '../engine/db.js'
+import { latestConfirmations } from '../contracts/store.js'
 
 /** Work that weighs on a community now: admitted and not yet completed or revoked. */
 const CARRIED = ['admitted', 'active', 'suspended'] as const

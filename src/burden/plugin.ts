@@ -1,8 +1,8 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { burdenReportWorkflow } from '../../machines/burden-report.js'
-import { BurdenReportEventBodies, burdenReportRoutes } from '../burden-reports/routes.js'
-import { REPORT_TABLES } from '../burden-reports/store.js'
+import { BurdenReportEventBodies, burdenReportRoutes } from './report-routes.js'
+import { REPORT_TABLES } from './report-store.js'
 import { burdenRoutes } from './routes.js'
 
 /** What lies on the communities: the burden ledgers, the department scorecards, and burden reports of work that bypassed the gate. */

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex'
 import type { Finding } from '../policy/types.js'
-import { fromJson } from '../store/db.js'
-import { countConfirmedReports } from '../burden-reports/store.js'
+import { fromJson } from '../engine/db.js'
+import { countConfirmedReports } from './report-store.js'
 import type { Window } from './ledger.js'
 
 export interface Scorecard {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Knex } from 'knex'
-import { fromJson } from '../store/db.js'
+import { fromJson } from './db.js'
 import type { CommitHooks } from './group-commit.js'
 import type { StateChange } from './store.js'
 

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { describeWorkflow, toMermaid } from '../../machines/describe.js'
-import { Problems } from '../errors.js'
-import { PUBLIC, problemResponses } from '../schemas/common.js'
+import { Problems } from '../platform/errors.js'
+import { PUBLIC, problemResponses } from '../platform/schemas.js'
 import type { WorkflowRuntime } from './workflow.js'
 
 const MachineParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) })

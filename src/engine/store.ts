@@ -1,5 +1,5 @@
 import type { Knex } from 'knex'
-import { toJson } from '../store/db.js'
+import { toJson } from './db.js'
 
 /** Who sent an event: a principal, or the engine itself when a date moved the instance. */
 export interface Actor {

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
-import { leadingGroupRoutes } from '../routes/leading-groups.js'
+import { leadingGroupRoutes } from './routes.js'
 
 /** The leading groups that decide collectively (002 解读3): their members, chairs and recusals. Reviews and decisions are events of the admission workflow. */
 export const leadingGroups = fp(

@@ -9,11 +9,11 @@ import addFormats from 'ajv-formats'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaCompiler, FastifyServerOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Knex } from 'knex'
-import { authPlugin, principalKey } from '../auth/plugin.js'
-import { Problem, Problems, problemType } from '../errors.js'
-import { IDEMPOTENCY_KEY, idempotencyPlugin } from '../idempotency.js'
-import { completeDocument } from '../openapi.js'
-import { ProblemSchema } from '../schemas/common.js'
+import { authPlugin, principalKey } from './auth.js'
+import { Problem, Problems, problemType } from './errors.js'
+import { IDEMPOTENCY_KEY, idempotencyPlugin } from './idempotency.js'
+import { completeDocument } from './openapi.js'
+import { ProblemSchema } from './schemas.js'
 
 // "/targets/3" → "targets[3]", "/period/start" → "period.start": the names clients use.
 function fieldName(instancePath: string, extra?: string): string {

@@ -1,5 +1,5 @@
 import type { WorkingCalendar } from '../calendar/working-days.js'
-import { Problems, type InvalidParam } from '../errors.js'
+import { Problems, type InvalidParam } from '../platform/errors.js'
 
 /** The first and last year the pack's working-day calendar has an arrangement for. */
 export interface CoveredYears {

@@ -1,11 +1,11 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
-import { catalogRoutes } from '../routes/catalogs.js'
-import { FindingSchema, PolicyRefSchema, ScreeningSchema } from '../schemas/task.js'
-import { orgUnitRoutes } from '../routes/org-units.js'
-import { screeningRoutes } from '../routes/screenings.js'
-import { OrgDirectory } from '../store/org-directory.js'
-import { CurrentPack } from '../store/policy-packs.js'
+import { catalogRoutes } from './catalog-routes.js'
+import { FindingSchema, PolicyRefSchema, ScreeningSchema } from '../tasks/schemas.js'
+import { orgUnitRoutes } from './org-unit-routes.js'
+import { screeningRoutes } from './screening-routes.js'
+import { OrgDirectory } from './org-directory.js'
+import { CurrentPack } from './pack-store.js'
 import type { GateContext } from '../tasks/service.js'
 
 declare module 'fastify' {

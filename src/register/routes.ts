@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Knex } from 'knex'
 import { Type, type Static } from 'typebox'
 import { addCalendarDays } from '../clock.js'
-import { Problems } from '../errors.js'
+import { Problems } from '../platform/errors.js'
 import { checkCoveredDates } from '../policy/dates.js'
 import { canonicalJson } from '../policy/pack.js'
 import {
@@ -21,9 +21,9 @@ import {
   type TargetLevel,
   type TaskDeclaration
 } from '../policy/types.js'
-import { decodeCursor, encodeCursor } from '../routes/pagination.js'
-import { DEFAULT_PAGE_SIZE, Nullable, PageQuery, PUBLIC, problemResponses } from '../schemas/common.js'
-import { fromJson } from '../store/db.js'
+import { decodeCursor, encodeCursor } from '../platform/pagination.js'
+import { DEFAULT_PAGE_SIZE, Nullable, PageQuery, PUBLIC, problemResponses } from '../platform/schemas.js'
+import { fromJson } from '../engine/db.js'
 
 /**
  * The public register (issue 4 item 6; 002 解读2: the lists are public): the catalogs

@@ -2,8 +2,8 @@ import { positionLabel } from '../../machines/runtime.js'
 import { addWorkingDays } from '../calendar/working-days.js'
 import { addCalendarDays, chinaDate } from '../clock.js'
 import { postpone, sweepDue, type DueHandler, type DueRow } from '../engine/due.js'
-import { latestConfirmations } from '../store/funding.js'
-import { findTaskBySeq, planStep, unmoved, type TaskRecord, type Transition } from '../store/tasks.js'
+import { latestConfirmations } from '../contracts/store.js'
+import { findTaskBySeq, planStep, unmoved, type TaskRecord, type Transition } from './store.js'
 import { SYSTEM_ACTOR, systemTransition, type GateContext } from './service.js'
 
 /** The same task, one flag different: a flag change is logged as an event of its own. */

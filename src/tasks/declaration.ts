@@ -1,12 +1,12 @@
 import type { Knex } from 'knex'
-import { Problems, type InvalidParam } from '../errors.js'
+import { Problems, type InvalidParam } from '../platform/errors.js'
 import type { WorkingCalendar } from '../calendar/working-days.js'
 import { checkCoveredDates } from '../policy/dates.js'
 import type { TaskDeclaration } from '../policy/types.js'
-import type { Decider } from '../store/tasks.js'
-import type { OrgDirectory } from '../store/org-directory.js'
-import type { OrgUnit } from '../store/org-units.js'
-import type { TaskChangesT, TaskInputT } from '../schemas/task.js'
+import type { Decider } from './store.js'
+import type { OrgDirectory } from '../policy/org-directory.js'
+import type { OrgUnit } from '../policy/org-units.js'
+import type { TaskChangesT, TaskInputT } from './schemas.js'
 
 /** Fills the fields a department may leave out with their "not declared" value. */
 export function normalizeDeclaration(input: TaskInputT): TaskDeclaration {

@@ -1,10 +1,10 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { admissionWorkflow } from '../../machines/admission.js'
-import { reviewRoutes } from '../routes/reviews.js'
-import { taskRoutes } from '../routes/tasks.js'
-import { ReviewSchema, TaskEventBodies, TaskEventView, TaskView } from '../schemas/task.js'
-import { TASK_TABLES } from '../store/tasks.js'
+import { reviewRoutes } from './review-routes.js'
+import { taskRoutes } from './routes.js'
+import { ReviewSchema, TaskEventBodies, TaskEventView, TaskView } from './schemas.js'
+import { TASK_TABLES } from './store.js'
 
 /** The admission gate: tasks and their workflow, from draft through the decision to the end of the agreement; the reviewers' queues. */
 export const admission = fp(

@@ -5,18 +5,18 @@ import { EVENT_ROLES, isPublicState, tally, type AdmissionEvent, type AdmissionE
 import { admissionRuntime, enabledEvents, initialAdmissionSnapshot, mustStep, positionOf, stepAdmission, type AdmissionPosition } from '../../machines/runtime.js'
 import { addWorkingDays } from '../calendar/working-days.js'
 import { addCalendarDays, chinaDate } from '../clock.js'
-import type { Principal } from '../auth/plugin.js'
-import { Problems } from '../errors.js'
+import type { Principal } from '../platform/auth.js'
+import { Problems } from '../platform/errors.js'
 import { screenTask } from '../policy/screen.js'
 import { amendPack } from '../policy/pack.js'
 import type { PolicyPack, PolicyRef, Screening, TaskDeclaration } from '../policy/types.js'
-import type { TaskEventBodyT, TaskInputT, TaskViewT } from '../schemas/task.js'
-import { getOrgUnit, jurisdictionOf, type OrgUnit } from '../store/org-units.js'
-import type { OrgDirectory } from '../store/org-directory.js'
+import type { TaskEventBodyT, TaskInputT, TaskViewT } from './schemas.js'
+import { getOrgUnit, jurisdictionOf, type OrgUnit } from '../policy/org-units.js'
+import type { OrgDirectory } from '../policy/org-directory.js'
 import type { GroupCommitter, IdempotencyClaim, WriteResult } from '../engine/group-commit.js'
-import { fromJson, uniquely } from '../store/db.js'
-import { listMembers, type GroupMember } from '../store/groups.js'
-import { ensurePack, storedPack, type CurrentPack } from '../store/policy-packs.js'
+import { fromJson, uniquely } from '../engine/db.js'
+import { listMembers, type GroupMember } from '../leading-groups/store.js'
+import { ensurePack, storedPack, type CurrentPack } from '../policy/pack-store.js'
 import {
   draftRecord,
   findTask,
@@ -33,7 +33,7 @@ import {
   type TaskRecord,
   type Transition,
   type Visibility
-} from '../store/tasks.js'
+} from './store.js'
 import { applyChanges, checkDeclarationShape, checkInvited, checkTargets, deciderFor, normalizeDeclaration } from './declaration.js'
 
 export interface GateContext {

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import t from 'tap'
-import { signToken } from '../../src/auth/token.js'
+import { signToken } from '../../src/platform/token.js'
 import { DEFAULT_PACK } from '../../src/policy/pack.js'
 import type { Role } from '../../src/roles.js'
 import { TEST_SECRET, build, demoCommunities, type Harness } from '../helper.js'

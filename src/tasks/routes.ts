@@ -1,14 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { requirePrincipal, requireRole, type Principal } from '../auth/plugin.js'
-import { DEFAULT_PAGE_SIZE, IdParams, PageQuery, problemResponses, SeeOtherSchema, TOKEN, TOKEN_OPTIONAL } from '../schemas/common.js'
-import { TASK_EVENT_EXAMPLES } from '../schemas/examples.js'
-import { CreateTaskBody, TaskEventBodies, TaskEventBody, TaskEventPage, TaskListQuery, TaskPage, type TaskEventViewT } from '../schemas/task.js'
+import { requirePrincipal, requireRole, type Principal } from '../platform/auth.js'
+import { DEFAULT_PAGE_SIZE, IdParams, PageQuery, problemResponses, SeeOtherSchema, TOKEN, TOKEN_OPTIONAL } from '../platform/schemas.js'
+import { TASK_EVENT_EXAMPLES } from './examples.js'
+import { CreateTaskBody, TaskEventBodies, TaskEventBody, TaskEventPage, TaskListQuery, TaskPage, type TaskEventViewT } from './schemas.js'
 import { history } from '../engine/store.js'
-import { findingsOf, listTasks, policyOf, TASK_TABLES, type DbTaskEventRow, type EventPayload } from '../store/tasks.js'
-import { fromJson } from '../store/db.js'
-import { SEES_VOTES, applyEvent, createTask, loadVisibleTask, reexplain, taskView, taskViews, visibilityFor } from '../tasks/service.js'
-import { decodeCursor, encodeCursor } from './pagination.js'
+import { findingsOf, listTasks, policyOf, TASK_TABLES, type DbTaskEventRow, type EventPayload } from './store.js'
+import { fromJson } from '../engine/db.js'
+import { SEES_VOTES, applyEvent, createTask, loadVisibleTask, reexplain, taskView, taskViews, visibilityFor } from './service.js'
+import { decodeCursor, encodeCursor } from '../platform/pagination.js'
 
 const security = TOKEN
 

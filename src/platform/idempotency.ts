@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Knex } from 'knex'
-import { principalKey } from './auth/plugin.js'
+import { principalKey } from './auth.js'
 import { Problem, Problems, problemType } from './errors.js'
-import { canonicalJson } from './policy/pack.js'
+import { canonicalJson } from '../policy/pack.js'
 
 /** How long a key is kept (the issue asks for at least 24 hours). */
 export const KEY_RETENTION_MS = 48 * 3600 * 1000

@@ -15,7 +15,7 @@ export const ProblemSchema = Type.Object(
   { $id: 'Problem', description: 'RFC 9457 problem details, served as application/problem+json' }
 )
 
-/** How every error is served (RFC 9457); the error handler in app.ts sets it. */
+/** How every error is served (RFC 9457); the platform plugin’s error handler sets it. */
 export const PROBLEM_MEDIA_TYPE = 'application/problem+json'
 
 /** What an error status means wherever it is declared; a route names its own causes where they differ. */

@@ -10,14 +10,14 @@ import {
   type BurdenReportEvent,
   type BurdenReportEventType
 } from '../../machines/burden-report.js'
-import type { Principal } from '../auth/plugin.js'
+import type { Principal } from '../platform/auth.js'
 import { chinaDate } from '../clock.js'
-import { Problem, Problems, problemType } from '../errors.js'
+import { Problem, Problems, problemType } from '../platform/errors.js'
 import type { GroupCommitter, Row } from '../engine/group-commit.js'
 import { checkCoveredDates } from '../policy/dates.js'
-import type { OrgDirectory } from '../store/org-directory.js'
-import type { CurrentPack } from '../store/policy-packs.js'
-import { jurisdictionOf } from '../store/org-units.js'
+import type { OrgDirectory } from '../policy/org-directory.js'
+import type { CurrentPack } from '../policy/pack-store.js'
+import { jurisdictionOf } from '../policy/org-units.js'
 import {
   findReport,
   planReport,
@@ -27,9 +27,9 @@ import {
   type ReportActor,
   type ReportEventPayload,
   type ReportScope
-} from './store.js'
+} from './report-store.js'
 
-export { countConfirmedReports, type ConfirmedReportQuery } from './store.js'
+export { countConfirmedReports, type ConfirmedReportQuery } from './report-store.js'
 
 /** What the service needs from the app: `app.gate` fits. */
 export interface ReportContext {

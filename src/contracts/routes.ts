@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { requirePrincipal, requireRole } from '../auth/plugin.js'
-import { IdParams, Nullable, TOKEN, TOKEN_OPTIONAL, problemResponses } from '../schemas/common.js'
-import { CONTRACT_TERMS, FUNDING_CONFIRMATION } from '../schemas/examples.js'
-import { FUNDING_STATUSES } from '../store/funding.js'
-import { fundingOf, readContract, reportFunding, setContractTerms } from '../tasks/contracts.js'
+import { requirePrincipal, requireRole } from '../platform/auth.js'
+import { IdParams, Nullable, TOKEN, TOKEN_OPTIONAL, problemResponses } from '../platform/schemas.js'
+import { CONTRACT_TERMS, FUNDING_CONFIRMATION } from '../tasks/examples.js'
+import { FUNDING_STATUSES } from './store.js'
+import { fundingOf, readContract, reportFunding, setContractTerms } from './service.js'
 
 const security = TOKEN
 

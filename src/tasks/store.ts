@@ -8,7 +8,7 @@ import { dueRows, type DueDate } from '../engine/due.js'
 import type { Audience, EventRecord, InstanceTables, StateChange } from '../engine/store.js'
 import type { Finding, PolicyRef, Screening, TaskDeclaration, Verdict } from '../policy/types.js'
 import type { Role } from '../roles.js'
-import { fromJson, toJson } from './db.js'
+import { fromJson, toJson } from '../engine/db.js'
 
 export interface Decider {
   level: 'city' | 'district'

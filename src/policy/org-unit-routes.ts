@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { requireRole } from '../auth/plugin.js'
-import { Problems } from '../errors.js'
+import { requireRole } from '../platform/auth.js'
+import { Problems } from '../platform/errors.js'
 import { ORG_KINDS } from '../roles.js'
-import { IdParams, Nullable, PUBLIC, TOKEN, problemResponses } from '../schemas/common.js'
-import { ORG_UNIT } from '../schemas/examples.js'
-import { uniquely } from '../store/db.js'
-import { PARENT_KINDS, getOrgUnit, insertOrgUnit, type OrgUnit } from '../store/org-units.js'
+import { IdParams, Nullable, PUBLIC, TOKEN, problemResponses } from '../platform/schemas.js'
+import { ORG_UNIT } from '../tasks/examples.js'
+import { uniquely } from '../engine/db.js'
+import { PARENT_KINDS, getOrgUnit, insertOrgUnit, type OrgUnit } from './org-units.js'
 
 const OrgUnitSchema = Type.Object(
   {

@@ -1,6 +1,6 @@
 /**
  * Every error a client can see, as RFC 9457 problem details. Routes throw these;
- * the error handler in app.ts is the only place that writes a problem response.
+ * the error handler of the platform plugin is the only place that writes a problem response.
  */
 export interface InvalidParam {
   field: string

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex'
-import { amendmentsOf, packRef, rebaseAmendments } from '../policy/pack.js'
-import type { PolicyPack, PolicyRef } from '../policy/types.js'
-import { fromJson, toJson } from './db.js'
+import { amendmentsOf, packRef, rebaseAmendments } from './pack.js'
+import type { PolicyPack, PolicyRef } from './types.js'
+import { fromJson, toJson } from '../engine/db.js'
 
 export interface LoadedPack {
   pack: PolicyPack

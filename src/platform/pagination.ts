@@ -1,4 +1,4 @@
-import { Problems } from '../errors.js'
+import { Problems } from './errors.js'
 
 /** Cursors are opaque to clients; inside they carry the last row's seq. */
 export const encodeCursor = (seq: number | null): string | null => (seq === null ? null : Buffer.from(`s${seq}`).toString('base64url'))

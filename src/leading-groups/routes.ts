@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { requirePrincipal, requireRole } from '../auth/plugin.js'
-import { Problems } from '../errors.js'
-import { Nullable, TOKEN, problemResponses } from '../schemas/common.js'
-import { LEADING_GROUP_MEMBER } from '../schemas/examples.js'
-import { insertMember, listMembers } from '../store/groups.js'
-import { getOrgUnit } from '../store/org-units.js'
-import { uniquely } from '../store/db.js'
+import { requirePrincipal, requireRole } from '../platform/auth.js'
+import { Problems } from '../platform/errors.js'
+import { Nullable, TOKEN, problemResponses } from '../platform/schemas.js'
+import { LEADING_GROUP_MEMBER } from '../tasks/examples.js'
+import { insertMember, listMembers } from './store.js'
+import { getOrgUnit } from '../policy/org-units.js'
+import { uniquely } from '../engine/db.js'
 
 const Member = Type.Object(
   {

@@ -1,4 +1,4 @@
-import { PROBLEM_MEDIA_TYPE } from './schemas/common.js'
+import { PROBLEM_MEDIA_TYPE } from './schemas.js'
 
 /**
  * What the route schemas cannot say about themselves, added to the generated document: the

@@ -1,7 +1,7 @@
 import jwt from '@fastify/jwt'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { Problems } from '../errors.js'
+import { Problems } from './errors.js'
 import { ROLES, type Role } from '../roles.js'
 import type { PrincipalClaims } from './token.js'
 

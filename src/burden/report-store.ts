@@ -3,7 +3,7 @@ import type { BurdenReportDirective, BurdenReportState, StoredBurdenReportSnapsh
 import type { PlannedCreate, PlannedStep, Row } from '../engine/group-commit.js'
 import type { Audience, InstanceTables } from '../engine/store.js'
 import type { Role } from '../roles.js'
-import { fromJson, toJson } from '../store/db.js'
+import { fromJson, toJson } from '../engine/db.js'
 
 export interface ReportActor {
   sub: string

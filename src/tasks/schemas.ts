@@ -11,9 +11,9 @@ import {
 } from '../../machines/admission.js'
 import { CATALOG_LISTS, RULE_CODES, TARGET_LEVELS, TASK_KINDS, VERDICTS } from '../policy/types.js'
 import { ROLES } from '../roles.js'
-import { DUE_KINDS } from '../store/tasks.js'
-import { Nullable, PageQuery } from './common.js'
-import { eventBodies, type EventBodyT, type EventFields } from './events.js'
+import { DUE_KINDS } from './store.js'
+import { Nullable, PageQuery } from '../platform/schemas.js'
+import { eventBodies, type EventBodyT, type EventFields } from '../engine/event-schemas.js'
 import { FUNDED_ASSISTED_TASK } from './examples.js'
 
 // Task fields, as a department declares them (DOMAIN.md §4 reads both the declaration and the text).

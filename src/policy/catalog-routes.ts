@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { CATALOG_LISTS, TARGET_LEVELS } from '../policy/types.js'
-import { PUBLIC, problemResponses } from '../schemas/common.js'
+import { CATALOG_LISTS, TARGET_LEVELS } from './types.js'
+import { PUBLIC, problemResponses } from '../platform/schemas.js'
 
 const LIST_TITLES = {
   lawful_duties: { zh: '基层群众自治组织依法履行职责事项', en: 'The community’s own statutory duties' },

@@ -7,15 +7,15 @@ import {
   BURDEN_REPORT_STATES,
   burdenReportMachine
 } from '../../machines/burden-report.js'
-import { requirePrincipal, requireRole, type Principal } from '../auth/plugin.js'
-import { decodeCursor, encodeCursor } from '../routes/pagination.js'
+import { requirePrincipal, requireRole, type Principal } from '../platform/auth.js'
+import { decodeCursor, encodeCursor } from '../platform/pagination.js'
 import { ROLES, type Role } from '../roles.js'
-import { DEFAULT_PAGE_SIZE, IdParams, Nullable, PageQuery, TOKEN, problemResponses } from '../schemas/common.js'
-import { eventBodies } from '../schemas/events.js'
-import { BURDEN_REPORT, BURDEN_REPORT_EVENT_EXAMPLES } from '../schemas/examples.js'
-import { applyReportEvent, fileReport, loadVisibleReport, offeredReportEvents, scopeFor } from './service.js'
+import { DEFAULT_PAGE_SIZE, IdParams, Nullable, PageQuery, TOKEN, problemResponses } from '../platform/schemas.js'
+import { eventBodies } from '../engine/event-schemas.js'
+import { BURDEN_REPORT, BURDEN_REPORT_EVENT_EXAMPLES } from '../tasks/examples.js'
+import { applyReportEvent, fileReport, loadVisibleReport, offeredReportEvents, scopeFor } from './report-service.js'
 import { history } from '../engine/store.js'
-import { listReports, REPORT_TABLES, reportPayloadOf, type BurdenReportRecord, type DbReportEventRow } from './store.js'
+import { listReports, REPORT_TABLES, reportPayloadOf, type BurdenReportRecord, type DbReportEventRow } from './report-store.js'
 
 const security = TOKEN
 

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { requireRole } from '../auth/plugin.js'
-import { TOKEN, problemResponses } from '../schemas/common.js'
-import { listReviewQueue } from '../store/tasks.js'
-import { taskViews } from '../tasks/service.js'
+import { requireRole } from '../platform/auth.js'
+import { TOKEN, problemResponses } from '../platform/schemas.js'
+import { listReviewQueue } from './store.js'
+import { taskViews } from './service.js'
 
 const security = TOKEN
 const ReviewQuery = Type.Object(

@@ -1,11 +1,11 @@
-import type { Principal } from '../auth/plugin.js'
-import { Problems } from '../errors.js'
+import type { Principal } from '../platform/auth.js'
+import { Problems } from '../platform/errors.js'
 import { checkCoveredDates } from '../policy/dates.js'
 import { isPublicState } from '../../machines/admission.js'
-import { confirmationRows, confirmationsOf, latestConfirmations, type FundingConfirmation, type FundingStatus } from '../store/funding.js'
+import { confirmationRows, confirmationsOf, latestConfirmations, type FundingConfirmation, type FundingStatus } from './store.js'
 import type { Row } from '../engine/group-commit.js'
-import { findTask, planStep, recordOf, unmoved, type Contract, type TaskRecord, type Transition } from '../store/tasks.js'
-import { isParty, loadVisibleTask, visibilityFor, type GateContext } from './service.js'
+import { findTask, planStep, recordOf, unmoved, type Contract, type TaskRecord, type Transition } from '../tasks/store.js'
+import { isParty, loadVisibleTask, visibilityFor, type GateContext } from '../tasks/service.js'
 
 /** An agreement is open while the work may still be done: before the start, running, or paused. */
 const OPEN_CONTRACT = ['admitted', 'active', 'suspended'] as const

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { TOKEN_OPTIONAL, problemResponses } from '../schemas/common.js'
-import { ECONOMIC_TARGET_SCREENING } from '../schemas/examples.js'
-import { TaskInput } from '../schemas/task.js'
+import { TOKEN_OPTIONAL, problemResponses } from '../platform/schemas.js'
+import { ECONOMIC_TARGET_SCREENING } from '../tasks/examples.js'
+import { TaskInput } from '../tasks/schemas.js'
 import { dryRun } from '../tasks/service.js'
 
 const ScreeningBody = Type.Object(
