@@ -13,7 +13,10 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('version').notNullable()
     t.text('snapshot').notNullable()
     t.integer('machine_version').notNullable()
+    // The creator, whose org (and whoever the workflow names) may read the instance and act on it.
     t.string('created_by', 200).notNullable()
+    t.string('created_by_role', 32).notNullable()
+    t.string('created_by_org', 64).notNullable()
     t.string('created_at', 32).notNullable()
     t.string('updated_at', 32).notNullable()
     t.index(['machine_id', 'state', 'seq'])

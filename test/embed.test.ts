@@ -40,7 +40,8 @@ const approval: Workflow<{ notes: string[] }, ApprovalEvent> = {
   version: 1,
   machine: approvalMachine,
   upgrades: {},
-  // No createRoles: any principal may start one.
+  // No createRoles: any principal may start one. Offices reach every instance; others only their org's.
+  mayAccess: (principal) => principal.role === 'office',
   eventRoles: { SUBMIT: ['department'], COMMENT: ['office'], APPROVE: ['office'], REJECT: ['office'], EXPIRE: [] },
   commuting: ['COMMENT']
 }
@@ -62,9 +63,10 @@ t.test('an integrator’s machine on the engine: start, step, stale versions, co
   const reviewer = auth('office.east', 'office', 'east')
   const send = (id: string, headers: Record<string, string>, payload: object) => app.inject({ method: 'POST', url: `/v1/workflows/approval/instances/${id}/events`, headers, payload })
 
-  const created = await app.inject({ method: 'POST', url: '/v1/workflows/approval/instances', headers: { ...reviewer, 'idempotency-key': 'start-1' } })
+  const created = await app.inject({ method: 'POST', url: '/v1/workflows/approval/instances', headers: { ...author, 'idempotency-key': 'start-1' } })
   t.equal(created.statusCode, 201, 'without createRoles any principal starts one')
-  const replayed = await app.inject({ method: 'POST', url: '/v1/workflows/approval/instances', headers: { ...reviewer, 'idempotency-key': 'start-1' } })
+  t.equal((await app.inject({ method: 'POST', url: '/v1/workflows/approval/instances', headers: auth('x', 'community', 'east-s1-c1') })).statusCode, 201)
+  const replayed = await app.inject({ method: 'POST', url: '/v1/workflows/approval/instances', headers: { ...author, 'idempotency-key': 'start-1' } })
   t.equal(replayed.headers['idempotent-replay'], 'true')
   t.equal(replayed.json().id, created.json().id)
   t.equal(created.headers.location, `/v1/workflows/approval/instances/${created.json().id}`)
@@ -74,6 +76,12 @@ t.test('an integrator’s machine on the engine: start, step, stale versions, co
   t.same((await app.inject({ method: 'GET', url: `/v1/workflows/approval/instances/${id}`, headers: author })).json().enabledEvents, ['SUBMIT'])
   t.same((await app.inject({ method: 'GET', url: `/v1/workflows/approval/instances/${id}`, headers: reviewer })).json().enabledEvents, [], 'offered only what the caller may send')
   t.equal((await app.inject({ method: 'GET', url: '/v1/workflows/approval/instances/nope', headers: author })).statusCode, 404)
+  // Started by east-civil: its own org and every office (mayAccess) reach it, nobody else but admins.
+  const stranger = auth('li.min', 'department', 'west-housing')
+  t.equal((await app.inject({ method: 'GET', url: `/v1/workflows/approval/instances/${id}`, headers: stranger })).statusCode, 404, 'a principal of another org does not reach it')
+  t.equal((await send(id, stranger, { type: 'SUBMIT' })).statusCode, 404)
+  t.equal((await app.inject({ method: 'GET', url: `/v1/workflows/approval/instances/${id}/events`, headers: stranger })).statusCode, 404)
+  t.equal((await app.inject({ method: 'GET', url: `/v1/workflows/approval/instances/${id}`, headers: auth('ops', 'admin', 'city') })).statusCode, 200, 'an admin does')
 
   t.match((await send(id, reviewer, { type: 'EXPIRE' })).json(), { status: 403, detail: /the engine itself/ }, 'an event only the clock sends')
   t.match((await send(id, author, { type: 'APPROVE' })).json(), { status: 403, detail: /APPROVE is for office/ })
@@ -91,7 +99,7 @@ t.test('an integrator’s machine on the engine: start, step, stale versions, co
   const loser = approve.statusCode === 409 ? approve : reject
   t.equal(loser.json().currentVersion, 8)
 
-  const history = (await app.inject({ method: 'GET', url: `/v1/workflows/approval/instances/${id}/events?limit=100`, headers: author })).json()
+  const history = (await app.inject({ method: 'GET', url: `/v1/workflows/approval/instances/${id}/events`, headers: author })).json()
   t.same(history.items.map((e: { version: number }) => e.version), [1, 2, 3, 4, 5, 6, 7, 8])
   t.equal(history.items[2].reason !== null, true, 'a comment keeps its reason')
   t.equal(history.items[0].reason, null)
@@ -128,4 +136,18 @@ t.test('a database whose migration history this release does not know is refused
   await db.knex('knex_migrations').insert({ name: '29990101000000_from_the_future', batch: 99, migration_time: new Date() })
   await db.knex.destroy()
   await t.rejects(openDatabase(url), /corrupt|missing/i)
+})
+
+t.test('a workflow that names who starts it refuses the others; names the columns cannot hold are refused at registration', async (t) => {
+  const database = await freshDatabase(t)
+  const app = Fastify(platformServerOptions)
+  await app.register(platform, { jwtSecret: SECRET, db: database.knex })
+  await app.register(engine, { database, workflows: [{ ...approval, id: 'permit', createRoles: ['community'] }] })
+  t.teardown(() => app.close())
+  await app.ready()
+  const refused = await app.inject({ method: 'POST', url: '/v1/workflows/permit/instances', headers: auth('li.min', 'department', 'east-civil') })
+  t.match(refused.json(), { status: 403, detail: /starting a permit is for community/ })
+  t.equal((await app.inject({ method: 'POST', url: '/v1/workflows/permit/instances', headers: auth('c', 'community', 'east-s1-c1') })).statusCode, 201)
+  t.throws(() => app.engine.registry.register({ ...approval, id: 'Not An Id' }), /workflow id/)
+  t.throws(() => app.engine.registry.register({ ...approval, id: 'long-events', eventRoles: { ...approval.eventRoles, REQUEST_ADDITIONAL_DOCUMENTS_FROM_THE_APPLICANT: ['office'] } as never }), /event type/)
 })

@@ -101,6 +101,8 @@ const approval = {
   machine,
   upgrades: {},
   createRoles: ['department'],
+  // The office of the district reviews what its departments submit.
+  mayAccess: (principal, creator) => principal.role === 'office' && creator.org.startsWith(principal.org + '-'),
   eventRoles: { SUBMIT: ['department'], COMMENT: ['office'], APPROVE: ['office'], REJECT: ['office'] },
   commuting: ['COMMENT']
 }
@@ -185,6 +187,7 @@ t.test('a bare Fastify app registers the platform and the engine with a machine 
   t.same(deliveries.json.items.map((d: { event: string }) => d.event).sort(), ['APPROVE', 'COMMENT', 'COMMENT', 'COMMENT', 'CREATE', 'SUBMIT'].sort(), 'each transition left an outbox row in its transaction')
   t.ok(deliveries.json.items.every((d: { taskId: string }) => d.taskId === id))
   t.equal((await call(base, 'GET', '/v1/workflows/nothing/instances/x', admin)).status, 404)
+  t.equal((await call(base, 'GET', at(), token('wang', 'office', 'west'))).status, 404, 'another district’s office does not reach it')
 })
 
 t.test('a bare Fastify app registers zhunru as one plugin: it migrates, loads the default pack, and screens a task', async (t) => {

@@ -92,3 +92,16 @@ t.test('a handler that fails leaves its date for the next sweep and is reported'
   await h.db.knex('tasks').where({ seq }).update({ snapshot: good })
   t.same(await sweep(h.app.gate), { deadlines: 0, contracts: 1, funding: 0 }, 'and is handled once the task can move')
 })
+
+t.test('two sweeps at once (two server processes) move each contract once', async (t) => {
+  let now = new Date('2026-10-09T02:00:00Z')
+  const h = await build(t, { now: () => now })
+  const dept = h.auth('department', 'east-civil')
+  for (let i = 0; i < 3; i++) await h.app.inject({ method: 'POST', url: '/v1/tasks', headers: dept, payload: assisted(i) })
+  now = new Date('2026-11-23T02:00:00Z')
+  const [a, b] = await Promise.all([sweep(h.app.gate), sweep(h.app.gate)])
+  t.equal(a.contracts + b.contracts, 3, 'the compare-and-set lets one sweep win each')
+  const events = await h.db.knex('task_events').where({ type: 'ACTIVATE' }).count({ n: '*' })
+  t.equal(Number(events[0]!.n), 3)
+  t.same(await sweep(h.app.gate), { deadlines: 0, contracts: 0, funding: 0 }, 'the loser’s date was not left behind')
+})

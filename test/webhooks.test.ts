@@ -58,7 +58,7 @@ async function insertHook(db: Database, over: Partial<HookRow> = {}): Promise<st
 /** A task's transition as the gate hands it to the outbox: public once admitted, else for its parties. */
 function change(over: Partial<Omit<StateChange, 'audience'>> = {}): StateChange {
   const c = { machine: 'admission', instanceId: randomUUID(), version: 2, type: 'SUBMIT', from: 'draft', to: 'escalated.office_review', at: T0.toISOString(), state: 'escalated', ...over }
-  return { ...c, audience: { public: isPublicState(c.state), departments: ['east-civil'], jurisdictions: ['east'], communities: [] } }
+  return { ...c, audience: { public: isPublicState(c.state), departments: ['east-civil'], offices: ['east'], groups: ['east'], communities: [] } }
 }
 
 const enqueue = (db: Database, c: StateChange) => db.knex.transaction((trx) => enqueueDeliveries(trx, [c]))

@@ -10,7 +10,7 @@ import {
 import { requirePrincipal, requireRole, type Principal } from '../platform/auth.js'
 import { decodeCursor, encodeCursor } from '../platform/pagination.js'
 import { ROLES, type Role } from '../roles.js'
-import { DEFAULT_PAGE_SIZE, IdParams, Nullable, PageQuery, TOKEN, problemResponses } from '../platform/schemas.js'
+import { DEFAULT_PAGE_SIZE, IdParams, Nullable, PageQuery, SeeOtherSchema, TOKEN, problemResponses } from '../platform/schemas.js'
 import { eventBodies } from '../engine/event-schemas.js'
 import { BURDEN_REPORT, BURDEN_REPORT_EVENT_EXAMPLES } from '../tasks/examples.js'
 import { applyReportEvent, fileReport, loadVisibleReport, offeredReportEvents, scopeFor } from './report-service.js'
@@ -179,12 +179,12 @@ export const burdenReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'The department must be one whose city or district contains your community; the office of that city or district investigates. The department reported never learns which community or person filed the report.',
         security,
         body: CreateBurdenReportBody,
-        response: { 201: BurdenReportView, ...problemResponses(400, 401, 403) }
+        response: { 201: BurdenReportView, 303: SeeOtherSchema, ...problemResponses(400, 401, 403) }
       }
     },
     async (req, reply) => {
       const principal = requireRole(req, 'community')
-      const report = await fileReport(app.gate, principal, req.body)
+      const report = await fileReport(app.gate, principal, req.body, req.idempotency)
       return reply.status(201).header('location', `/v1/burden-reports/${report.id}`).send(toReportView(report, principal))
     }
   )
@@ -243,12 +243,12 @@ export const burdenReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: IdParams,
         body: BurdenReportEventBody,
         'x-request-examples': BURDEN_REPORT_EVENT_EXAMPLES,
-        response: { 200: BurdenReportView, ...problemResponses(400, 401, 403, 404, 409) }
+        response: { 200: BurdenReportView, 303: SeeOtherSchema, ...problemResponses(400, 401, 403, 404, 409) }
       }
     },
     async (req) => {
       const principal = requirePrincipal(req)
-      return toReportView(await applyReportEvent(app.gate, req.params.id, principal, req.body), principal)
+      return toReportView(await applyReportEvent(app.gate, req.params.id, principal, req.body, req.idempotency), principal)
     }
   )
 

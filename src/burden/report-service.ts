@@ -13,7 +13,7 @@ import {
 import type { Principal } from '../platform/auth.js'
 import { chinaDate } from '../clock.js'
 import { Problem, Problems, problemType } from '../platform/errors.js'
-import type { GroupCommitter, Row } from '../engine/group-commit.js'
+import type { GroupCommitter, IdempotencyClaim, Row } from '../engine/group-commit.js'
 import { checkCoveredDates } from '../policy/dates.js'
 import type { OrgDirectory } from '../policy/org-directory.js'
 import type { CurrentPack } from '../policy/pack-store.js'
@@ -104,7 +104,7 @@ export async function loadVisibleReport(db: Knex, id: string, p: Principal): Pro
  * A community files a report about a department. The department must be one whose
  * city or district contains the community; that city or district's office investigates.
  */
-export async function fileReport(ctx: ReportContext, p: Principal, input: NewReportInput): Promise<BurdenReportRecord> {
+export async function fileReport(ctx: ReportContext, p: Principal, input: NewReportInput, claim: IdempotencyClaim | null = null): Promise<BurdenReportRecord> {
   const community = await ctx.orgs.lineage(ctx.db, p.org)
   if (community[0]?.kind !== 'community') throw Problems.forbidden(`the token's org "${p.org}" is not a community`)
   const chain = await ctx.orgs.lineage(ctx.db, input.department)
@@ -135,7 +135,7 @@ export async function fileReport(ctx: ReportContext, p: Principal, input: NewRep
       state: burdenReportStateOf(snapshot.value),
       actor: actorOf(p),
       now: now.toISOString()
-    })
+    }, claim)
   )
   return reportOf((filed as { row: Row }).row)
 }
@@ -182,7 +182,7 @@ const eventNotAllowed = (type: string, r: BurdenReportRecord) =>
  * Optimistic, like the task gate: read and compute outside the transaction, then write
  * with a compare-and-set on the version read; a concurrent writer makes it miss (409).
  */
-export async function applyReportEvent(ctx: ReportContext, id: string, p: Principal, body: ReportEventInput): Promise<BurdenReportRecord> {
+export async function applyReportEvent(ctx: ReportContext, id: string, p: Principal, body: ReportEventInput, claim: IdempotencyClaim | null = null): Promise<BurdenReportRecord> {
   const current = await findReport(ctx.db, id)
   if (current === null) throw Problems.notFound('burden report', id)
   authorizeEvent(current, p, body.type)
@@ -195,7 +195,7 @@ export async function applyReportEvent(ctx: ReportContext, id: string, p: Princi
   const payload: ReportEventPayload = {}
   if (body.reason !== undefined) payload.reason = body.reason
   if (body.directive !== undefined) payload.directive = body.directive
-  const result = await ctx.commits.write(planReportStep(current, { type: body.type, next: step.next, state: step.state, payload, actor: actorOf(p), now }))
+  const result = await ctx.commits.write(planReportStep(current, { type: body.type, next: step.next, state: step.state, payload, actor: actorOf(p), now }, claim))
   if (result.ok) return reportOf(result.row)
   const found = reportOf((result as { conflict: Row }).conflict)
   throw Problems.versionConflict(found.version, found.state, 'another change to this burden report was saved first; reload and retry')

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
 import type { BurdenReportDirective, BurdenReportState, StoredBurdenReportSnapshot } from '../../machines/burden-report.js'
-import type { PlannedCreate, PlannedStep, Row } from '../engine/group-commit.js'
+import type { IdempotencyClaim, PlannedCreate, PlannedStep, Row } from '../engine/group-commit.js'
 import type { Audience, InstanceTables } from '../engine/store.js'
 import type { Role } from '../roles.js'
 import { fromJson, toJson } from '../engine/db.js'
@@ -126,12 +126,14 @@ export const reportOf = (row: Row): BurdenReportRecord => fromRow(row as unknown
 const audienceOf = (r: Pick<BurdenReportRecord, 'departmentId' | 'jurisdictionId' | 'reporterOrg'>): Audience => ({
   public: false,
   departments: [r.departmentId],
-  jurisdictions: [r.jurisdictionId],
+  offices: [r.jurisdictionId],
+  // Members also sit for departments: the group reads no burden reports (see scopeFor).
+  groups: [],
   communities: [r.reporterOrg]
 })
 
 /** A new report at version 1 with its REPORT event, for the engine to write. */
-export function planReport(r: NewBurdenReport): PlannedCreate {
+export function planReport(r: NewBurdenReport, claim: IdempotencyClaim | null = null): PlannedCreate {
   return {
     kind: 'create',
     tables: REPORT_TABLES,
@@ -157,6 +159,7 @@ export function planReport(r: NewBurdenReport): PlannedCreate {
     },
     events: [{ type: 'REPORT', from: null, to: r.state, actor: r.actor, payload: {}, at: r.now }],
     changes: [{ machine: 'burden-report', instanceId: r.id, version: 1, type: 'REPORT', from: null, to: r.state, state: r.state, at: r.now, audience: audienceOf(r) }],
+    claim,
     resource: `burden-reports/${r.id}`,
     basis: null
   }
@@ -177,7 +180,7 @@ export interface ReportTransition {
 }
 
 /** A transition computed from `from`, for the engine to write with a compare-and-set on the version read. */
-export function planReportStep(from: BurdenReportRecord, t: ReportTransition): PlannedStep {
+export function planReportStep(from: BurdenReportRecord, t: ReportTransition, claim: IdempotencyClaim | null = null): PlannedStep {
   const c = t.next.context
   return {
     kind: 'step',
@@ -193,6 +196,7 @@ export function planReportStep(from: BurdenReportRecord, t: ReportTransition): P
     },
     event: { type: t.type, from: from.state, to: t.state, actor: t.actor, payload: t.payload, at: t.now },
     change: { machine: 'burden-report', instanceId: from.id, version: from.version + 1, type: t.type, from: from.state, to: t.state, state: t.state, at: t.now, audience: audienceOf(from) },
+    claim,
     resource: `burden-reports/${from.id}`,
     basis: null
   }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { requirePrincipal, requireRole } from '../platform/auth.js'
-import { IdParams, Nullable, TOKEN, TOKEN_OPTIONAL, problemResponses } from '../platform/schemas.js'
+import { IdParams, Nullable, SeeOtherSchema, TOKEN, TOKEN_OPTIONAL, problemResponses } from '../platform/schemas.js'
 import { CONTRACT_TERMS, FUNDING_CONFIRMATION } from '../tasks/examples.js'
 import { FUNDING_STATUSES } from './store.js'
 import { fundingOf, readContract, reportFunding, setContractTerms } from './service.js'
@@ -103,11 +103,11 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false, examples: [FUNDING_CONFIRMATION] }
         ),
-        response: { 201: Type.Object({ items: Type.Array(Confirmation) }), ...problemResponses(400, 401, 403, 404, 409) }
+        response: { 201: Type.Object({ items: Type.Array(Confirmation) }), 303: SeeOtherSchema, ...problemResponses(400, 401, 403, 404, 409) }
       }
     },
     async (req, reply) => {
-      const items = await reportFunding(app.gate, req.params.id, requireRole(req, 'community'), req.body)
+      const items = await reportFunding(app.gate, req.params.id, requireRole(req, 'community'), req.body, req.idempotency)
       return reply.status(201).send({ items })
     }
   )

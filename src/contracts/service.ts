@@ -3,7 +3,7 @@ import { Problems } from '../platform/errors.js'
 import { checkCoveredDates } from '../policy/dates.js'
 import { isPublicState } from '../../machines/admission.js'
 import { confirmationRows, confirmationsOf, latestConfirmations, type FundingConfirmation, type FundingStatus } from './store.js'
-import type { Row } from '../engine/group-commit.js'
+import type { IdempotencyClaim, Row } from '../engine/group-commit.js'
 import { findTask, planStep, recordOf, unmoved, type Contract, type TaskRecord, type Transition } from '../tasks/store.js'
 import { isParty, loadVisibleTask, visibilityFor, type GateContext } from '../tasks/service.js'
 
@@ -92,7 +92,7 @@ export interface FundingReport {
  * A target community says whether the money (and staff) arrived. When every
  * target has confirmed receipt, a task flagged unfunded is cleared in the same step.
  */
-export async function reportFunding(ctx: GateContext, id: string, p: Principal, report: FundingReport): Promise<FundingConfirmation[]> {
+export async function reportFunding(ctx: GateContext, id: string, p: Principal, report: FundingReport, claim: IdempotencyClaim | null = null): Promise<FundingConfirmation[]> {
   const task = await findTask(ctx.db, id)
   if (task === null || !isPublicState(task.position.state)) throw Problems.notFound('contract of task', id)
   if (p.role !== 'community' || !task.declaration.targets.includes(p.org)) {
@@ -115,7 +115,7 @@ export async function reportFunding(ctx: GateContext, id: string, p: Principal, 
     latest.set(p.org, confirmation)
     const allReceived = from.declaration.targets.every((c) => latest.get(c)?.status === 'received')
     const step = sameState(from, type, p, now, { unfunded: from.unfunded && !allReceived, payload: { reason: report.note ?? report.status } })
-    const result = await ctx.commits.write(planStep(from, step, null, null, [confirmationRows(confirmation)]))
+    const result = await ctx.commits.write(planStep(from, step, null, claim, [confirmationRows(confirmation)]))
     if (result.ok) break
     // Another community's confirmation (or the office's step) came first: this one does not
     // depend on it, so it is planned again on the newer task, its unfunded flag recomputed.

@@ -173,11 +173,18 @@ export class GroupCommitter<S = unknown> {
     }
   }
 
-  /** The row as this write left it, if the write is in the database; null if it is not. */
+  /**
+   * The row as it stands if this write is in the database, null if it is not. A step is known
+   * by its event: the one event of version from+1 is this write's only if it has this write's
+   * type, sender and time (the instance itself may have moved on since).
+   */
   private async applied(w: PlannedWrite): Promise<Row | null> {
     const row = (await this.db(w.tables.instances).where({ id: w.kind === 'create' ? w.id : w.from.id }).first()) as Row | undefined
     if (w.kind === 'create') return row ?? null
-    const mine = row!.version === w.from.version + 1 && row!.updated_at === w.columns.updated_at && row!.snapshot === w.columns.snapshot
+    const event = (await this.db(w.tables.events)
+      .where({ [w.tables.eventInstance]: w.from.seq, [w.tables.eventVersion]: w.from.version + 1 })
+      .first('type', 'actor_sub', 'created_at')) as { type: string; actor_sub: string; created_at: string } | undefined
+    const mine = event !== undefined && event.type === w.event.type && event.actor_sub === w.event.actor.sub && event.created_at === w.event.at
     return mine ? row! : null
   }
 

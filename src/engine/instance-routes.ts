@@ -4,7 +4,7 @@ import { Type } from 'typebox'
 import { requirePrincipal, type Principal } from '../platform/auth.js'
 import { Problem, Problems, problemType } from '../platform/errors.js'
 import { decodeCursor, encodeCursor } from '../platform/pagination.js'
-import { DEFAULT_PAGE_SIZE, PageQuery, problemResponses, TOKEN } from '../platform/schemas.js'
+import { DEFAULT_PAGE_SIZE, PageQuery, problemResponses, SeeOtherSchema, TOKEN } from '../platform/schemas.js'
 import { fromJson, toJson } from './db.js'
 import type { Row, WriteResult } from './group-commit.js'
 import { GENERIC_TABLES, history, type Actor, type StateChange } from './store.js'
@@ -50,6 +50,9 @@ interface DbInstanceRow {
   seq: number
   id: string
   machine_id: string
+  created_by: string
+  created_by_role: string
+  created_by_org: string
   state: string
   version: number
   snapshot: string
@@ -73,7 +76,7 @@ interface DbInstanceEventRow {
 const actorOf = (p: Principal): Actor => ({ sub: p.sub, role: p.role, org: p.org })
 
 /** Only the engine knows these instances' parties: owners of webhooks hear of them as admins do. */
-const NOBODY = { public: false, departments: [], jurisdictions: [], communities: [] }
+const NOBODY = { public: false, departments: [], offices: [], groups: [], communities: [] }
 
 function view(runtime: WorkflowRuntime, row: DbInstanceRow, viewer: Principal) {
   const snapshot = fromJson<StoredSnapshot>(row.snapshot)
@@ -84,7 +87,7 @@ function view(runtime: WorkflowRuntime, row: DbInstanceRow, viewer: Principal) {
     state: row.state,
     version: row.version,
     context: snapshot.context,
-    enabledEvents: runtime.enabledEvents(snapshot).filter((type) => (roles[type] ?? []).includes(viewer.role)),
+    enabledEvents: runtime.enabledEvents(snapshot).filter((type) => roles[type]!.includes(viewer.role)),
     createdAt: row.created_at,
     updatedAt: row.updated_at
   }
@@ -100,10 +103,14 @@ export const instanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return runtime
   }
 
-  async function load(machine: string, id: string): Promise<DbInstanceRow> {
+  /** An instance the principal may reach: an admin, the creator's org, or whom the workflow names; to anyone else it does not exist. */
+  async function load(runtime: WorkflowRuntime, id: string, p: Principal): Promise<DbInstanceRow> {
+    const machine = runtime.workflow.id
     const row = (await engine.db<DbInstanceRow>(GENERIC_TABLES.instances).where({ id, machine_id: machine }).first()) as DbInstanceRow | undefined
-    if (row === undefined) throw Problems.notFound(`${machine} instance`, id)
-    return row
+    const creator = row && { sub: row.created_by, role: row.created_by_role, org: row.created_by_org }
+    const reaches = creator !== undefined && (p.role === 'admin' || p.org === creator.org || runtime.workflow.mayAccess?.(p, creator) === true)
+    if (!reaches) throw Problems.notFound(`${machine} instance`, id)
+    return row!
   }
 
   const instanceOf = (result: WriteResult & { ok: true }) => result.row as unknown as DbInstanceRow
@@ -117,7 +124,7 @@ export const instanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Start an instance of a registered workflow that keeps no tables of its own (no body)',
         security,
         params: Params,
-        response: { 201: Type.Ref('WorkflowInstance'), ...problemResponses(400, 401, 403, 404) }
+        response: { 201: Type.Ref('WorkflowInstance'), 303: SeeOtherSchema, ...problemResponses(400, 401, 403, 404) }
       }
     },
     async (req, reply) => {
@@ -133,7 +140,19 @@ export const instanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         kind: 'create',
         tables: GENERIC_TABLES,
         id,
-        row: { id, machine_id: runtime.workflow.id, state, version: 1, snapshot: toJson(snapshot), machine_version: snapshot.machineVersion, created_by: p.sub, created_at: now, updated_at: now },
+        row: {
+          id,
+          machine_id: runtime.workflow.id,
+          state,
+          version: 1,
+          snapshot: toJson(snapshot),
+          machine_version: snapshot.machineVersion,
+          created_by: p.sub,
+          created_by_role: p.role,
+          created_by_org: p.org,
+          created_at: now,
+          updated_at: now
+        },
         events: [{ type: 'CREATE', from: null, to: state, actor: actorOf(p), payload: {}, at: now }],
         changes: [change(runtime.workflow.id, id, 1, 'CREATE', null, state, now)],
         claim: req.idempotency,
@@ -159,7 +178,8 @@ export const instanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const p = requirePrincipal(req)
-      return view(workflowOf(req.params.machine), await load(req.params.machine, req.params.id), p)
+      const runtime = workflowOf(req.params.machine)
+      return view(runtime, await load(runtime, req.params.id, p), p)
     }
   )
 
@@ -180,7 +200,7 @@ export const instanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false, examples: [{ type: 'SUBMIT', version: 1, reason: '材料齐全,提交审核' }] }
         ),
-        response: { 200: Type.Ref('WorkflowInstance'), ...problemResponses(400, 401, 403, 404, 409) }
+        response: { 200: Type.Ref('WorkflowInstance'), 303: SeeOtherSchema, ...problemResponses(400, 401, 403, 404, 409) }
       }
     },
     async (req) => {
@@ -192,7 +212,7 @@ export const instanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw Problems.validation(`type: ${runtime.workflow.id} has no event ${type}`, [{ field: 'type', message: `must be one of ${Object.keys(roles).join(', ')}` }])
       }
       if (!roles[type]!.includes(p.role)) throw Problems.forbidden(`${type} is for ${roles[type]!.join(' or ') || 'the engine itself'}; the token has ${p.role}`)
-      let current = await load(req.params.machine, req.params.id)
+      let current = await load(runtime, req.params.id, p)
       if (version !== undefined && version !== current.version) {
         throw Problems.versionConflict(current.version, current.state, `the instance is at version ${current.version}, not ${version}`)
       }
@@ -243,9 +263,8 @@ export const instanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
     },
     async (req) => {
-      requirePrincipal(req)
-      workflowOf(req.params.machine)
-      const instance = await load(req.params.machine, req.params.id)
+      const p = requirePrincipal(req)
+      const instance = await load(workflowOf(req.params.machine), req.params.id, p)
       const page = await history<DbInstanceEventRow>(engine.db, GENERIC_TABLES, Number(instance.seq), req.query.limit ?? DEFAULT_PAGE_SIZE, decodeCursor(req.query.cursor))
       return {
         items: page.items.map((e) => ({

@@ -36,8 +36,9 @@ export function ownerSees(owner: { role: string; org: string }, change: StateCha
     case 'department':
       return a.departments.includes(owner.org)
     case 'office':
+      return a.offices.includes(owner.org)
     case 'leading_group':
-      return a.jurisdictions.includes(owner.org)
+      return a.groups.includes(owner.org)
     default:
       return a.communities.includes(owner.org)
   }

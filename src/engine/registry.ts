@@ -23,6 +23,10 @@ export class WorkflowRegistry {
       if (known.workflow === workflow) return known as WorkflowRuntime<C, E>
       throw new Error(`a different workflow is already registered as "${workflow.id}"`)
     }
+    // What the engine's columns hold: a machine id of 64 characters, an event type of 40.
+    if (!/^[a-z][a-z0-9-]{0,63}$/.test(workflow.id)) throw new Error(`a workflow id is 1 to 64 lowercase letters, digits and dashes: "${workflow.id}"`)
+    const long = Object.keys(workflow.eventRoles).find((type) => !/^[A-Z][A-Z_]{1,39}$/.test(type))
+    if (long !== undefined) throw new Error(`an event type is 2 to 40 capital letters and underscores (what a webhook subscribes to): "${long}" of ${workflow.id}`)
     const runtime = new WorkflowRuntime(workflow)
     this.byId.set(workflow.id, runtime)
     this.tables.set(workflow.id, tables)

@@ -64,8 +64,10 @@ export interface Audience {
   /** Everybody may read it (an admitted task). */
   public: boolean
   departments: readonly string[]
-  /** Cities or districts whose office and leading group may read it. */
-  jurisdictions: readonly string[]
+  /** Cities or districts whose office may read it. */
+  offices: readonly string[]
+  /** Cities or districts whose leading-group members may read it (they also sit for departments). */
+  groups: readonly string[]
   communities: readonly string[]
 }
 

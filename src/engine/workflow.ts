@@ -28,6 +28,11 @@ export interface Workflow<C = unknown, E extends EventObject = EventObject> {
   upgrades: Readonly<Record<number, (stored: StoredSnapshot<any>) => StoredSnapshot<any>>>
   /** Who may start an instance through the engine's instance routes; any principal when absent. */
   createRoles?: readonly string[]
+  /**
+   * Who, besides admins and the creator's own org, may read an instance and send it events
+   * through the engine's instance routes (the roles per event still apply); nobody else when absent.
+   */
+  mayAccess?: (principal: { sub: string; role: string; org: string }, creator: { sub: string; role: string; org: string }) => boolean
   /** Who may send which event: checked before the machine sees it. An empty list: only the engine's own clock sends it. */
   eventRoles: Readonly<Record<E['type'], readonly string[]>>
   /**

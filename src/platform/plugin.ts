@@ -173,18 +173,21 @@ export const platform = fp(
     const coercing = validatorFor(true)
     // Set on each route rather than with setValidatorCompiler: Fastify rebuilds its default
     // validator when a later plugin adds a shared schema, and every capability adds its own.
+    // The schemas a route may refer to are those of its own context, an encapsulated plugin's included.
     const known = new Set<string>()
-    const compile: FastifySchemaCompiler<any> = ({ schema, httpPart }) => {
-      for (const [id, shared] of Object.entries(app.getSchemas())) {
-        if (known.has(id)) continue
-        strict.addSchema(shared as object)
-        coercing.addSchema(shared as object)
-        known.add(id)
+    const compilerFor =
+      (owner: FastifyInstance): FastifySchemaCompiler<any> =>
+      ({ schema, httpPart }) => {
+        for (const [id, shared] of Object.entries(owner.getSchemas())) {
+          if (known.has(id)) continue
+          strict.addSchema(shared as object)
+          coercing.addSchema(shared as object)
+          known.add(id)
+        }
+        return (httpPart === 'body' ? strict : coercing).compile(schema as object)
       }
-      return (httpPart === 'body' ? strict : coercing).compile(schema as object)
-    }
-    app.addHook('onRoute', (route) => {
-      route.validatorCompiler ??= compile
+    app.addHook('onRoute', function (route) {
+      route.validatorCompiler ??= compilerFor(this)
     })
     app.addSchema(ProblemSchema)
 

@@ -329,7 +329,7 @@ export async function applyEvent(ctx: GateContext, id: string, p: Principal, bod
   // wrong jurisdiction are told plainly that the task is not theirs to act on.
   if (p.role === 'department' && !canSee(visibilityFor(p), current)) throw Problems.notFound('task', id)
   checkEventFields(body)
-  const facts = await eventFacts(ctx, current, p, body)
+  let facts = await eventFacts(ctx, current, p, body)
   authorizeEvent(current, p, body, facts)
   if (body.version !== undefined && body.version !== current.version) {
     throw Problems.versionConflict(current.version, current.position.state, `the task is at version ${current.version}, not ${body.version}`)
@@ -345,6 +345,10 @@ export async function applyEvent(ctx: GateContext, id: string, p: Principal, bod
       // the version it saw.
       const found = recordOf(result.conflict)
       if (body.version === undefined && admissionRuntime.commutes(body.type, from.snapshot, found.snapshot)) {
+        // Who may send it is asked again of the newer task: a consultation reopened with other
+        // invitees, or a group whose membership changed, decides anew.
+        facts = await eventFacts(ctx, found, p, body)
+        authorizeEvent(found, p, body, facts)
         from = found
         continue
       }

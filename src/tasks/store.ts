@@ -231,7 +231,8 @@ export const recordOf = (row: Row): TaskRecord => fromRow(row as unknown as DbTa
 const audienceOf = (t: Pick<TaskRecord, 'departmentId' | 'jurisdictionId'>, state: string): Audience => ({
   public: isPublicState(state),
   departments: [t.departmentId],
-  jurisdictions: [t.jurisdictionId],
+  offices: [t.jurisdictionId],
+  groups: [t.jurisdictionId],
   communities: []
 })
 
