@@ -89,6 +89,7 @@ t.test('a handler that fails leaves its date for the next sweep and is reported'
   t.equal(errors.length, 1)
   t.match(String(errors[0]), /cannot be restored/)
   t.equal(Number((await h.db.knex(DUE_TABLE).where({ instance_seq: seq }).count({ n: '*' }))[0]!.n), 1, 'the date is still there')
+  await t.rejects(sweep(h.app.gate), { name: 'AggregateError', message: /1 due date\(s\) could not be handled/ }, 'without a handler the failure is said, not swallowed')
   await h.db.knex('tasks').where({ seq }).update({ snapshot: good })
   t.same(await sweep(h.app.gate), { deadlines: 0, contracts: 1, funding: 0 }, 'and is handled once the task can move')
 })

@@ -83,8 +83,11 @@ function handlers(ctx: GateContext, counts: SweepCounts): Map<string, DueHandler
  * minute. Due dates are rows, not timers: a restart loses nothing, and several server
  * processes may sweep at once (the compare-and-set lets one of them win).
  */
-export async function sweep(ctx: GateContext, onError: (err: unknown) => void = () => {}): Promise<SweepCounts> {
+export async function sweep(ctx: GateContext, onError?: (err: unknown) => void): Promise<SweepCounts> {
   const counts: SweepCounts = { deadlines: 0, contracts: 0, funding: 0 }
-  await sweepDue(ctx.db, chinaDate(ctx.now()), handlers(ctx, counts), onError)
+  // Without a handler the failures are not swallowed: the sweep finishes, then says what failed.
+  const failed: unknown[] = []
+  await sweepDue(ctx.db, chinaDate(ctx.now()), handlers(ctx, counts), (err) => (onError ? onError(err) : failed.push(err)))
+  if (failed.length > 0) throw new AggregateError(failed, `${failed.length} due date(s) could not be handled; each is tried again next sweep`)
   return counts
 }
