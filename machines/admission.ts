@@ -133,7 +133,7 @@ export const EVENT_ROLES: Record<AdmissionEventType, readonly Role[]> = {
   // The period's start and end move a contract: the sweeper sends these, no principal does.
   ACTIVATE: [],
   COMPLETE: [],
-  // 000 §二.5 契约化管理: the office manages the agreement; DOMAIN.md §7: withdrawn when residents widely reject it.
+  // 000 §二.5 契约化管理: the office manages the agreement; withdrawn when residents widely reject it.
   SUSPEND: ['office'],
   RESUME: ['office'],
   REVOKE: ['office']
@@ -262,7 +262,7 @@ export const admissionMachine = admissionSetup.createMachine({
             OPEN_CONSULTATION: { target: 'consultation', actions: 'openConsultation' }
           }
         },
-        // DOMAIN.md §7: streets and a sample of communities, or a public notice, before the decision.
+        // Streets and a sample of communities, or a public notice, before the decision.
         consultation: {
           on: {
             CONSULTATION_REPLY: { actions: 'recordReply' },

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex'
 
 export async function up(knex: Knex): Promise<void> {
-  // Members of the leading group of a city or district (DOMAIN.md §2). A member who
+  // Members of the leading group of a city or district. A member who
   // comes from a department recuses on that department's tasks.
   await knex.schema.createTable('group_members', (t) => {
     t.increments('seq').primary()

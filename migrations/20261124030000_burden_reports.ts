@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
 
-// Burden reports (督查, DOMAIN.md §5): a community reports a task that reached it without
+// Burden reports (督查): a community reports a task that reached it without
 // passing the gate; the office of the department's city or district investigates and
 // confirms or dismisses it (machines/burden-report.ts). Same conventions as the task
 // tables: JSON in text columns, ISO-8601 timestamps as strings, a version for

@@ -1,4 +1,4 @@
-/** Principals' roles (DOMAIN.md §2). JWT claims, route guards and the machine's event table read this list. */
+/** Principals' roles. JWT claims, route guards and the machine's event table read this list. */
 export const ROLES = ['department', 'office', 'leading_group', 'community', 'admin'] as const
 export type Role = (typeof ROLES)[number]
 

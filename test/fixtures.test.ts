@@ -5,9 +5,9 @@ import { build, type Harness } from './helper.js'
 
 // Every acceptance fixture goes through the real HTTP API: the department that
 // issues it creates and submits it in one call, and the stored task must land in
-// the state DOMAIN.md §4 gives, with findings that explain themselves.
+// the state the rules give, with findings that explain themselves.
 
-/** The five seed documents (DOMAIN.md, table of sources). */
+/** The five seed documents (the reform's source documents). */
 const SEED_FILES = new Set([
   '000_bc54f002f186c898.txt',
   '001_358a1500c1d30c34.txt',
@@ -16,7 +16,7 @@ const SEED_FILES = new Set([
   '004_f487f3c7937c1cbf.txt'
 ])
 
-/** DOMAIN.md §4: each rule's verdict, written out here rather than read from the engine. */
+/** Each rule's verdict, written out here rather than read from the engine. */
 const DOMAIN_VERDICT: Record<RuleCode, Verdict> = {
   economic_target: 'reject',
   unverifiable_certificate: 'reject',
@@ -81,7 +81,7 @@ for (const outcome of OUTCOMES) {
           t.ok(Array.isArray(x.evidence) && x.evidence.length > 0, `${x.rule} names its evidence`)
           t.ok(x.evidence.every((e) => typeof e.field === 'string' && e.field.length > 0), `${x.rule} evidence names fields`)
           if (x.rule === 'suspected_misdeclaration' || x.rule === 'application_lead_time') {
-            t.same(x.citations, [], `${x.rule} cites no seed (DOMAIN.md: gate integrity; §7 practice)`)
+            t.same(x.citations, [], `${x.rule} cites no seed (gate integrity; a practice, not a document)`)
           } else {
             t.ok(x.citations.length > 0, `${x.rule} cites a seed`)
             for (const c of x.citations) t.ok(SEED_FILES.has(c.seed) && c.section.length > 0, `${x.rule} cites ${c.seed} ${c.section}`)

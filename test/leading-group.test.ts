@@ -2,7 +2,7 @@ import t from 'tap'
 import { sweep } from '../src/tasks/deadlines.js'
 import { build, demoCommunities, type Harness } from './helper.js'
 
-// DOMAIN.md §5 and issue 3: the office pre-reviews, the group votes, the chair records
+// Issue 3: the office pre-reviews, the group votes, the chair records
 // the collective decision (002 解读3), and an approval may amend the catalog.
 
 const newItem = (over: Record<string, unknown> = {}) => ({

@@ -3,7 +3,7 @@ import { RULES, SEEDS } from '../src/policy/rules.js'
 import { RULE_CODES } from '../src/policy/types.js'
 import { build, demoCommunities, type Harness } from './helper.js'
 
-// Every rule of DOMAIN.md §4 is made to fire, and shown to stay quiet on a near miss,
+// Every rule is made to fire, and shown to stay quiet on a near miss,
 // through the dry-run endpoint, which runs exactly the screening a submission runs.
 
 type Finding = {

@@ -62,7 +62,7 @@ export interface CommunityBurden {
 }
 
 /**
- * The figure the reform is about (DOMAIN.md §5): what admitted work lies on one
+ * The figure the reform is about: what admitted work lies on one
  * community in a window, its hours, and the money promised against the money
  * the community says arrived.
  */

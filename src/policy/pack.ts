@@ -6,7 +6,7 @@ import { DEFAULT_SECTORS } from './default-pack/sectors.js'
 import { STREET_CATALOGS } from './default-pack/street.js'
 import { TARGET_LEVELS, type CatalogItem, type PolicyPack, type PolicyRef, type TargetLevel } from './types.js'
 
-/** The pack built from the seeds and the national rules of DOMAIN.md §7. */
+/** The pack built from the seeds and the national rules. */
 export const DEFAULT_PACK: PolicyPack = {
   id: 'zhunru-default',
   // 2026.2: working-day calendar, gapped lexicon terms, item kinds, funding grace period.
@@ -46,8 +46,8 @@ export function packRef(pack: PolicyPack): PolicyRef {
 }
 
 /**
- * A new pack version with one item added to a level's assisted_tasks (DOMAIN.md §5:
- * an approval may add the item, with its funding standard). Published versions
+ * A new pack version with one item added to a level's assisted_tasks (the leading group's
+ * approval may add the item, with its funding standard). Published versions
  * never change; the amendment is a version of its own: 2026.1 → 2026.1-a1 → 2026.1-a2.
  */
 export function amendPack(pack: PolicyPack, level: TargetLevel, item: Omit<CatalogItem, 'code'>): { pack: PolicyPack; code: string } {

@@ -18,7 +18,7 @@ export interface RuleDefinition {
   citations: Citation[]
 }
 
-/** DOMAIN.md §4, one entry per rule; the verdict of a rule never varies with the task. */
+/** One entry per rule; the verdict of a rule never varies with the task. */
 export const RULES: Record<RuleCode, RuleDefinition> = {
   economic_target: {
     code: 'economic_target',
@@ -90,7 +90,7 @@ export const RULES: Record<RuleCode, RuleDefinition> = {
     code: 'application_lead_time',
     verdict: 'return',
     title: { zh: '应提前申请准入(北京西城做法,DOMAIN.md §7)', en: 'Apply ahead of the start date (Beijing Xicheng practice, DOMAIN.md §7)' },
-    // Procedure as practised, not a seed: DOMAIN.md §7 records it.
+    // Procedure as practised (Beijing Xicheng), not a seed.
     citations: []
   },
   suspected_misdeclaration: {

@@ -22,7 +22,7 @@ import {
   type Verdict
 } from './types.js'
 
-/** A declared kind that is itself an excluded category (DOMAIN.md §4). */
+/** A declared kind that is itself an excluded category. */
 const EXCLUDED_KINDS: Partial<Record<TaskKind, ExcludedCategory>> = {
   economic: 'economic_target',
   enforcement: 'not_responsible_subject',
@@ -319,7 +319,7 @@ export function screenTask(task: TaskDeclaration, submitter: Submitter, pack: Po
       }
     }
 
-    // DOMAIN.md §7 (Beijing Xicheng practice): apply at least N working days before the task starts.
+    // Beijing Xicheng practice: apply at least N working days before the task starts.
     const earliestStart = earliestStartOf(pack.calendar, submitter.submittedOn, pack.parameters.applicationLeadWorkingDays)
     if (task.period.start < earliestStart) {
       fire(

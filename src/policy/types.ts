@@ -6,7 +6,7 @@ import type { WorkingCalendar } from '../calendar/working-days.js'
 export const VERDICTS = ['admit', 'escalate', 'return', 'reject'] as const
 export type Verdict = (typeof VERDICTS)[number]
 
-/** Severity order of DOMAIN.md §4: reject > return > escalate > admit. */
+/** Severity order: reject > return > escalate > admit. */
 export const VERDICT_SEVERITY: Record<Verdict, number> = { admit: 0, escalate: 1, return: 2, reject: 3 }
 
 export const TARGET_LEVELS = ['community', 'street'] as const
@@ -124,7 +124,7 @@ export interface Screening {
 export interface CatalogItem {
   code: string
   name: string
-  /** Sector code of the department that may claim the item (DOMAIN.md §3, assisted items name one). */
+  /** Sector code of the department that may claim the item (assisted items name one). */
   sector: string
   responsibleDepartment: string
   legalBasis: string

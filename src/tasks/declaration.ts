@@ -84,7 +84,7 @@ async function checkUnits(orgs: OrgDirectory, db: Knex, ids: string[], field: st
 export const checkTargets = (orgs: OrgDirectory, db: Knex, d: TaskDeclaration, jurisdiction: OrgUnit): Promise<void> =>
   checkUnits(orgs, db, d.targets, 'targets', [d.targetLevel], jurisdiction)
 
-/** A consultation asks streets and communities of the deciding jurisdiction (DOMAIN.md §7). */
+/** A consultation asks streets and communities of the deciding jurisdiction. */
 export const checkInvited = (orgs: OrgDirectory, db: Knex, invited: string[], jurisdiction: OrgUnit): Promise<void> =>
   checkUnits(orgs, db, invited, 'consultation.invited', ['street', 'community'], jurisdiction)
 

@@ -16,7 +16,7 @@ import { Nullable, PageQuery } from '../platform/schemas.js'
 import { eventBodies, type EventBodyT, type EventFields } from '../engine/event-schemas.js'
 import { FUNDED_ASSISTED_TASK } from './examples.js'
 
-// Task fields, as a department declares them (DOMAIN.md §4 reads both the declaration and the text).
+// Task fields, as a department declares them (the gate reads both the declaration and the text).
 const taskFieldSchemas = {
   title: Type.String({ minLength: 1, maxLength: 200, description: 'short title, in Chinese as issued' }),
   description: Type.String({ maxLength: 10000 }),

@@ -449,7 +449,7 @@ function machineEvent(
 }
 
 /**
- * The working-day deadline of the stage the task enters (DOMAIN.md §7): the office
+ * The working-day deadline of the stage the task enters: the office
  * pre-reviews within M working days of the escalation, the group decides within N.
  */
 export function deadlineFor(current: TaskRecord, d: TaskDeclaration, next: AdmissionPosition, today: string, pack: PolicyPack): Deadline {

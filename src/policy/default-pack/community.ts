@@ -1,6 +1,6 @@
 import type { LevelCatalogs } from '../types.js'
 
-// The community-level lists of the default pack (DOMAIN.md §3, §7).
+// The community-level lists of the default pack.
 // Every entry names its source: a seed (file name and section) and/or the
 // national document it follows. Codes are stable: never renumber, only append.
 

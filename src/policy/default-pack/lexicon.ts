@@ -1,6 +1,6 @@
 import type { LexiconEntry } from '../types.js'
 
-// The text lexicon of the default pack (DOMAIN.md §4). Matching is a plain
+// The text lexicon of the default pack. Matching is a plain
 // substring search in the title and description (Latin letters folded to lower
 // case); an occurrence lying inside an occurrence of one of the entry's
 // `innocent` phrases is masked.

@@ -3,7 +3,7 @@ import type { Sector } from '../types.js'
 /**
  * Sector codes of the departments that lead, guide or claim catalog items.
  * A department's sector must equal a catalog item's sector for its claim of
- * that item to be admitted (DOMAIN.md §4, catalog_match).
+ * that item to be admitted (catalog_match).
  */
 export const DEFAULT_SECTORS: Sector[] = [
   { code: 'civil_affairs', name: '民政' },

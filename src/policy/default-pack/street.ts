@@ -1,6 +1,6 @@
 import type { LevelCatalogs } from '../types.js'
 
-// The street-level lists of the default pack (街道准入, DOMAIN.md §3, §7), in the
+// The street-level lists of the default pack (街道准入), in the
 // shape of the national 乡镇（街道）履行职责事项清单 (2024–2025):
 //   lawful_duties  = 基本履职事项 (basic duties)
 //   assisted_tasks = 配合履职事项 (a department leads, the street cooperates; funded)
