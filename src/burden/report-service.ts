@@ -12,7 +12,7 @@ import {
 } from '../../machines/burden-report.js'
 import type { Principal } from '../platform/auth.js'
 import { chinaDate } from '../clock.js'
-import { Problem, Problems, problemType } from '../platform/errors.js'
+import { Problems } from '../platform/errors.js'
 import type { GroupCommitter, IdempotencyClaim, Row } from '../engine/group-commit.js'
 import { checkCoveredDates } from '../policy/dates.js'
 import type { OrgDirectory } from '../policy/org-directory.js'
@@ -172,12 +172,6 @@ function machineEvent(body: ReportEventInput, at: string): BurdenReportEvent {
   }
 }
 
-const eventNotAllowed = (type: string, r: BurdenReportRecord) =>
-  new Problem(409, problemType('event-not-allowed'), 'Event not allowed in this state', `event ${type} is not allowed while the burden report is ${r.state}`, {
-    currentVersion: r.version,
-    currentState: r.state
-  })
-
 /**
  * Optimistic, like the task gate: read and compute outside the transaction, then write
  * with a compare-and-set on the version read; a concurrent writer makes it miss (409).
@@ -191,7 +185,7 @@ export async function applyReportEvent(ctx: ReportContext, id: string, p: Princi
   }
   const now = ctx.now().toISOString()
   const step = stepBurdenReport(current.snapshot, machineEvent(body, now))
-  if (!step.accepted) throw eventNotAllowed(body.type, current)
+  if (!step.accepted) throw Problems.eventNotAllowed(body.type, current.state, current.version, 'burden report')
   const payload: ReportEventPayload = {}
   if (body.reason !== undefined) payload.reason = body.reason
   if (body.directive !== undefined) payload.directive = body.directive

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { requirePrincipal, type Principal } from '../platform/auth.js'
-import { Problem, Problems, problemType } from '../platform/errors.js'
+import { Problems } from '../platform/errors.js'
 import { decodeCursor, encodeCursor } from '../platform/pagination.js'
 import { DEFAULT_PAGE_SIZE, PageQuery, problemResponses, SeeOtherSchema, TOKEN } from '../platform/schemas.js'
 import { fromJson, toJson } from './db.js'
@@ -221,10 +221,7 @@ export const instanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const now = engine.now().toISOString()
         const step = runtime.step(snapshot, { type, actor: actorOf(p), at: now, reason: reason ?? null })
         if (!step.accepted) {
-          throw new Problem(409, problemType('event-not-allowed'), 'Event not allowed in this state', `event ${type} is not allowed while the instance is ${current.state}`, {
-            currentVersion: current.version,
-            currentState: current.state
-          })
+          throw Problems.eventNotAllowed(type, current.state, current.version, 'instance')
         }
         const result = await engine.commits.write({
           kind: 'step',

@@ -20,7 +20,6 @@ export interface EngineOptions {
 /** What the engine offers the plugins registered after it. */
 export interface Engine {
   db: Knex
-  dialect: Dialect
   registry: WorkflowRegistry
   commits: GroupCommitter
   now: () => Date
@@ -60,7 +59,6 @@ export const engine = fp(
     for (const w of opts.workflows ?? []) registry.register(w)
     app.decorate('engine', {
       db: opts.database.knex,
-      dialect: opts.database.dialect,
       registry,
       commits,
       now: opts.now ?? (() => new Date()),

@@ -36,12 +36,13 @@ export const Problems = {
     new Problem(404, problemType('not-found'), 'Not found', `${what} "${id}" does not exist`),
   versionConflict: (currentVersion: number, currentState: string, detail: string) =>
     new Problem(409, problemType('version-conflict'), 'Conflict', detail, { currentVersion, currentState }),
-  eventNotAllowed: (event: string, currentState: string, currentVersion: number) =>
+  /** `what` names the instance: a task, a burden report, a workflow instance. */
+  eventNotAllowed: (event: string, currentState: string, currentVersion: number, what = 'task') =>
     new Problem(
       409,
       problemType('event-not-allowed'),
       'Event not allowed in this state',
-      `event ${event} is not allowed while the task is ${currentState}`,
+      `event ${event} is not allowed while the ${what} is ${currentState}`,
       { currentVersion, currentState }
     ),
   decisionNotCarried: (detail: string, currentVersion: number, currentState: string) =>
