@@ -1,111 +1,128 @@
 import fc from 'fast-check'
 import t from 'tap'
-import { foldText, normalize, scanText, spans, type TextHit } from '../src/policy/lexicon.js'
+import { fold } from '../src/policy/fold.js'
+import { familiesOf, scanText, spans, type TextHit } from '../src/policy/lexicon.js'
 import { DEFAULT_PACK } from '../src/policy/pack.js'
-import type { LexiconEntry } from '../src/policy/types.js'
-import { TASK_FIXTURES } from './fixtures/tasks.js'
-
-// scanText runs one pass over a text with a lexicon compiled per pack. What it must find is
-// defined by the plain reading below: every term searched on its own, innocent phrases
-// masking, weak hits inside strong ones dropped. The two must agree on everything.
-
-function plainSpans(text: string, term: string, maxGap = 12): Array<[number, number]> {
-  const [first, ...rest] = term.split('…').map((p) => normalize(p).text) as [string, ...string[]]
-  const found: Array<[number, number]> = []
-  for (let start = text.indexOf(first); start >= 0; start = text.indexOf(first, start + 1)) {
-    let end = start + first.length
-    let ok = true
-    for (const part of rest) {
-      const at = text.indexOf(part, end)
-      if (at < 0 || at - end > maxGap) {
-        ok = false
-        break
-      }
-      end = at + part.length
-    }
-    if (ok) found.push([start, end])
-  }
-  return found
-}
-
-function plainScan(lexicon: readonly LexiconEntry[], texts: Record<string, string>): TextHit[] {
-  return Object.entries(texts).flatMap(([field, raw]) => {
-    const { text, from, to } = normalize(raw)
-    const hits: TextHit[] = []
-    for (const entry of lexicon) {
-      const innocent = (entry.innocent ?? []).flatMap((p) => plainSpans(text, p))
-      for (const [s, e] of plainSpans(text, entry.term)) {
-        if (innocent.some(([is, ie]) => is <= s && e <= ie)) continue
-        hits.push({ category: entry.category, strength: entry.strength, field, match: raw.slice(from[s], to[e - 1]), start: from[s]!, end: to[e - 1]! })
-      }
-    }
-    const insideStrong = (h: TextHit) =>
-      h.strength === 'weak' && hits.some((o) => o.strength === 'strong' && o.category === h.category && o.start <= h.start && h.end <= o.end)
-    return hits.filter((h) => !insideStrong(h)).sort((a, b) => a.start - b.start)
-  })
-}
+import type { LegacyLexiconEntry, LexiconFamily } from '../src/policy/types.js'
 
 const lexicon = DEFAULT_PACK.lexicon
-const phrases = lexicon.flatMap((e) => [e.term, ...(e.innocent ?? [])]).flatMap((p) => p.split('…'))
-// Characters that change under folding or vanish: full width, ligatures, spaces, invisibles, astral, lone surrogates.
-const awkward = [...'ＧＤＰGDP gdp\u200b\u00ad\u3000\n\t①㈱ﬁ，（）：Ａ𠀀😀\ud800\udc00']
+const cues = DEFAULT_PACK.cues!
+const negative = DEFAULT_PACK.levels.community.negative
+const scan = (texts: Record<string, string>, families: ReadonlyArray<LexiconFamily | LegacyLexiconEntry> = lexicon): TextHit[] =>
+  scanText(families, cues, negative, texts)
+const strong = (text: string) => scan({ description: text }).filter((h) => h.strength === 'strong')
+
+const terms = (lexicon as LexiconFamily[]).flatMap((f) => [...(f.names ?? []), ...(f.objects ?? []), ...(f.hints ?? []), ...(f.innocent ?? [])])
+const cueWords = Object.values(cues).flat()
+// Characters that change under folding or vanish: full width, traditional, ligatures, spaces, separators, invisibles, astral, lone surrogates.
+const awkward = [...'ＧＤＰGDP gdp\u200b\u00ad\u3000\n\t①㈱ﬁ，（）：Ａ𠀀😀\ud800\udc00稅務臺賬·-_…“”《》'] 
 const piece = fc.oneof(
-  fc.constantFrom(...phrases),
+  fc.constantFrom(...terms.flatMap((p) => p.split('…'))),
+  fc.constantFrom(...cueWords.flatMap((p) => p.split('…'))),
   fc.constantFrom(...awkward),
   fc.string({ maxLength: 3 }),
   fc.string({ unit: 'binary', maxLength: 2 })
 )
 const text = fc.array(piece, { maxLength: 30 }).map((a) => a.join(''))
 
-t.test('scanText finds exactly what the plain reading finds', async (t) => {
+t.test('folding: what a term looks like however it is dressed, and the way back to the original', async (t) => {
+  const cases: Array<[string, string]> = [
+    ['招·商·引·资', '招商引资'],
+    ['招-商_引 资', '招商引资'],
+    ['招 — 商 ＿ 引・资', '招商引资'],
+    ['完成稅收任務，臺賬', '完成税收任务,台账'],
+    ['ＧＤＰ ５００万元', 'gdp500万元'],
+    ['G D P', 'gdp'],
+    ['zhāo shāng YÍN zī', 'zhaoshangyinzi'],
+    ['2026-12-01 a/b 3.5', '2026-12-01a/b3.5'],
+    ['招商。引资', '招商。引资']
+  ]
+  for (const [raw, folded] of cases) t.equal(fold(raw).text, folded, raw)
+  fc.assert(
+    fc.property(text, (raw) => {
+      const { text, from, to } = fold(raw)
+      t.equal(from.length, text.length)
+      t.equal(to.length, text.length)
+      for (let i = 0; i < text.length; i++) {
+        t.ok(from[i]! < to[i]! && to[i]! <= raw.length, 'each folded unit comes from a piece of the original')
+        if (i > 0) t.ok(from[i]! >= from[i - 1]!, 'in order')
+      }
+    }),
+    { numRuns: 1500, seed: 20261201 }
+  )
+})
+
+t.test('every hit quotes the original at its offsets, on any input', async (t) => {
   fc.assert(
     fc.property(text, text, (title, description) => {
       const texts = { title, description }
-      t.same(scanText(lexicon, texts), plainScan(lexicon, texts))
+      for (const h of scan(texts)) {
+        t.equal(texts[h.field as 'title' | 'description'].slice(h.start, h.end), h.match)
+        t.ok(h.strength === 'strong' ? h.reading === 'assigned' || h.reading === 'named' : h.reading === 'mentioned' || h.reading === 'alone')
+      }
     }),
-    { numRuns: 3000, seed: 20261009 }
+    { numRuns: 1500, seed: 20261202 }
   )
-  for (const f of TASK_FIXTURES) {
-    const texts = { title: f.task.title, description: f.task.description } as Record<string, string>
-    t.same(scanText(lexicon, texts), plainScan(lexicon, texts), f.name)
-  }
 })
 
-t.test('foldText is normalize without the offset maps', async (t) => {
-  fc.assert(
-    fc.property(text, (raw) => {
-      const { text, from, to } = normalize(raw)
-      const folded = foldText(raw)
-      t.equal(folded.text, text)
-      if (folded.aligned) t.ok(from.every((f, i) => f === i && to[i] === i + 1), 'aligned means the identity map')
-    }),
-    { numRuns: 3000, seed: 20261010 }
-  )
-  t.same(foldText('招商引资GDP'), { text: '招商引资gdp', aligned: true })
-  t.same(foldText('ＧＤＰ，'), { text: 'gdp,', aligned: true })
-  t.same(foldText('招 商'), { text: '招商', aligned: false })
-  t.same(foldText('𠀀'), { text: '𠀀', aligned: false })
-  t.same(foldText('㈱'), { text: '(株)', aligned: false })
+t.test('an assignment is strong; the same words negated, warned about or publicised are not', async (t) => {
+  const assigned = [
+    '社区须完成招商引资任务300万元',
+    '各社区完成本年度辖区内固定资产投资总额不低于3000万元',
+    '请社区负责对流动摊贩罚款',
+    '社区统一悬挂“妇女之家”等牌子',
+    '各社区要开展评比并通报排名',
+    '请社区为居民开具无犯罪记录证明',
+    '不得推诿，社区须完成招商引资任务200万元',
+    '严禁形式主义，完成招商引资任务300万元'
+  ]
+  for (const sentence of assigned) t.ok(strong(sentence).length > 0, sentence)
+  const honest = [
+    '严禁向社区下达招商引资任务，本任务仅为入户走访',
+    '严禁以任何名义，向社区下达招商引资任务',
+    '社区招商引资任务一律取消',
+    '提醒居民警惕推销商业保险诈骗',
+    '宣传取消协税护税的政策',
+    '社区不作为拆违的责任主体',
+    '本次走访不打分、不排名、不通报',
+    '不再要求社区开具无犯罪记录证明',
+    '做好税收政策宣传，不涉及税收任务'
+  ]
+  for (const sentence of honest) t.same(strong(sentence), [], sentence)
+  t.same(scan({ description: '严禁向社区下达招商引资任务' }), [], 'a negated name gives no hit at all')
 })
 
-t.test('hits in folded text point into what was written', async (t) => {
-  const raw = '请各社区完成 招\u200b商 引资 任务与ＧＤＰ考核'
-  const hits = scanText(lexicon, { description: raw })
-  t.ok(hits.length > 0)
-  for (const h of hits) t.equal(raw.slice(h.start, h.end), h.match)
+t.test('evidence spans the assignment: from its verb to its quota', async (t) => {
+  const raw = '社区须完成 固定资产投资 5000万元'
+  const [hit] = strong(raw)
+  t.equal(hit?.match, '完成 固定资产投资 5000万元')
+  t.equal(hit?.reading, 'assigned')
+  const spaced = strong('各社区须完成招·商·引·资')
+  t.equal(spaced[0]?.match, '完成招·商·引·资', 'a name with its verb')
+})
+
+t.test('pinyin of names and objects is derived from the Chinese terms', async (t) => {
+  t.ok(strong('shequ xu wancheng zhao shang yin zi renwu').some((h) => h.category === 'economic_target'))
+  t.ok(strong('Shequ fuze kaiju wu fanzui jilu zhengming').some((h) => h.category === 'unverifiable_certificate'))
+})
+
+t.test('packs stored before families still read: strong terms as names, weak as hints', async (t) => {
+  const legacy: LegacyLexiconEntry[] = [
+    { category: 'economic_target', term: '招商', strength: 'weak', innocent: ['招商银行'] },
+    { category: 'ledger_or_stamp', term: '台账', strength: 'strong' }
+  ]
+  t.same(familiesOf(legacy), [
+    { category: 'economic_target', assignedBy: 'verb', names: [], hints: ['招商'], innocent: ['招商银行'] },
+    { category: 'ledger_or_stamp', assignedBy: 'verb', names: ['台账'], hints: [], innocent: [] }
+  ])
   t.same(
-    hits.map((h) => h.match),
-    plainScan(lexicon, { description: raw }).map((h) => h.match)
-  )
-  t.same(
-    hits.map((h) => [h.match, h.start, h.end]),
+    scan({ title: '招商招商银行台账' }, legacy).map((h) => [h.category, h.strength, h.start]),
     [
-      ['招\u200b商 引资', 7, 13],
-      ['引资 任务', 11, 16],
-      ['ＧＤＰ', 17, 20],
-      ['考核', 20, 22]
+      ['economic_target', 'weak', 0],
+      ['ledger_or_stamp', 'strong', 6]
     ]
   )
+  t.equal(familiesOf(lexicon), lexicon, 'families pass through as they are')
 })
 
 t.test('spans keeps its gapped matching', async (t) => {
@@ -119,26 +136,8 @@ t.test('spans keeps its gapped matching', async (t) => {
   ])
 })
 
-t.test('a term with nothing before its first "…" is refused, not searched for ever', async (t) => {
-  t.throws(() => spans('社区', '…证明'), /nothing to match/)
-  const bad: LexiconEntry[] = [{ category: 'economic_target', term: '招商', strength: 'weak', innocent: [' …银行'] }]
-  t.throws(() => scanText(bad, { title: '招商' }), /nothing to match/)
-})
-
-t.test('each pack lexicon is compiled on its own', async (t) => {
-  const own: LexiconEntry[] = [
-    { category: 'economic_target', term: '招商', strength: 'weak' },
-    { category: 'ledger_or_stamp', term: '招商', strength: 'strong' }
-  ]
-  t.same(
-    scanText(own, { title: '招商招商' }).map((h) => [h.category, h.start]),
-    [
-      ['economic_target', 0],
-      ['ledger_or_stamp', 0],
-      ['economic_target', 2],
-      ['ledger_or_stamp', 2]
-    ],
-    'one needle, two entries, two occurrences, in lexicon order at each offset'
-  )
-  t.same(scanText(lexicon, { title: '招商招商' }).length, 2, 'the default pack is unaffected')
+t.test('a term with an empty part is refused, not searched for ever', async (t) => {
+  t.throws(() => spans('社区', '…证明'), /empty part/)
+  const bad: LexiconFamily[] = [{ category: 'economic_target', assignedBy: 'verb', hints: ['招商'], innocent: [' …银行'] }]
+  t.throws(() => scan({ title: '招商' }, bad), /empty part/)
 })

@@ -96,9 +96,9 @@ t.test('a banned certificate in a certificate task\'s text is found where it was
   const listed = { kind: 'certificate' as const, catalogItem: null, certificate: { name: '居民会议（居民代表会议）决议' } }
   const evidence = (description: string) =>
     screenTask(task({ ...listed, description }), civil, DEFAULT_PACK, policy).findings.find((f) => f.rule === 'unverifiable_certificate')?.evidence
-  t.match(evidence('并请社区开具同一人证明。'), [{ field: 'description', match: '同一人证明', start: 6, end: 11 }])
+  t.match(evidence('并请社区开具同一人证明。'), [{ field: 'description', match: '开具同一人证明', start: 4, end: 11 }])
   t.match(evidence('并请社区开具同 一\u200b人证明和身份信息证明。'), [
-    { field: 'description', match: '同 一\u200b人证明', start: 6, end: 13 },
+    { field: 'description', match: '开具同 一\u200b人证明', start: 4, end: 13 },
     { field: 'description', match: '身份信息证明', start: 14, end: 20 }
   ])
   t.equal(evidence('请社区组织居民会议形成决议。'), undefined, 'no 证明, nothing to find')

@@ -1,4 +1,6 @@
-import type { ExcludedCategory, LexiconEntry } from './types.js'
+import { pinyin } from 'pinyin-pro'
+import { fold, foldTerm } from './fold.js'
+import type { ExcludedCategory, LegacyLexiconEntry, LexiconCues, LexiconFamily, NegativeItem } from './types.js'
 
 export interface TextHit {
   category: ExcludedCategory
@@ -7,277 +9,398 @@ export interface TextHit {
   match: string
   start: number
   end: number
-}
-
-// Characters a department could slip between the letters of a term to dodge it.
-const INVISIBLE = /[\s\u00ad\u180e\u200b-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff]/u
-
-/**
- * The text as matching sees it: NFKC (full-width ＧＤＰ is GDP), lower case,
- * without whitespace and invisible characters (招 商 引 资 is 招商引资). `from`
- * and `to` map each character back to its span in the original, so evidence
- * offsets always point into what the department wrote.
- */
-export function normalize(raw: string): { text: string; from: number[]; to: number[] } {
-  let text = ''
-  const from: number[] = []
-  const to: number[] = []
-  let at = 0
-  for (const ch of raw) {
-    const end = at + ch.length
-    if (!INVISIBLE.test(ch)) {
-      const plain = isPlain(ch.charCodeAt(0))
-      for (const c of plain ? ch : ch.normalize('NFKC').toLowerCase()) {
-        text += c
-        for (let k = 0; k < c.length; k++) {
-          from.push(at)
-          to.push(end)
-        }
-      }
-    }
-    at = end
-  }
-  return { text, from, to }
+  /** How the sentence uses the term: what made the hit strong or weak. */
+  reading: Reading
 }
 
 /**
- * Most of a Chinese notice is common ideographs and ASCII, which NFKC leaves alone.
- * ASCII whitespace is not plain: it is dropped. Upper case is not: it is folded.
+ * How a sentence uses a term. `assigned`: an assigning verb or an obligation governs it, or a
+ * quota follows it; `named`: the excluded thing by its own name, not negated; `mentioned`:
+ * inside publicity, a warning or cooperation with the responsible department; `alone`: a
+ * term that says nothing by itself of who must do what. Negated uses give no hit at all.
  */
-const isPlain = (c: number): boolean =>
-  c >= 0x4e00 ? c <= 0x9fff : c < 0x80 && !(c >= 0x41 && c <= 0x5a) && !(c === 0x20 || (c >= 0x09 && c <= 0x0d))
+export type Reading = 'assigned' | 'named' | 'mentioned' | 'alone'
 
-/**
- * What `normalize` gives as `text`, without building the offset maps: a task rarely
- * hits the lexicon, so the maps are rarely needed. `aligned` says the maps would be
- * the identity (each code unit of `text` is the raw one at the same offset), which
- * holds unless something was dropped or changed length; then the caller asks
- * `normalize` for the maps, and only when it has a hit to place.
- */
-export function foldText(raw: string): { text: string; aligned: boolean } {
-  let text = ''
-  let copied = 0
-  let aligned = true
-  const length = raw.length
-  for (let at = 0; at < length; ) {
-    if (isPlain(raw.charCodeAt(at))) {
-      at++
-      continue
-    }
-    // A surrogate pair is one character; a lone surrogate is one on its own, as in `for…of`.
-    const width = (raw.codePointAt(at) as number) > 0xffff ? 2 : 1
-    const ch = width === 1 ? raw[at]! : raw.slice(at, at + 2)
-    if (INVISIBLE.test(ch)) {
-      text += raw.slice(copied, at)
-      copied = at + width
-      aligned = false
-    } else {
-      const folded = ch.normalize('NFKC').toLowerCase()
-      if (folded !== ch) {
-        text += raw.slice(copied, at) + folded
-        copied = at + width
-      }
-      // normalize maps every code unit of a character to the whole character.
-      if (width !== 1 || folded.length !== 1) aligned = false
-    }
-    at += width
-  }
-  return { text: copied === 0 ? raw : text + raw.slice(copied), aligned }
+type Role = 'name' | 'object' | 'hint'
+type CueType = keyof LexiconCues | 'verb'
+
+/** A term, innocent phrase or cue, its first part standing for it in the one pass over the text. */
+interface Pattern {
+  parts: string[]
+  maxGap: number
+  /** Index into the compiled families (terms, innocent phrases, family verbs); -1 for the pack's common cues. */
+  family: number
+  term?: Role
+  innocent?: true
+  cue?: CueType
+  /** Words that, close around a banned certificate, make it an allowed one (亲属关系证明 用于公证). */
+  exceptions?: string[]
 }
 
-// Lexicon terms are few and fixed per pack: normalise each once, not once per task.
-const folded = new Map<string, string>()
-const fold = (term: string): string => {
-  let f = folded.get(term)
-  if (f === undefined) folded.set(term, (f = foldText(term).text))
-  return f
-}
-
-// Split before normalising: NFKC turns "…" into "...".
-const partsOf = new Map<string, string[]>()
-function termParts(term: string): string[] {
-  let parts = partsOf.get(term)
-  if (parts === undefined) {
-    parts = term.split('…').map(fold)
-    // An empty first part occurs at every offset, so such a term says nothing (and used to hang the scan).
-    if (parts[0] === '') throw new Error(`lexicon term "${term}" has nothing to match before its first "…"`)
-    partsOf.set(term, parts)
-  }
-  return parts
+interface Compiled {
+  families: LexiconFamily[]
+  patterns: Pattern[]
+  needles: string[]
+  /** Needle → the patterns starting with it. */
+  patternsOf: number[][]
+  firstUnits: Uint8Array
+  byFirstUnit: Map<number, number[]>
 }
 
 /** How far apart the parts of a gapped term ("成立…领导小组") may lie. */
 const MAX_GAP = 12
+/** How far after a term a quota may follow and still be its quota (完成投资额 → 5000万元). */
+const QUOTA_REACH = 14
+/** How close after a term a publicity word must follow to make the term its subject (拆违宣传, 税收政策解读). */
+const MENTION_AFTER_REACH = 3
 
-/** Where the rest of a gapped term ends when its first part starts at `start`, or -1. */
-function spanEnd(text: string, start: number, parts: readonly string[], maxGap: number): number {
-  let end = start + parts[0]!.length
-  for (let p = 1; p < parts.length; p++) {
-    const part = parts[p]!
-    const at = text.indexOf(part, end)
-    if (at < 0 || at - end > maxGap) return -1
-    end = at + part.length
-  }
-  return end
+const splitTerm = (term: string): string[] => {
+  // Split before folding: the gap mark would otherwise be folded away.
+  const parts = term.split('…').map(foldTerm)
+  // An empty first part occurs at every offset, so such a term says nothing (and would hang the scan).
+  if (parts[0] === '' || parts.some((p) => p === '')) throw new Error(`lexicon term "${term}" has an empty part`)
+  return parts
 }
+
+const CJK_ONLY = /^[\u3400-\u9fff…]+$/u
+
+/** The pinyin of a Chinese term, spaces and tones removed as folding removes them, or null when too short to be told apart from English. */
+function pinyinOf(term: string): string | null {
+  if (!CJK_ONLY.test(term) || term.replace(/…/g, '').length < 2) return null
+  const parts = term.split('…').map((p) => (pinyin(p, { toneType: 'none', type: 'array' }) as string[]).join(''))
+  // Two syllables of four letters or more (kaiju, fuze) are rarely an English word's inside.
+  return parts.join('').length >= 4 ? parts.join('…') : null
+}
+
+/** Old packs (before families) listed terms one by one: a strong term reads as a name, a weak one as a hint. */
+export function familiesOf(lexicon: ReadonlyArray<LexiconFamily | LegacyLexiconEntry>): LexiconFamily[] {
+  if (lexicon.every((e) => !('term' in e))) return lexicon as LexiconFamily[]
+  const byCategory = new Map<ExcludedCategory, LexiconFamily>()
+  for (const e of lexicon) {
+    if (!('term' in e)) continue
+    let family = byCategory.get(e.category)
+    if (family === undefined) {
+      family = { category: e.category, assignedBy: 'verb', names: [], hints: [], innocent: [] }
+      byCategory.set(e.category, family)
+    }
+    ;(e.strength === 'strong' ? family.names! : family.hints!).push(e.term)
+    family.innocent!.push(...(e.innocent ?? []))
+  }
+  return [...byCategory.values()]
+}
+
+const compiledFor = new WeakMap<object, WeakMap<object, WeakMap<object, Compiled>>>()
 
 /**
- * Spans [start, end) where a term occurs. A term with "…" matches its parts in
- * order, each starting at most MAX_GAP characters after the previous one ends,
- * so 成立…领导小组 finds 成立社区老龄工作领导小组 as well as 成立领导小组.
+ * A pack's families and cues made ready for one pass per text. The banned certificates of the
+ * negative list join the certificate family as objects (无犯罪…证明), so the list stays the one
+ * place they are named.
  */
-export function spans(text: string, term: string, maxGap = MAX_GAP): Array<[number, number]> {
-  const parts = termParts(term)
-  const first = parts[0]!
-  const found: Array<[number, number]> = []
-  for (let start = text.indexOf(first); start >= 0; start = text.indexOf(first, start + 1)) {
-    const end = spanEnd(text, start, parts, maxGap)
-    if (end >= 0) found.push([start, end])
+function compiled(lexicon: ReadonlyArray<LexiconFamily | LegacyLexiconEntry>, cues: LexiconCues, negative: readonly NegativeItem[]): Compiled {
+  let byCues = compiledFor.get(lexicon)
+  if (byCues === undefined) compiledFor.set(lexicon, (byCues = new WeakMap()))
+  let byNegative = byCues.get(cues)
+  if (byNegative === undefined) byCues.set(cues, (byNegative = new WeakMap()))
+  let c = byNegative.get(negative)
+  if (c === undefined) byNegative.set(negative, (c = compile(familiesOf(lexicon), cues, negative)))
+  return c
+}
+
+function compile(families: LexiconFamily[], cues: LexiconCues, negative: readonly NegativeItem[]): Compiled {
+  const patterns: Pattern[] = []
+  const add = (term: string, p: Omit<Pattern, 'parts' | 'maxGap'>, maxGap = MAX_GAP) => {
+    const parts = splitTerm(term)
+    // A one-character part (挂…牌) finds its partner anywhere: keep it close.
+    patterns.push({ parts, maxGap: p.term !== undefined && parts.length > 1 && parts.some((x) => x.length === 1) ? Math.min(maxGap, 6) : maxGap, ...p })
   }
-  return found
-}
+  // What the negative list names is excluded once assigned and worth a look when only named: one list, not two.
+  const listed = (category: ExcludedCategory) =>
+    category === 'unverifiable_certificate' ? [] : negative.filter((i) => i.rule === category).flatMap((i) => i.keywords)
+  const certificateObjects = negative
+    .filter((i) => i.rule === 'unverifiable_certificate')
+    .flatMap((i) => i.keywords.map((k) => ({ term: k.endsWith('证明') ? k : `${k}…证明`, exceptions: i.exceptions })))
+  families.forEach((family, f) => {
+    // A banned certificate's keyword must lie close to its 证明: 就业 and 证明 far apart are two things.
+    const spelledToo = (term: string, p: Omit<Pattern, 'parts' | 'maxGap'>, maxGap?: number) => {
+      add(term, p, maxGap)
+      const spelled = pinyinOf(term)
+      if (spelled !== null) add(spelled, p, maxGap === undefined ? undefined : maxGap * 6)
+    }
+    if (family.category === 'unverifiable_certificate') {
+      for (const { term, exceptions } of certificateObjects) spelledToo(term, { family: f, term: 'object', ...(exceptions && { exceptions: exceptions.map(foldTerm) }) }, 4)
+    }
+    const roles: Array<[Role, string[]]> = [
+      ['name', family.names ?? []],
+      ['object', [...(family.objects ?? []), ...listed(family.category)]],
+      ['hint', [...(family.hints ?? []), ...listed(family.category)]]
+    ]
+    for (const [role, terms] of roles) {
+      for (const term of terms) spelledToo(term, { family: f, term: role })
+    }
+    const english: Array<[Role, string[] | undefined]> = [
+      ['name', family.english?.names],
+      ['object', family.english?.objects],
+      ['hint', family.english?.hints]
+    ]
+    for (const [role, terms] of english) for (const term of terms ?? []) add(term, { family: f, term: role })
+    for (const phrase of family.innocent ?? []) add(phrase, { family: f, innocent: true })
+    for (const verb of family.verbs ?? []) spelledToo(verb, { family: f, cue: 'verb' })
+  })
+  for (const type of Object.keys(cues) as Array<keyof LexiconCues>) for (const cue of cues[type]) add(cue, { family: -1, cue: type })
 
-/** A term or innocent phrase, its first part standing for it in the one pass over the text. */
-interface Pattern {
-  needle: number
-  parts: string[]
-}
-
-interface CompiledEntry {
-  entry: LexiconEntry
-  term: Pattern
-  innocent: Pattern[]
-}
-
-/**
- * A lexicon made ready for one pass per text: every distinct first part of a term or
- * innocent phrase is a needle, looked for only where the text has its first code unit.
- */
-interface CompiledLexicon {
-  entries: CompiledEntry[]
-  needles: string[]
-  /** Non-zero where some needle starts with that UTF-16 code unit: most of a text is skipped on one load. */
-  firstUnits: Uint8Array
-  byFirstUnit: Map<number, number[]>
-  /** Needle → the entries (in lexicon order) whose term starts with it. */
-  termsOf: number[][]
-}
-
-const compiledLexicons = new WeakMap<readonly LexiconEntry[], CompiledLexicon>()
-
-function compile(lexicon: readonly LexiconEntry[]): CompiledLexicon {
   const needles: string[] = []
   const needleIds = new Map<string, number>()
-  const termsOf: number[][] = []
+  const patternsOf: number[][] = []
   const firstUnits = new Uint8Array(0x10000)
   const byFirstUnit = new Map<number, number[]>()
-  const pattern = (text: string): Pattern => {
-    const parts = termParts(text)
-    const first = parts[0]!
+  patterns.forEach((p, k) => {
+    const first = p.parts[0]!
     let needle = needleIds.get(first)
     if (needle === undefined) {
       needle = needles.push(first) - 1
       needleIds.set(first, needle)
-      termsOf.push([])
+      patternsOf.push([])
       const unit = first.charCodeAt(0)
       firstUnits[unit] = 1
       const bucket = byFirstUnit.get(unit)
       if (bucket === undefined) byFirstUnit.set(unit, [needle])
       else bucket.push(needle)
     }
-    return { needle, parts }
-  }
-  const entries = lexicon.map((entry, k): CompiledEntry => {
-    const term = pattern(entry.term)
-    termsOf[term.needle]!.push(k)
-    return { entry, term, innocent: (entry.innocent ?? []).map(pattern) }
+    patternsOf[needle]!.push(k)
   })
-  return { entries, needles, firstUnits, byFirstUnit, termsOf }
+  return { families, patterns, needles, patternsOf, firstUnits, byFirstUnit }
 }
 
-function compiled(lexicon: readonly LexiconEntry[]): CompiledLexicon {
-  let c = compiledLexicons.get(lexicon)
-  if (c === undefined) compiledLexicons.set(lexicon, (c = compile(lexicon)))
-  return c
+/** Where the rest of a gapped pattern ends when its first part starts at `start`, or -1. Gaps never cross a sentence. */
+function spanEnd(text: string, start: number, parts: readonly string[], maxGap: number): number {
+  let end = start + parts[0]!.length
+  for (let p = 1; p < parts.length; p++) {
+    const part = parts[p]!
+    const at = text.indexOf(part, end)
+    if (at < 0 || at - end > maxGap || SENTENCE_END.test(text.slice(end, at))) return -1
+    end = at + part.length
+  }
+  return end
 }
 
-/** Every start of every needle in the text, by needle; null when none occurs (the usual case). */
-function needleStarts(lexicon: CompiledLexicon, text: string): Map<number, number[]> | null {
-  const { needles, firstUnits, byFirstUnit } = lexicon
-  let starts: Map<number, number[]> | null = null
+interface Occurrence {
+  pattern: number
+  start: number
+  end: number
+}
+
+/** Every occurrence of every pattern, in order of start; empty when no needle occurs (the usual case). */
+function occurrences(c: Compiled, text: string): Occurrence[] {
+  const found: Occurrence[] = []
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i)
-    if (firstUnits[unit] === 0) continue
-    for (const needle of byFirstUnit.get(unit)!) {
-      if (!text.startsWith(needles[needle]!, i)) continue
-      starts ??= new Map()
-      const list = starts.get(needle)
-      if (list === undefined) starts.set(needle, [i])
-      else list.push(i)
+    if (c.firstUnits[unit] === 0) continue
+    for (const needle of c.byFirstUnit.get(unit)!) {
+      if (!text.startsWith(c.needles[needle]!, i)) continue
+      for (const k of c.patternsOf[needle]!) {
+        const p = c.patterns[k]!
+        const end = spanEnd(text, i, p.parts, p.maxGap)
+        if (end >= 0) found.push({ pattern: k, start: i, end })
+      }
     }
-  }
-  return starts
-}
-
-/** `spans` for a compiled pattern, from the needle starts already found. */
-function patternSpans(text: string, pattern: Pattern, starts: Map<number, number[]>): number[] {
-  const found: number[] = []
-  for (const start of starts.get(pattern.needle) ?? []) {
-    const end = spanEnd(text, start, pattern.parts, MAX_GAP)
-    if (end >= 0) found.push(start, end)
   }
   return found
 }
 
+const NEGATING_PREFIX = '不勿未非'
+const DECIDERS = new Set<CueType>(['negation', 'negationAfter', 'mention', 'obligation'])
+const SENTENCE_END = /[。;!?\n]/
+const CLAUSE_END = /[,:。;!?\n]/
+const NUMBER = /^[0-9零一二三四五六七八九十百千万亿两.]+/
+
 /**
- * Finds lexicon terms in the task's free text. An occurrence inside one of the
- * entry's innocent phrases is not a hit (经济普查 is census work, not an economic
- * target); a weak hit inside a strong hit of the same category adds nothing.
+ * Finds what the families name in each free text and reads how each sentence uses it. A
+ * term inside a negation, prohibition, abolition or warning gives no hit (严禁向社区下达招商
+ * 引资任务); a term inside publicity or cooperation, or one that says nothing alone, is weak
+ * (a person looks); a name, or an object an assigning verb or a quota governs, is strong.
  */
-export function scanText(lexicon: readonly LexiconEntry[], texts: Record<string, string>): TextHit[] {
-  const compiledLexicon = compiled(lexicon)
+export function scanText(
+  lexicon: ReadonlyArray<LexiconFamily | LegacyLexiconEntry>,
+  cues: LexiconCues,
+  negative: readonly NegativeItem[],
+  texts: Record<string, string>
+): TextHit[] {
+  const c = compiled(lexicon, cues, negative)
   const all: TextHit[] = []
   for (const field of Object.keys(texts)) {
     const raw = texts[field]!
-    const { text, aligned } = foldText(raw)
-    const starts = needleStarts(compiledLexicon, text)
-    if (starts === null) continue
-    // The entries whose term's first part occurs, in lexicon order, as the hits must be.
-    const candidates: number[] = []
-    for (const needle of starts.keys()) candidates.push(...compiledLexicon.termsOf[needle]!)
-    candidates.sort((a, b) => a - b)
-    let map: { from: number[]; to: number[] } | null = null
-    const hits: TextHit[] = []
-    for (const k of candidates) {
-      const { entry, term, innocent } = compiledLexicon.entries[k]!
-      const termSpans = patternSpans(text, term, starts)
-      if (termSpans.length === 0) continue
-      const innocentSpans: number[] = []
-      for (const phrase of innocent) innocentSpans.push(...patternSpans(text, phrase, starts))
-      for (let t = 0; t < termSpans.length; t += 2) {
-        const s = termSpans[t]!
-        const e = termSpans[t + 1]!
-        if (inside(innocentSpans, s, e)) continue
-        let start = s
-        let end = e
-        if (!aligned) {
-          map ??= normalize(raw)
-          start = map.from[s]!
-          end = map.to[e - 1]!
-        }
-        hits.push({ category: entry.category, strength: entry.strength, field, match: raw.slice(start, end), start, end })
-      }
-    }
-    const insideStrong = (h: TextHit) =>
-      h.strength === 'weak' && hits.some((o) => o.strength === 'strong' && o.category === h.category && o.start <= h.start && h.end <= o.end)
-    // Stable sort: hits at the same offset keep the lexicon's order, so findings are deterministic.
-    all.push(...hits.filter((h) => !insideStrong(h)).sort((a, b) => a.start - b.start))
+    const folded = fold(raw)
+    const found = occurrences(c, folded.text)
+    if (!found.some((o) => c.patterns[o.pattern]!.term !== undefined)) continue
+    all.push(...readField(c, field, raw, folded, found))
   }
   return all
 }
 
-/** Whether [s, e) lies within one of the flat [start, end, start, end, …] spans. */
-function inside(flat: readonly number[], s: number, e: number): boolean {
-  for (let i = 0; i < flat.length; i += 2) if (flat[i]! <= s && e <= flat[i + 1]!) return true
+function readField(c: Compiled, field: string, raw: string, folded: ReturnType<typeof fold>, found: Occurrence[]): TextHit[] {
+  const { text } = folded
+  const clauseStart = (at: number): number => {
+    let k = at - 1
+    while (k >= 0 && !CLAUSE_END.test(text[k]!)) k--
+    return k + 1
+  }
+  const clauseEnd = (at: number): number => {
+    let k = at
+    while (k < text.length && !CLAUSE_END.test(text[k]!)) k++
+    return k
+  }
+  // A cue inside a longer cue is the longer one's (须 in 无须, 取消 in 已取消).
+  const cues = found.filter((o) => c.patterns[o.pattern]!.cue !== undefined)
+  // A word inside quotation marks or a title (“科普e站”, 《…宣传…》) names something; it does not say how the sentence uses a term.
+  const quoted = quotedSpans(text)
+  const standing = cues.filter(
+    (o) => !quoted.some(([s, e]) => s < o.start && o.end <= e) && !cues.some((x) => x !== o && x.start <= o.start && o.end <= x.end && x.end - x.start > o.end - o.start)
+  )
+  const innocent = found.filter((o) => c.patterns[o.pattern]!.innocent)
+
+  const hits: TextHit[] = []
+  for (const o of found) {
+    const p = c.patterns[o.pattern]!
+    if (p.term === undefined) continue
+    if (innocent.some((x) => c.patterns[x.pattern]!.family === p.family && x.start <= o.start && o.end <= x.end)) continue
+    if (p.exceptions?.some((x) => text.slice(Math.max(0, o.start - 8), o.end + 8).includes(x))) continue
+    const reading = readUse(c, text, standing, o, p.family, p.term, clauseStart, clauseEnd)
+    if (reading === null) continue
+    const strength = reading.reading === 'assigned' || reading.reading === 'named' ? 'strong' : 'weak'
+    const start = folded.from[reading.start]!
+    const end = folded.to[reading.end - 1]!
+    hits.push({ category: c.families[p.family]!.category, strength, field, match: raw.slice(start, end), start, end, reading: reading.reading })
+  }
+  // A hit inside another of the same category that is as strong adds nothing (引资 in 招商引资).
+  const rank = (h: TextHit) => (h.strength === 'strong' ? 1 : 0)
+  const kept = hits.filter(
+    (h) =>
+      !hits.some(
+        (o) => o !== h && o.category === h.category && o.start <= h.start && h.end <= o.end && rank(o) >= rank(h) && (o.end - o.start > h.end - h.start || hits.indexOf(o) < hits.indexOf(h))
+      )
+  )
+  // Stable: hits at the same offset keep the lexicon's order, so findings are deterministic.
+  return kept.sort((a, b) => a.start - b.start)
+}
+
+const OPENING = '“‘「『《〈"\''
+const CLOSING = '”’」』》〉"\''
+
+/** [open, close] offsets of quotations and titles, the marks included. */
+function quotedSpans(text: string): Array<[number, number]> {
+  const found: Array<[number, number]> = []
+  for (let i = 0; i < text.length; i++) {
+    const kind = OPENING.indexOf(text[i]!)
+    if (kind < 0) continue
+    const close = text.indexOf(CLOSING[kind]!, i + 1)
+    // An unclosed mark quotes nothing; a long run is more likely a stray mark than a quotation.
+    if (close < 0 || close - i > 40) continue
+    found.push([i, close])
+    i = close
+  }
+  return found
+}
+
+/** How the sentence around one term occurrence uses it, and the span that shows it; null when it is negated. */
+function readUse(
+  c: Compiled,
+  text: string,
+  cues: Occurrence[],
+  o: Occurrence,
+  family: number,
+  role: Role,
+  clauseStart: (at: number) => number,
+  clauseEnd: (at: number) => number
+): { reading: Reading; start: number; end: number } | null {
+  const type = (x: Occurrence) => c.patterns[x.pattern]!.cue!
+  const applies = (x: Occurrence) => {
+    const f = c.patterns[x.pattern]!.family
+    return f === -1 || f === family
+  }
+  const from = clauseStart(o.start)
+  const to = clauseEnd(o.end)
+  // A cue that starts before the term and runs into it (不作为 before 作为…责任主体) is still before it.
+  const before = cues.filter((x) => x.start < o.start && x.start >= from && x.end <= o.end && applies(x))
+  const after = cues.filter((x) => x.start >= o.end && x.end <= to && applies(x))
+
+  // After the term: an abolition or a warning (招商引资任务一律取消, 保险推销诈骗) negates it.
+  if (after.some((x) => type(x) === 'negationAfter')) return null
+  // The nearest negation, publicity or obligation before the term decides; verbs between are governed by it.
+  // An abolition written before the term (已经取消的…) negates as one written after it does.
+  const decider = before.filter((x) => DECIDERS.has(type(x))).at(-1)
+  if (decider === undefined && negatedFromEarlierClause(c, text, cues, from)) return null
+  if (decider !== undefined && (type(decider) === 'negation' || type(decider) === 'negationAfter')) return null
+  // Publicity about a name is worth a look; about an object (税收政策宣传) it is just a topic.
+  const mentioned = (decider !== undefined && type(decider) === 'mention') || after.some((x) => type(x) === 'mentionAfter' && x.start - o.end <= MENTION_AFTER_REACH)
+  if (mentioned) return role === 'object' ? null : { reading: 'mentioned', start: o.start, end: o.end }
+
+  const verb = before.filter((x) => type(x) === 'verb' && (decider === undefined || x.start >= decider.start)).at(-1)
+  // 不 right before the verb or the term (不悬挂, 不开具, 不挂牌) negates it whatever the verb is.
+  const prefix = text[(verb ?? o).start - 1]
+  if (prefix !== undefined && NEGATING_PREFIX.includes(prefix)) return null
+  if (role === 'hint') return { reading: 'alone', start: o.start, end: o.end }
+  // The verb joins the evidence when it governs the term closely (开具同一人证明); from afar it would quote half the sentence.
+  const start = verb !== undefined && o.start - verb.end <= 4 ? verb.start : o.start
+  if (role === 'name') return { reading: 'named', start, end: o.end }
+  const by = c.families[family]!.assignedBy
+  const quotaEnd = by === 'verb' ? -1 : quotaAfter(text, after, o.end, to, type)
+  if (quotaEnd >= 0) return { reading: 'assigned', start, end: quotaEnd }
+  if (by !== 'quota' && verb !== undefined) return { reading: 'assigned', start, end: o.end }
+  // The object first, its verb after (证明由社区审核后出具, 牌子由区里统一悬挂).
+  const verbAfter = by === 'quota' ? undefined : after.find((x) => type(x) === 'verb')
+  if (verbAfter !== undefined) return { reading: 'assigned', start: o.start, end: verbAfter.end }
+  // An object nothing assigns is just a word (投资 in 政府投资建设的驿站).
+  return null
+}
+
+/** The end of a quota that follows the term closely: a quota word (任务, 指标), or a number with its unit (500万元, 3家). -1 when none. */
+function quotaAfter(text: string, cues: Occurrence[], end: number, clauseEnd: number, type: (x: Occurrence) => CueType): number {
+  const after = cues.filter((x) => type(x) === 'quota' || type(x) === 'unit')
+  const word = after.find((x) => type(x) === 'quota' && x.start - end <= QUOTA_REACH)
+  if (word !== undefined) return word.end
+  for (let k = end; k < Math.min(clauseEnd, end + QUOTA_REACH); k++) {
+    const digits = NUMBER.exec(text.slice(k, clauseEnd))
+    if (digits === null || !/[0-9一二三四五六七八九十两]/.test(digits[0])) continue
+    // 万 and 亿 are both digits and the start of a unit (5000万元): the unit may begin inside the run.
+    const unit = after.find((x) => type(x) === 'unit' && x.start > k && x.start <= k + digits[0].length)
+    if (unit !== undefined) return unit.end
+    k += digits[0].length
+  }
+  return -1
+}
+
+/**
+ * A prohibition whose clause only sets the manner (严禁以任何名义, 不得以…为由) governs the
+ * clauses after it in the sentence, until a clause brings its own negation or obligation.
+ */
+function negatedFromEarlierClause(c: Compiled, text: string, cues: Occurrence[], clauseFrom: number): boolean {
+  const type = (x: Occurrence) => c.patterns[x.pattern]!.cue!
+  let end = clauseFrom - 1
+  while (end > 0 && !SENTENCE_END.test(text[end]!)) {
+    let start = end - 1
+    while (start >= 0 && !CLAUSE_END.test(text[start]!)) start--
+    start++
+    const inClause = cues.filter((x) => x.start >= start && x.end <= end)
+    const decider = inClause.filter((x) => DECIDERS.has(type(x))).at(-1)
+    if (decider !== undefined) return (type(decider) === 'negation' || type(decider) === 'negationAfter') && inClause.some((x) => type(x) === 'dangling' && x.end === end)
+    end = start - 1
+  }
   return false
+}
+
+/** `spans` of one gapped term in a folded text, for rules that look for a fixed shape (a banned certificate's keyword near 证明). */
+export function spans(text: string, term: string, maxGap = MAX_GAP): Array<[number, number]> {
+  const parts = splitTerm(term)
+  const found: Array<[number, number]> = []
+  for (let start = text.indexOf(parts[0]!); start >= 0; start = text.indexOf(parts[0]!, start + 1)) {
+    let end = start + parts[0]!.length
+    let ok = true
+    for (let p = 1; p < parts.length && ok; p++) {
+      const at = text.indexOf(parts[p]!, end)
+      ok = at >= 0 && at - end <= maxGap
+      end = at + parts[p]!.length
+    }
+    if (ok) found.push([start, end])
+  }
+  return found
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { CHINA_WORKING_CALENDAR } from './default-pack/calendar.js'
 import { COMMUNITY_CATALOGS } from './default-pack/community.js'
-import { DEFAULT_LEXICON } from './default-pack/lexicon.js'
+import { DEFAULT_CUES, DEFAULT_LEXICON } from './default-pack/lexicon.js'
 import { DEFAULT_SECTORS } from './default-pack/sectors.js'
 import { STREET_CATALOGS } from './default-pack/street.js'
 import { TARGET_LEVELS, type CatalogItem, type PolicyPack, type PolicyRef, type TargetLevel } from './types.js'
@@ -9,8 +9,9 @@ import { TARGET_LEVELS, type CatalogItem, type PolicyPack, type PolicyRef, type 
 /** The pack built from the seeds and the national rules. */
 export const DEFAULT_PACK: PolicyPack = {
   id: 'zhunru-default',
+  // 2026.3: lexicon families read in context (negation, assignment), folded text, funding standards only where cited.
   // 2026.2: working-day calendar, gapped lexicon terms, item kinds, funding grace period.
-  version: '2026.2',
+  version: '2026.3',
   name: { zh: '社区工作准入默认政策包', en: 'Default community work admission pack' },
   parameters: {
     quorum: 0.5,
@@ -22,6 +23,7 @@ export const DEFAULT_PACK: PolicyPack = {
   sectors: DEFAULT_SECTORS,
   levels: { community: COMMUNITY_CATALOGS, street: STREET_CATALOGS },
   lexicon: DEFAULT_LEXICON,
+  cues: DEFAULT_CUES,
   calendar: CHINA_WORKING_CALENDAR
 }
 

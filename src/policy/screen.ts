@@ -1,5 +1,7 @@
 import { addWorkingDays, type WorkingCalendar } from '../calendar/working-days.js'
-import { foldText, normalize, scanText, spans, type TextHit } from './lexicon.js'
+import { DEFAULT_CUES } from './default-pack/lexicon.js'
+import { fold, foldTerm } from './fold.js'
+import { scanText, spans, type TextHit } from './lexicon.js'
 import { RULES } from './rules.js'
 import {
   RULE_CODES,
@@ -118,7 +120,10 @@ const quote = (hits: TextHit[]): string => [...new Set(hits.map((h) => h.match))
 function declaredTexts(task: TaskDeclaration): Record<string, string> {
   const texts: Record<string, string> = { title: task.title, description: task.description }
   if (task.certificate !== null) texts['certificate.name'] = task.certificate.name
-  task.legalBasis.forEach((b, i) => (texts[`legalBasis[${i}].title`] = b.title))
+  task.legalBasis.forEach((b, i) => {
+    texts[`legalBasis[${i}].title`] = b.title
+    if (b.article !== undefined) texts[`legalBasis[${i}].article`] = b.article
+  })
   if (task.funding !== null) texts['funding.source'] = task.funding.source
   return texts
 }
@@ -133,17 +138,16 @@ function bannedCertificatesInText(catalogs: LevelCatalogs, texts: Record<string,
   const all: Evidence[] = []
   for (const field of Object.keys(texts)) {
     const raw = texts[field]!
-    const { text, aligned } = foldText(raw)
     // Every pattern below ends in 证明: a text without it (most) has nothing to find.
-    if (!text.includes('证明')) continue
-    const map = aligned ? null : normalize(raw)
+    if (!raw.includes('证明') && !raw.includes('證明')) continue
+    const { text, from, to } = fold(raw)
     const found: Array<Evidence & { start: number }> = []
     for (const item of banned) {
       for (const k of item.keywords) {
         for (const [s, e] of spans(text, `${k}…证明`, 4)) {
           if ((item.exceptions ?? []).some((x) => text.slice(s, e + 8).includes(x))) continue
-          const start = map === null ? s : map.from[s]!
-          const end = map === null ? e : map.to[e - 1]!
+          const start = from[s]!
+          const end = to[e - 1]!
           found.push({ field, match: raw.slice(start, end), start, end })
         }
       }
@@ -151,6 +155,18 @@ function bannedCertificatesInText(catalogs: LevelCatalogs, texts: Record<string,
     all.push(...found.sort((a, b) => a.start - b.start))
   }
   return all
+}
+
+/**
+ * A certificate task is judged on the certificate it declares; its text may well talk about
+ * that certificate (社区…出具亲属关系证明 in a notice about the notarisation exception).
+ */
+function withoutDeclaredCertificate(hits: TextHit[], task: TaskDeclaration, catalogs: LevelCatalogs): TextHit[] {
+  if (task.certificate === null) return hits
+  const name = task.certificate.name
+  const declared = catalogs.negative.flatMap((i) => (i.rule === 'unverifiable_certificate' ? i.keywords.filter((k) => name.includes(k)) : []))
+  if (declared.length === 0) return hits
+  return hits.filter((h) => h.category !== 'unverifiable_certificate' || !declared.some((k) => fold(h.match).text.includes(foldTerm(k))))
 }
 
 function fundingIsCommitted(task: TaskDeclaration, minimum: number): boolean {
@@ -165,7 +181,7 @@ function fundingIsCommitted(task: TaskDeclaration, minimum: number): boolean {
 export function screenTask(task: TaskDeclaration, submitter: Submitter, pack: PolicyPack, policy: PolicyRef): Screening {
   const catalogs = pack.levels[task.targetLevel]
   const texts = declaredTexts(task)
-  const hits = scanText(pack.lexicon, texts)
+  const hits = withoutDeclaredCertificate(scanText(pack.lexicon, pack.cues ?? DEFAULT_CUES, catalogs.negative, texts), task, catalogs)
   const strongHits = (c: ExcludedCategory) => hits.filter((h) => h.category === c && h.strength === 'strong')
   const weakHits = (c: ExcludedCategory) => hits.filter((h) => h.category === c && h.strength === 'weak')
   const claim = findClaim(catalogs, task, submitter)
@@ -240,7 +256,10 @@ export function screenTask(task: TaskDeclaration, submitter: Submitter, pack: Po
   }
   // In a certificate task, any banned certificate its text mentions is one it would issue.
   const bannedInText = task.certificate !== null ? bannedCertificatesInText(catalogs, texts, task.certificate.name) : []
-  const certificateText = [...textEvidence(strongHits('unverifiable_certificate')), ...bannedInText]
+  const certificateHits = strongHits('unverifiable_certificate')
+  // The lexicon's reading of a banned certificate (with its verb) and the certificate rule's own find the same words once.
+  const alsoRead = (e: Evidence) => certificateHits.some((h) => h.field === e.field && h.start < e.end! && e.start! < h.end)
+  const certificateText = [...textEvidence(certificateHits), ...bannedInText.filter((e) => !alsoRead(e))]
   if (certificateText.length > 0 && !findings.has('unverifiable_certificate')) {
     const said = [...new Set(certificateText.map((e) => e.match))].join('、')
     fire('unverifiable_certificate', { zh: `文字中出现“${said}”`, en: `the text says "${said}"` }, certificateText)

@@ -170,16 +170,66 @@ export interface LevelCatalogs {
 }
 
 /**
- * A text lexicon entry. `strong` terms are unambiguous (a quota of investment
- * attraction) and fire the category's own rule; `weak` terms only say a human
- * must look (suspected_misdeclaration). `innocent` phrases contain the term but
- * mean something else (an economic census is not an economic target) and mask it.
+ * A lexicon entry of packs before 2026.3, kept so that their decisions can still be
+ * re-explained: a strong term reads as a name of its category, a weak one as a hint.
  */
-export interface LexiconEntry {
+export interface LegacyLexiconEntry {
   category: ExcludedCategory
   term: string
   strength: 'strong' | 'weak'
   innocent?: string[]
+}
+
+/**
+ * One excluded category's words, and how a sentence uses them decides: a name or an
+ * assigned object rejects (or escalates, for ledger_or_stamp), a mentioned one or a hint asks
+ * a person to look, a negated one says nothing. A term may have gaps: 揭…牌 finds 揭牌 and
+ * 揭开…服务站牌. Pinyin forms of names and objects are derived, not listed.
+ */
+export interface LexiconFamily {
+  category: ExcludedCategory
+  /** The excluded thing by its own name (招商引资, 末位淘汰): in a task for a community, an un-negated name assigns it. */
+  names?: string[]
+  /** Work that is excluded when the task assigns it (投资额, 罚款, 排名): strong when `assignedBy` says so, weak when mentioned, nothing alone. */
+  objects?: string[]
+  /**
+   * What assigns an object: one of the family's verbs before it in its clause (负责 + 罚款, 挂 + 牌子),
+   * a quota after it (投资额 + 5000万元), or either.
+   */
+  assignedBy: 'verb' | 'quota' | 'verb-or-quota'
+  /** Words that only suggest the category (招商, 创收): never more than weak. */
+  hints?: string[]
+  /** Verbs that assign this family's objects (负责 and 拆除 for enforcement, 挂 and 揭 for plaques). */
+  verbs?: string[]
+  /** Phrases that contain a term but mean allowed work (经济普查, 人民调解委员会): they mask it. */
+  innocent?: string[]
+  /** English forms, by the role they play. */
+  english?: Partial<Record<'names' | 'objects' | 'hints', string[]>>
+}
+
+/**
+ * The words that say how a sentence uses a term. Before the term in its clause, the nearest
+ * negation, publicity or obligation decides (an obligation only lifts an earlier negation);
+ * after it, an abolition or a warning negates it, publicity makes it the subject of a notice,
+ * and a quota or a number with a unit is a quota.
+ */
+export interface LexiconCues {
+  /** 严禁, 不得, 取消, 不再, 杜绝, 警惕, 防范… */
+  negation: string[]
+  /** 一律取消, 已经取消, 诈骗… after the term */
+  negationAfter: string[]
+  /** 宣传, 提醒, 配合, 协助… before the term: the community speaks about it or helps the one responsible */
+  mention: string[]
+  /** 宣传, 政策, 知识, 提示… right after the term */
+  mentionAfter: string[]
+  /** 须, 必须, 务必, 请, 要求… */
+  obligation: string[]
+  /** 任务, 指标, 目标, 额度, 不少于… after an object */
+  quota: string[]
+  /** 万元, 家, 个, 户… after a number that follows an object */
+  unit: string[]
+  /** 名义, 形式, 为由… ending a negated clause that only sets the manner, so that the negation governs the next clause */
+  dangling: string[]
 }
 
 export interface Sector {
@@ -204,7 +254,10 @@ export interface PolicyPack {
   parameters: PolicyParameters
   sectors: Sector[]
   levels: Record<TargetLevel, LevelCatalogs>
-  lexicon: LexiconEntry[]
+  /** Families of excluded words (LegacyLexiconEntry in packs stored before 2026.3). */
+  lexicon: ReadonlyArray<LexiconFamily | LegacyLexiconEntry>
+  /** How sentences use the words; packs stored before 2026.3 have none and are read with the default pack's. */
+  cues?: LexiconCues
   /** Statutory holidays and make-up working days: deadlines count working days. */
   calendar: WorkingCalendar
 }
