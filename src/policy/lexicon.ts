@@ -210,7 +210,12 @@ function occurrences(c: Compiled, text: string): Occurrence[] {
 const NEGATING_PREFIX = '不勿未非'
 const DECIDERS = new Set<CueType>(['negation', 'negationAfter', 'mention', 'obligation'])
 const SENTENCE_END = /[。;!?\n]/
-const CLAUSE_END = /[,:。;!?\n]/
+const CLAUSE_MARK = /[,:。;!?\n]/
+const LATIN = /[a-z]/
+
+/** Whether the k-th character ends a clause. A comma between two English words lists things ("no office, station or plaque"), as 、 does in Chinese. */
+const endsClause = (text: string, k: number): boolean =>
+  CLAUSE_MARK.test(text[k]!) && !(text[k] === ',' && LATIN.test(text[k - 1] ?? '') && LATIN.test(text[k + 1] ?? ''))
 const NUMBER = /^[0-9零一二三四五六七八九十百千万亿两.]+/
 
 /**
@@ -241,12 +246,12 @@ function readField(c: Compiled, field: string, raw: string, folded: ReturnType<t
   const { text } = folded
   const clauseStart = (at: number): number => {
     let k = at - 1
-    while (k >= 0 && !CLAUSE_END.test(text[k]!)) k--
+    while (k >= 0 && !endsClause(text, k)) k--
     return k + 1
   }
   const clauseEnd = (at: number): number => {
     let k = at
-    while (k < text.length && !CLAUSE_END.test(text[k]!)) k++
+    while (k < text.length && !endsClause(text, k)) k++
     return k
   }
   // A cue inside a longer cue is the longer one's (须 in 无须, 取消 in 已取消).
@@ -378,7 +383,7 @@ function negatedFromEarlierClause(c: Compiled, text: string, cues: Occurrence[],
   let end = clauseFrom - 1
   while (end > 0 && !SENTENCE_END.test(text[end]!)) {
     let start = end - 1
-    while (start >= 0 && !CLAUSE_END.test(text[start]!)) start--
+    while (start >= 0 && !endsClause(text, start)) start--
     start++
     const inClause = cues.filter((x) => x.start >= start && x.end <= end)
     const decider = inClause.filter((x) => DECIDERS.has(type(x))).at(-1)
