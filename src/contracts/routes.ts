@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { requirePrincipal, requireRole } from '../platform/auth.js'
-import { IdParams, Nullable, SeeOtherSchema, TOKEN, TOKEN_OPTIONAL, problemResponses } from '../platform/schemas.js'
+import { IdParams, Nullable, PROBLEM_MEDIA_TYPE, ProblemSchema, SeeOtherSchema, TOKEN, TOKEN_OPTIONAL, problemResponses } from '../platform/schemas.js'
 import { CONTRACT_TERMS, FUNDING_CONFIRMATION } from '../tasks/examples.js'
 import { FUNDING_STATUSES } from './store.js'
 import { fundingOf, readContract, reportFunding, setContractTerms } from './service.js'
@@ -12,6 +12,7 @@ const Terms = Type.Object(
   {
     paymentMethod: Type.String({ minLength: 1, maxLength: 200, description: 'how the money is paid: e.g. 一次性拨付, 按季度拨付, 购买服务' }),
     paymentSchedule: Nullable(Type.String({ maxLength: 2000 })),
+    notes: Type.Optional(Nullable(Type.String({ maxLength: 2000, description: 'anything else the parties agree; screened like every text a department writes' }))),
     deliverables: Type.Array(Type.Object({ name: Type.String({ minLength: 1, maxLength: 500 }), due: Nullable(Type.String({ format: 'date' })) }, { additionalProperties: false }), { maxItems: 100 }),
     contacts: Type.Array(
       Type.Object(
@@ -75,7 +76,20 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security,
         params: IdParams,
         body: Type.Object({ ...Terms.properties, version: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false, examples: [CONTRACT_TERMS] }),
-        response: { 200: ContractSchema, ...problemResponses(400, 401, 403, 404, 409) }
+        description:
+          'Every text of the terms is screened as a task’s texts are: terms that assign an excluded item (an economic quota in the payment schedule, a plaque as a deliverable, a banned certificate) are refused with 422, `field` naming the first text and `findings` explaining each category.',
+        response: {
+          200: ContractSchema,
+          ...problemResponses(400, 401, 403, 404, 409),
+          422: {
+            description: 'The terms assign an excluded item: `findings` says which, where and under which rule',
+            content: {
+              [PROBLEM_MEDIA_TYPE]: {
+                schema: Type.Object({ ...ProblemSchema.properties, findings: Type.Array(Type.Ref('Finding')) }, { additionalProperties: false })
+              }
+            }
+          }
+        }
       }
     },
     async (req) => {

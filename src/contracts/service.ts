@@ -1,6 +1,8 @@
 import type { Principal } from '../platform/auth.js'
-import { Problems } from '../platform/errors.js'
+import { Problem, Problems, problemType } from '../platform/errors.js'
 import { checkCoveredDates } from '../policy/dates.js'
+import { excludedInText } from '../policy/screen.js'
+import type { PolicyPack, TargetLevel } from '../policy/types.js'
 import { isPublicState } from '../../machines/admission.js'
 import { confirmationRows, confirmationsOf, latestConfirmations, type FundingConfirmation, type FundingStatus } from './store.js'
 import type { IdempotencyClaim, Row } from '../engine/group-commit.js'
@@ -70,15 +72,35 @@ export async function setContractTerms(ctx: GateContext, id: string, p: Principa
   if (task === null || !isPublicState(task.position.state)) throw Problems.notFound('contract of task', id)
   if (p.role !== 'department' || task.departmentId !== p.org) throw Problems.forbidden('only the department that owns the task sets its terms')
   if (!isOpen(task)) throw Problems.eventNotAllowed('SET_CONTRACT', task.position.state, task.version)
+  const { pack } = await ctx.packs.get(ctx.db)
   checkCoveredDates(
-    (await ctx.packs.get(ctx.db)).pack.calendar,
+    pack.calendar,
     terms.deliverables.flatMap((d, i) => (d.due === null ? [] : [{ field: `deliverables[${i}].due`, value: d.due }]))
   )
+  refuseExcludedTerms(pack, task.declaration.targetLevel, terms)
   if (version !== undefined && version !== task.version) {
     throw Problems.versionConflict(task.version, task.position.state, `the task is at version ${task.version}, not ${version}`)
   }
   const saved = await commitOrConflict(ctx, task, sameState(task, 'SET_CONTRACT', p, ctx.now().toISOString(), { contract: terms }))
   return contractView(saved, true)
+}
+
+/** Terms are text a department writes after the gate: what the gate refuses in a task, it refuses in them. */
+function refuseExcludedTerms(pack: PolicyPack, level: TargetLevel, terms: Contract): void {
+  const texts: Record<string, string> = { paymentMethod: terms.paymentMethod }
+  if (terms.paymentSchedule !== null) texts['paymentSchedule'] = terms.paymentSchedule
+  terms.deliverables.forEach((d, i) => (texts[`deliverables[${i}].name`] = d.name))
+  if (terms.notes != null) texts['notes'] = terms.notes
+  const findings = excludedInText(pack, level, texts)
+  if (findings.length === 0) return
+  const field = findings[0]!.evidence[0]!.field
+  throw new Problem(
+    422,
+    problemType('excluded-item'),
+    'The terms assign an excluded item',
+    `${field}: ${findings.map((f) => f.message.en).join('; ')}`,
+    { field, findings }
+  )
 }
 
 export interface FundingReport {

@@ -18,7 +18,19 @@ const CatalogEntry = Type.Object(
     responsibleDepartment: Type.Optional(Type.String()),
     legalBasis: Type.Optional(Type.String()),
     fundingRequired: Type.Optional(Type.Boolean()),
-    fundingMinimum: Type.Optional(Type.Number()),
+    fundingStandard: Type.Optional(
+      Type.Object(
+        {
+          yuan: Type.Number(),
+          per: Type.String({ description: 'target, household or unit' }),
+          unit: Type.Optional(Type.String()),
+          source: Type.String({ description: 'the document that sets the amount' })
+        },
+        { description: 'set only where the pack can cite the document that sets it' }
+      )
+    ),
+    fundingMinimum: Type.Optional(Type.Number({ description: 'packs before 2026.3: yuan per target' })),
+    population: Type.Optional(Type.String({ description: 'the population the item is about: it covers their registration, surveys and data updates too' })),
     rule: Type.Optional(Type.String({ description: 'negative list: the rule a match fires' })),
     keywords: Type.Optional(Type.Array(Type.String())),
     exceptions: Type.Optional(Type.Array(Type.String())),

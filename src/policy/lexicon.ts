@@ -37,14 +37,23 @@ interface Pattern {
   exceptions?: string[]
 }
 
-interface Compiled {
-  families: LexiconFamily[]
-  patterns: Pattern[]
+/** Patterns looked for in one pass, each by the first part standing for it. */
+interface NeedleIndex {
   needles: string[]
   /** Needle → the patterns starting with it. */
   patternsOf: number[][]
+  /** Non-zero where some needle starts with that UTF-16 code unit: most of a text is skipped on one load. */
   firstUnits: Uint8Array
   byFirstUnit: Map<number, number[]>
+}
+
+interface Compiled {
+  families: LexiconFamily[]
+  patterns: Pattern[]
+  /** Terms and innocent phrases. */
+  words: NeedleIndex
+  /** Cues and verbs. */
+  cues: NeedleIndex
 }
 
 /** How far apart the parts of a gapped term ("成立…领导小组") may lie. */
@@ -148,12 +157,19 @@ function compile(families: LexiconFamily[], cues: LexiconCues, negative: readonl
   })
   for (const type of Object.keys(cues) as Array<keyof LexiconCues>) for (const cue of cues[type]) add(cue, { family: -1, cue: type })
 
+  // Two indexes: most texts hold no term, and then their cues are never looked for.
+  const isCue = (p: Pattern) => p.cue !== undefined
+  return { families, patterns, words: indexOf(patterns, (p) => !isCue(p)), cues: indexOf(patterns, isCue) }
+}
+
+function indexOf(patterns: Pattern[], wanted: (p: Pattern) => boolean): NeedleIndex {
   const needles: string[] = []
   const needleIds = new Map<string, number>()
   const patternsOf: number[][] = []
   const firstUnits = new Uint8Array(0x10000)
   const byFirstUnit = new Map<number, number[]>()
   patterns.forEach((p, k) => {
+    if (!wanted(p)) return
     const first = p.parts[0]!
     let needle = needleIds.get(first)
     if (needle === undefined) {
@@ -168,19 +184,24 @@ function compile(families: LexiconFamily[], cues: LexiconCues, negative: readonl
     }
     patternsOf[needle]!.push(k)
   })
-  return { families, patterns, needles, patternsOf, firstUnits, byFirstUnit }
+  return { needles, patternsOf, firstUnits, byFirstUnit }
 }
 
 /** Where the rest of a gapped pattern ends when its first part starts at `start`, or -1. Gaps never cross a sentence. */
 function spanEnd(text: string, start: number, parts: readonly string[], maxGap: number): number {
   let end = start + parts[0]!.length
   for (let p = 1; p < parts.length; p++) {
-    const part = parts[p]!
-    const at = text.indexOf(part, end)
-    if (at < 0 || at - end > maxGap || SENTENCE_END.test(text.slice(end, at))) return -1
-    end = at + part.length
+    const at = partWithin(text, parts[p]!, end, maxGap)
+    if (at < 0 || SENTENCE_END.test(text.slice(end, at))) return -1
+    end = at + parts[p]!.length
   }
   return end
+}
+
+/** Where `part` starts at most `maxGap` characters after `end`, or -1: looking further would make a long text quadratic. */
+function partWithin(text: string, part: string, end: number, maxGap: number): number {
+  const at = text.substring(end, end + maxGap + part.length).indexOf(part)
+  return at < 0 ? -1 : end + at
 }
 
 interface Occurrence {
@@ -189,15 +210,14 @@ interface Occurrence {
   end: number
 }
 
-/** Every occurrence of every pattern, in order of start; empty when no needle occurs (the usual case). */
-function occurrences(c: Compiled, text: string): Occurrence[] {
-  const found: Occurrence[] = []
-  for (let i = 0; i < text.length; i++) {
+/** Every occurrence starting in [from, to) of the index's patterns, in order of start. */
+function occurrences(c: Compiled, index: NeedleIndex, text: string, from: number, to: number, found: Occurrence[] = []): Occurrence[] {
+  for (let i = from; i < to; i++) {
     const unit = text.charCodeAt(i)
-    if (c.firstUnits[unit] === 0) continue
-    for (const needle of c.byFirstUnit.get(unit)!) {
-      if (!text.startsWith(c.needles[needle]!, i)) continue
-      for (const k of c.patternsOf[needle]!) {
+    if (index.firstUnits[unit] === 0) continue
+    for (const needle of index.byFirstUnit.get(unit)!) {
+      if (!text.startsWith(index.needles[needle]!, i)) continue
+      for (const k of index.patternsOf[needle]!) {
         const p = c.patterns[k]!
         const end = spanEnd(text, i, p.parts, p.maxGap)
         if (end >= 0) found.push({ pattern: k, start: i, end })
@@ -207,6 +227,10 @@ function occurrences(c: Compiled, text: string): Occurrence[] {
   return found
 }
 
+/** No cue a pack could sensibly write is longer; a longer one still works, it is only not seen as covering a shorter one. */
+const LONGEST_CUE = 24
+/** Nor an innocent phrase (with its gaps) longer. */
+const LONGEST_PHRASE = 48
 const NEGATING_PREFIX = '不勿未非'
 const DECIDERS = new Set<CueType>(['negation', 'negationAfter', 'mention', 'obligation'])
 const SENTENCE_END = /[。;!?\n]/
@@ -235,39 +259,60 @@ export function scanText(
   for (const field of Object.keys(texts)) {
     const raw = texts[field]!
     const folded = fold(raw)
-    const found = occurrences(c, folded.text)
-    if (!found.some((o) => c.patterns[o.pattern]!.term !== undefined)) continue
-    all.push(...readField(c, field, raw, folded, found))
+    const { text } = folded
+    const words = occurrences(c, c.words, text, 0, text.length)
+    if (!words.some((o) => c.patterns[o.pattern]!.term !== undefined)) continue
+    // Cues only matter in the sentences that hold a term.
+    const cues: Occurrence[] = []
+    let scanned = 0
+    for (const o of words) {
+      if (c.patterns[o.pattern]!.term === undefined || o.end <= scanned) continue
+      let start = o.start
+      while (start > 0 && !SENTENCE_END.test(text[start - 1]!)) start--
+      let end = o.end
+      while (end < text.length && !SENTENCE_END.test(text[end]!)) end++
+      occurrences(c, c.cues, text, Math.max(start, scanned), end, cues)
+      scanned = end
+    }
+    all.push(...readField(c, field, raw, folded, words, cues))
   }
   return all
 }
 
-function readField(c: Compiled, field: string, raw: string, folded: ReturnType<typeof fold>, found: Occurrence[]): TextHit[] {
+function readField(c: Compiled, field: string, raw: string, folded: ReturnType<typeof fold>, found: Occurrence[], cues: Occurrence[]): TextHit[] {
   const { text } = folded
-  const clauseStart = (at: number): number => {
-    let k = at - 1
-    while (k >= 0 && !endsClause(text, k)) k--
-    return k + 1
+  // Where each offset's clause starts and ends, in two passes: every term asks, and a long clause holds many terms.
+  const starts = new Int32Array(text.length + 1)
+  const ends = new Int32Array(text.length + 1)
+  for (let k = 0, start = 0; k <= text.length; k++) {
+    starts[k] = start
+    if (k < text.length && endsClause(text, k)) start = k + 1
   }
-  const clauseEnd = (at: number): number => {
-    let k = at
-    while (k < text.length && !endsClause(text, k)) k++
-    return k
+  for (let k = text.length, end = text.length; k >= 0; k--) {
+    if (k < text.length && endsClause(text, k)) end = k
+    ends[k] = end
   }
-  // A cue inside a longer cue is the longer one's (须 in 无须, 取消 in 已取消).
-  const cues = found.filter((o) => c.patterns[o.pattern]!.cue !== undefined)
+  const clauseStart = (at: number): number => starts[at]!
+  const clauseEnd = (at: number): number => ends[at]!
   // A word inside quotation marks or a title (“科普e站”, 《…宣传…》) names something; it does not say how the sentence uses a term.
-  const quoted = quotedSpans(text)
-  const standing = cues.filter(
-    (o) => !quoted.some(([s, e]) => s < o.start && o.end <= e) && !cues.some((x) => x !== o && x.start <= o.start && o.end <= x.end && x.end - x.start > o.end - o.start)
-  )
+  const quoted = quotedInside(text)
+  // A cue inside a longer cue is the longer one's (须 in 无须, 取消 in 已取消). Cues are in order of start, so the longer one is close before.
+  const standing = cues.filter((o, k) => {
+    if (quoted[o.start] === 1) return false
+    for (let j = k - 1; j >= 0 && cues[j]!.start > o.start - LONGEST_CUE; j--) {
+      const x = cues[j]!
+      if (x.start <= o.start && o.end <= x.end && x.end - x.start > o.end - o.start) return false
+    }
+    for (let j = k + 1; j < cues.length && cues[j]!.start === o.start; j++) if (cues[j]!.end > o.end) return false
+    return true
+  })
   const innocent = found.filter((o) => c.patterns[o.pattern]!.innocent)
 
   const hits: TextHit[] = []
   for (const o of found) {
     const p = c.patterns[o.pattern]!
     if (p.term === undefined) continue
-    if (innocent.some((x) => c.patterns[x.pattern]!.family === p.family && x.start <= o.start && o.end <= x.end)) continue
+    if (startingIn(innocent, o.start - LONGEST_PHRASE, o.start + 1).some((x) => c.patterns[x.pattern]!.family === p.family && o.end <= x.end)) continue
     if (p.exceptions?.some((x) => text.slice(Math.max(0, o.start - 8), o.end + 8).includes(x))) continue
     const reading = readUse(c, text, standing, o, p.family, p.term, clauseStart, clauseEnd)
     if (reading === null) continue
@@ -279,9 +324,9 @@ function readField(c: Compiled, field: string, raw: string, folded: ReturnType<t
   // A hit inside another of the same category that is as strong adds nothing (引资 in 招商引资).
   const rank = (h: TextHit) => (h.strength === 'strong' ? 1 : 0)
   const kept = hits.filter(
-    (h) =>
+    (h, k) =>
       !hits.some(
-        (o) => o !== h && o.category === h.category && o.start <= h.start && h.end <= o.end && rank(o) >= rank(h) && (o.end - o.start > h.end - h.start || hits.indexOf(o) < hits.indexOf(h))
+        (o, j) => j !== k && o.category === h.category && o.start <= h.start && h.end <= o.end && rank(o) >= rank(h) && (o.end - o.start > h.end - h.start || j < k)
       )
   )
   // Stable: hits at the same offset keep the lexicon's order, so findings are deterministic.
@@ -291,19 +336,19 @@ function readField(c: Compiled, field: string, raw: string, folded: ReturnType<t
 const OPENING = '“‘「『《〈"\''
 const CLOSING = '”’」』》〉"\''
 
-/** [open, close] offsets of quotations and titles, the marks included. */
-function quotedSpans(text: string): Array<[number, number]> {
-  const found: Array<[number, number]> = []
+/** 1 at each offset inside a quotation or a title (the marks excluded). */
+function quotedInside(text: string): Uint8Array {
+  const inside = new Uint8Array(text.length)
   for (let i = 0; i < text.length; i++) {
     const kind = OPENING.indexOf(text[i]!)
     if (kind < 0) continue
-    const close = text.indexOf(CLOSING[kind]!, i + 1)
     // An unclosed mark quotes nothing; a long run is more likely a stray mark than a quotation.
-    if (close < 0 || close - i > 40) continue
-    found.push([i, close])
+    const close = partWithin(text, CLOSING[kind]!, i + 1, 40)
+    if (close < 0) continue
+    inside.fill(1, i + 1, close)
     i = close
   }
-  return found
+  return inside
 }
 
 /** How the sentence around one term occurrence uses it, and the span that shows it; null when it is negated. */
@@ -325,8 +370,8 @@ function readUse(
   const from = clauseStart(o.start)
   const to = clauseEnd(o.end)
   // A cue that starts before the term and runs into it (不作为 before 作为…责任主体) is still before it.
-  const before = cues.filter((x) => x.start < o.start && x.start >= from && x.end <= o.end && applies(x))
-  const after = cues.filter((x) => x.start >= o.end && x.end <= to && applies(x))
+  const before = startingIn(cues, from, o.start).filter((x) => x.end <= o.end && applies(x))
+  const after = startingIn(cues, o.end, to).filter((x) => x.end <= to && applies(x))
 
   // After the term: an abolition or a warning (招商引资任务一律取消, 保险推销诈骗) negates it.
   if (after.some((x) => type(x) === 'negationAfter')) return null
@@ -358,6 +403,21 @@ function readUse(
   return null
 }
 
+/** The occurrences (in order of start) that start in [from, to): two binary searches, not a pass over every cue of a long text. */
+function startingIn(sorted: Occurrence[], from: number, to: number): Occurrence[] {
+  const first = (at: number) => {
+    let lo = 0
+    let hi = sorted.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (sorted[mid]!.start < at) lo = mid + 1
+      else hi = mid
+    }
+    return lo
+  }
+  return sorted.slice(first(from), first(to))
+}
+
 /** The end of a quota that follows the term closely: a quota word (任务, 指标), or a number with its unit (500万元, 3家). -1 when none. */
 function quotaAfter(text: string, cues: Occurrence[], end: number, clauseEnd: number, type: (x: Occurrence) => CueType): number {
   const after = cues.filter((x) => type(x) === 'quota' || type(x) === 'unit')
@@ -385,7 +445,7 @@ function negatedFromEarlierClause(c: Compiled, text: string, cues: Occurrence[],
     let start = end - 1
     while (start >= 0 && !endsClause(text, start)) start--
     start++
-    const inClause = cues.filter((x) => x.start >= start && x.end <= end)
+    const inClause = startingIn(cues, start, end).filter((x) => x.end <= end)
     const decider = inClause.filter((x) => DECIDERS.has(type(x))).at(-1)
     if (decider !== undefined) return (type(decider) === 'negation' || type(decider) === 'negationAfter') && inClause.some((x) => type(x) === 'dangling' && x.end === end)
     end = start - 1
@@ -401,8 +461,8 @@ export function spans(text: string, term: string, maxGap = MAX_GAP): Array<[numb
     let end = start + parts[0]!.length
     let ok = true
     for (let p = 1; p < parts.length && ok; p++) {
-      const at = text.indexOf(parts[p]!, end)
-      ok = at >= 0 && at - end <= maxGap
+      const at = partWithin(text, parts[p]!, end, maxGap)
+      ok = at >= 0
       end = at + parts[p]!.length
     }
     if (ok) found.push([start, end])

@@ -12,11 +12,13 @@ import {
   type Evidence,
   type ExcludedCategory,
   type Finding,
+  type FundingStandard,
   type LevelCatalogs,
   type NegativeItem,
   type PolicyPack,
   type PolicyRef,
   type RuleCode,
+  type TargetLevel,
   type Screening,
   type Submitter,
   type TaskDeclaration,
@@ -35,7 +37,11 @@ const EXCLUDED_KINDS: Partial<Record<TaskKind, ExcludedCategory>> = {
 /** What a list item is, unless it says otherwise: service work. A data collection or inspection must be listed as such. */
 const DEFAULT_ITEM_KINDS: readonly TaskKind[] = ['service', 'other']
 
-const itemKinds = (item: CatalogItem): readonly TaskKind[] => item.kinds ?? DEFAULT_ITEM_KINDS
+/** An item about a population also covers collecting its data: registering, surveying, updating (流动人口登记 under the floating-population item). */
+const POPULATION_ITEM_KINDS: readonly TaskKind[] = ['service', 'data_collection', 'other']
+
+const itemKinds = (item: CatalogItem): readonly TaskKind[] =>
+  item.kinds ?? (item.population !== undefined ? POPULATION_ITEM_KINDS : DEFAULT_ITEM_KINDS)
 const fitsKind = (item: CatalogItem, kind: TaskKind): boolean => itemKinds(item).includes(kind)
 
 const REJECTING_CATEGORIES = [
@@ -169,8 +175,81 @@ function withoutDeclaredCertificate(hits: TextHit[], task: TaskDeclaration, cata
   return hits.filter((h) => h.category !== 'unverifiable_certificate' || !declared.some((k) => fold(h.match).text.includes(foldTerm(k))))
 }
 
-function fundingIsCommitted(task: TaskDeclaration, minimum: number): boolean {
-  return task.funding !== null && task.funding.committed && task.funding.perTarget > 0 && task.funding.perTarget >= minimum
+/** Committed funding above zero: what 费随事转 asks of every assisted or new item, standard or none. */
+const fundingIsCommitted = (task: TaskDeclaration): boolean => task.funding !== null && task.funding.committed && task.funding.perTarget > 0
+
+/** An item's standard, reading packs before 2026.3, whose items carried a bare minimum per target. */
+const standardOf = (item: CatalogItem): FundingStandard | null =>
+  item.fundingStandard ?? (item.fundingMinimum !== undefined ? { yuan: item.fundingMinimum, per: 'target', source: item.source } : null)
+
+const PER: Record<FundingStandard['per'], Bilingual> = {
+  target: { zh: '每个对象', en: 'per target' },
+  household: { zh: '每户', en: 'per household' },
+  unit: { zh: '每个工作单元', en: 'per unit of work' }
+}
+
+/**
+ * Why the declared funding falls short, or null: none committed, or less than a standard the
+ * pack sets (the item's own, or the pack's hourly cost of community work), each named with its source.
+ */
+function fundingShortfall(task: TaskDeclaration, item: CatalogItem | null, pack: PolicyPack): Bilingual | null {
+  const what: Bilingual = item === null ? { zh: '新增事项', en: 'a new item' } : { zh: `协助政府工作事项“${item.name}”`, en: `assisted item "${item.name}"` }
+  if (!fundingIsCommitted(task)) return { zh: `${what.zh}须落实经费(已承诺且大于零)`, en: `${what.en} needs committed funding above zero` }
+  const perTarget = task.funding!.perTarget
+  const standard = item === null ? null : standardOf(item)
+  if (standard !== null) {
+    const per = PER[standard.per]
+    const unit = standard.per === 'unit' && standard.unit !== undefined ? { zh: `每${standard.unit}`, en: `per ${standard.unit}` } : per
+    const units = standard.per === 'target' ? 1 : task.funding!.units
+    if (units === undefined) {
+      return {
+        zh: `${what.zh}的经费标准为${unit.zh}${standard.yuan}元(${standard.source}),须申报每个对象的户数或工作量(funding.units)`,
+        en: `${what.en} is funded at ${standard.yuan} yuan ${unit.en} (${standard.source}): declare the households or units per target (funding.units)`
+      }
+    }
+    const needed = standard.yuan * units
+    if (perTarget < needed) {
+      return {
+        zh: `${what.zh}的经费标准为${unit.zh}${standard.yuan}元(${standard.source}),每个对象应不少于${needed}元,申报${perTarget}元`,
+        en: `${what.en} is funded at ${standard.yuan} yuan ${unit.en} (${standard.source}): at least ${needed} yuan per target, ${perTarget} declared`
+      }
+    }
+  }
+  const hourly = pack.parameters.communityHourlyCost
+  if (hourly !== undefined && perTarget < task.workloadHours * hourly.yuan) {
+    const needed = task.workloadHours * hourly.yuan
+    return {
+      zh: `社区工作每小时成本${hourly.yuan}元(${hourly.source}),${task.workloadHours}小时的工作量每个对象应不少于${needed}元,申报${perTarget}元`,
+      en: `community work costs ${hourly.yuan} yuan an hour (${hourly.source}): ${task.workloadHours} hours need at least ${needed} yuan per target, ${perTarget} declared`
+    }
+  }
+  return null
+}
+
+function findingOf(rule: RuleCode, detail: Bilingual, evidence: Evidence[], catalogRef: Finding['catalogRef'] = null): Finding {
+  const def = RULES[rule]
+  return {
+    rule,
+    verdict: def.verdict,
+    message: { zh: `${def.title.zh}:${detail.zh}`, en: `${def.title.en}: ${detail.en}` },
+    evidence,
+    citations: def.citations,
+    catalogRef
+  }
+}
+
+const saidInText = (hits: TextHit[]): Bilingual => ({ zh: `文字中出现“${quote(hits)}”`, en: `the text says "${quote(hits)}"` })
+
+/**
+ * The rejecting findings free texts carry on their own, outside a task's declaration (a
+ * contract's payment schedule, its deliverables): each excluded category a text assigns.
+ */
+export function excludedInText(pack: PolicyPack, level: TargetLevel, texts: Record<string, string>): Finding[] {
+  const hits = scanText(pack.lexicon, pack.cues ?? DEFAULT_CUES, pack.levels[level].negative, texts).filter((h) => h.strength === 'strong')
+  return RULE_CODES.flatMap((rule) => {
+    const found = hits.filter((h) => h.category === rule)
+    return found.length > 0 && RULES[rule].verdict === 'reject' ? [findingOf(rule, saidInText(found), textEvidence(found))] : []
+  })
 }
 
 /**
@@ -186,21 +265,8 @@ export function screenTask(task: TaskDeclaration, submitter: Submitter, pack: Po
   const weakHits = (c: ExcludedCategory) => hits.filter((h) => h.category === c && h.strength === 'weak')
   const claim = findClaim(catalogs, task, submitter)
   const findings = new Map<RuleCode, Finding>()
-  const fire = (
-    rule: RuleCode,
-    detail: Bilingual,
-    evidence: Evidence[],
-    catalogRef: Finding['catalogRef'] = null
-  ): void => {
-    const def = RULES[rule]
-    findings.set(rule, {
-      rule,
-      verdict: def.verdict,
-      message: { zh: `${def.title.zh}:${detail.zh}`, en: `${def.title.en}: ${detail.en}` },
-      evidence,
-      citations: def.citations,
-      catalogRef
-    })
+  const fire = (rule: RuleCode, detail: Bilingual, evidence: Evidence[], catalogRef: Finding['catalogRef'] = null): void => {
+    findings.set(rule, findingOf(rule, detail, evidence, catalogRef))
   }
 
   // The four rejecting categories: declared kind, a claimed negative-list item, or an unambiguous phrase.
@@ -220,7 +286,7 @@ export function screenTask(task: TaskDeclaration, submitter: Submitter, pack: Po
     const strong = strongHits(category)
     if (strong.length > 0) {
       evidence.push(...textEvidence(strong))
-      parts.push({ zh: `文字中出现“${quote(strong)}”`, en: `the text says "${quote(strong)}"` })
+      parts.push(saidInText(strong))
     }
     if (evidence.length > 0) {
       fire(category, joinParts(parts), evidence, ref)
@@ -284,17 +350,9 @@ export function screenTask(task: TaskDeclaration, submitter: Submitter, pack: Po
     } else if (claim !== null && claim.list !== 'negative' && sectorMatches(claim.item) && kindMatches(claim.item)) {
       onList = true
       const ref = { list: claim.list, code: claim.item.code, name: claim.item.name }
-      const minimum = claim.item.fundingMinimum ?? 0
-      if (claim.item.fundingRequired && !fundingIsCommitted(task, minimum)) {
-        fire(
-          'funding_required',
-          {
-            zh: `协助政府工作事项“${claim.item.name}”须落实经费(每个对象不少于${minimum}元)`,
-            en: `assisted item "${claim.item.name}" needs committed funding (at least ${minimum} yuan per target)`
-          },
-          [{ field: 'funding', value: task.funding }],
-          ref
-        )
+      const shortfall = claim.item.fundingRequired ? fundingShortfall(task, claim.item, pack) : null
+      if (shortfall !== null) {
+        fire('funding_required', shortfall, [{ field: 'funding', value: task.funding }], ref)
       } else {
         fire(
           'catalog_match',
@@ -329,13 +387,8 @@ export function screenTask(task: TaskDeclaration, submitter: Submitter, pack: Po
           { field: 'legalBasis', value: task.legalBasis }
         ])
       }
-      if (!fundingIsCommitted(task, 0)) {
-        fire(
-          'funding_required',
-          { zh: '新增事项未落实经费', en: 'a new item comes without committed funding' },
-          [{ field: 'funding', value: task.funding }]
-        )
-      }
+      const shortfall = fundingShortfall(task, null, pack)
+      if (shortfall !== null) fire('funding_required', shortfall, [{ field: 'funding', value: task.funding }])
     }
 
     // Beijing Xicheng practice: apply at least N working days before the task starts.

@@ -64,7 +64,8 @@ export interface TaskDeclaration {
   catalogItem: string | null
   certificate: { name: string } | null
   legalBasis: Array<{ title: string; article?: string }>
-  funding: { perTarget: number; source: string; committed: boolean } | null
+  /** `units`: households or units of work per target, where the item's standard counts them. */
+  funding: { perTarget: number; source: string; committed: boolean; units?: number } | null
   authority: { required: boolean; provided: boolean } | null
   period: { start: string; end: string }
   workloadHours: number
@@ -130,8 +131,12 @@ export interface CatalogItem {
   legalBasis: string
   /** Assisted items must carry funding (费随事转); lawful duties need none. */
   fundingRequired: boolean
-  /** Minimum funding per target in yuan, when the pack sets one. */
+  /** The funding standard, where the pack sets one with its source; none is none. */
+  fundingStandard?: FundingStandard
+  /** Packs before 2026.3: yuan per target, with the item's own source as its source. */
   fundingMinimum?: number
+  /** The population the item is about (流动人口, 残疾人): it covers their registration, surveys and data updates too. */
+  population?: string
   source: string
   /** The kinds of work the item is; service and other when absent. */
   kinds?: TaskKind[]
@@ -139,6 +144,17 @@ export interface CatalogItem {
   titles?: string[]
   /** The city or district whose group added the item: only its departments may claim it by title. */
   jurisdiction?: string
+}
+
+/** What a unit of work is funded at, and which document says so. */
+export interface FundingStandard {
+  yuan: number
+  /** Per target (a community or street), per household the work reaches, or per unit of the work (a census enumeration area). */
+  per: 'target' | 'household' | 'unit'
+  /** The unit when `per` is unit (普查小区). */
+  unit?: string
+  /** The document that sets the amount, by title and section. */
+  source: string
 }
 
 export interface CertificateItem {
@@ -245,6 +261,12 @@ export interface PolicyParameters {
   decisionWorkingDays: number
   /** Working days after a contract starts by which every target must have confirmed its funding. */
   fundingGraceWorkingDays: number
+  /**
+   * The cost of an hour of community work, where the pack sets one with its source (a city may
+   * derive it from its wage floor: community workers earn no less than the local average wage):
+   * every funded task then needs perTarget ≥ workloadHours × yuan.
+   */
+  communityHourlyCost?: { yuan: number; source: string }
 }
 
 export interface PolicyPack {

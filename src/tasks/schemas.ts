@@ -42,7 +42,10 @@ const taskFieldSchemas = {
       {
         perTarget: Type.Number({ minimum: 0, maximum: 1e10, description: 'yuan per target per period' }),
         source: Type.String({ minLength: 1, maxLength: 200 }),
-        committed: Type.Boolean()
+        committed: Type.Boolean(),
+        units: Type.Optional(
+          Type.Integer({ minimum: 1, maximum: 10000000, description: 'households or units of work per target, where the item’s funding standard counts them (per household, per census area)' })
+        )
       },
       { additionalProperties: false }
     )
@@ -156,7 +159,7 @@ const taskEventFields = {
   amendCatalog: Type.Object(
     {
       name: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'list item name; defaults to the task title' })),
-      fundingMinimum: Type.Number({ minimum: 1, maximum: 1e10, description: 'the funding standard per target, in yuan' })
+      fundingMinimum: Type.Number({ minimum: 1, maximum: 1e10, description: 'the funding standard per target, in yuan, that the decision sets (the decision is its source)' })
     },
     { additionalProperties: false, description: 'with an approval: add the item to assisted_tasks as a new catalog version' }
   )

@@ -494,14 +494,15 @@ async function amendCatalog(ctx: GateContext, trx: Knex.Transaction, task: TaskR
   const { pack } = await ctx.packs.get(trx)
   const department = (await getOrgUnit(trx, t.amendment!.departmentId))!
   const d = t.declaration
+  const decision = `${task.decider.orgUnit} 领导小组集体研究决定 ${chinaDate(new Date(t.now))}, task ${task.id}`
   const { pack: amended, code } = amendPack(pack, d.targetLevel, {
     name: t.amendment!.name ?? d.title,
     sector: department.sector!,
     responsibleDepartment: department.name,
     legalBasis: d.legalBasis.map((b) => `${b.title}${b.article ?? ''}`).join('；'),
     fundingRequired: true,
-    fundingMinimum: t.amendment!.fundingMinimum,
-    source: `${task.decider.orgUnit} 领导小组集体研究决定 ${chinaDate(new Date(t.now))}, task ${task.id}`,
+    fundingStandard: { yuan: t.amendment!.fundingMinimum, per: 'target', source: decision },
+    source: decision,
     titles: [d.title],
     kinds: [d.kind],
     jurisdiction: task.decider.orgUnit

@@ -42,6 +42,8 @@ export interface Contract {
   paymentSchedule: string | null
   deliverables: Array<{ name: string; due: string | null }>
   contacts: Array<{ side: string; name: string; phone: string }>
+  /** Anything else the parties agree; absent in terms set before 0.2. */
+  notes?: string | null
 }
 
 export interface TaskRecord {

@@ -217,8 +217,11 @@ export const COMMUNITY_CATALOGS: LevelCatalogs = {
   ],
 
   // 基层群众自治组织协助政府工作事项: each names the responsible department and
-  // must carry funding (费随事转、事费配套). fundingMinimum is yuan per target
-  // community per year (for a census: per census year).
+  // must carry funding (费随事转、事费配套). No item sets a funding standard: the
+  // published lists carry no per-item amounts (cities publish lump sums per
+  // community per year), so a city pack sets its own, with the document that sets it.
+  // An item about a population covers that population's registration, surveys and
+  // data updates as well as services to it.
   assisted_tasks: [
     {
       code: 'AT-01',
@@ -227,7 +230,6 @@ export const COMMUNITY_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '公安局',
       legalBasis: `${ORGANIC_LAW}第三条第（四）项；《中华人民共和国宪法》第一百一十一条`,
       fundingRequired: true,
-      fundingMinimum: 6000,
       source: `${MINFA_2015_136}; ${NANJING} §二.5, §二.8; ${NANTONG} (四)`
     },
     {
@@ -237,27 +239,26 @@ export const COMMUNITY_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '禁毒委员会办公室（公安局）',
       legalBasis: '《中华人民共和国禁毒法》第十七条',
       fundingRequired: true,
-      fundingMinimum: 3000,
       source: `${MINFA_2015_136}; ${NANTONG} (四)`
     },
     {
       code: 'AT-03',
       name: '协助街道落实社区戒毒、社区康复人员帮扶措施',
+      population: '社区戒毒、社区康复人员',
       sector: 'drug_control',
       responsibleDepartment: '禁毒委员会办公室（公安局）',
       legalBasis: '《中华人民共和国禁毒法》第三十四条；《戒毒条例》',
       fundingRequired: true,
-      fundingMinimum: 3000,
       source: `${MINFA_2015_136}; ${NANTONG} (四)`
     },
     {
       code: 'AT-04',
       name: '协助开展流动人口和出租房屋服务管理',
+      population: '流动人口',
       sector: 'public_security',
       responsibleDepartment: '公安局',
       legalBasis: '《居住证暂行条例》',
       fundingRequired: true,
-      fundingMinimum: 8000,
       source: `${MINFA_2015_136}; ${WUHAN} 解读1; ${NANJING} §二.5`
     },
     {
@@ -267,7 +268,6 @@ export const COMMUNITY_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '公安局',
       legalBasis: '《中华人民共和国反电信网络诈骗法》',
       fundingRequired: true,
-      fundingMinimum: 2000,
       source: `${MINFA_2015_136}; ${NANJING} §二.5`
     },
     {
@@ -277,7 +277,6 @@ export const COMMUNITY_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '消防救援大队',
       legalBasis: '《中华人民共和国消防法》第三十二条',
       fundingRequired: true,
-      fundingMinimum: 3000,
       source: `${MINFA_2015_136}; ${NANTONG} (四)`
     },
     {
@@ -287,7 +286,6 @@ export const COMMUNITY_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '卫生健康委员会',
       legalBasis: `${ORGANIC_LAW}第三条第（五）项；《中华人民共和国传染病防治法》`,
       fundingRequired: true,
-      fundingMinimum: 5000,
       source: `${MINFA_2015_136}; ${NANTONG} (二), (四); ${NANJING} §二.5`
     },
     {
@@ -297,7 +295,6 @@ export const COMMUNITY_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '卫生健康委员会',
       legalBasis: '《国务院关于深入开展爱国卫生运动的意见》（国发〔2020〕15号）',
       fundingRequired: true,
-      fundingMinimum: 3000,
       source: `${MINFA_2015_136}; ${NANTONG} (二)`
     },
     {
@@ -307,47 +304,46 @@ export const COMMUNITY_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '卫生健康委员会',
       legalBasis: `${ORGANIC_LAW}第三条第（五）项；《中华人民共和国人口与计划生育法》第十二条`,
       fundingRequired: true,
-      fundingMinimum: 3000,
       source: `${MINFA_2015_136}; ${NANTONG} (二); ${ZHANGJIAGANG} 四(三)二`
     },
     {
       code: 'AT-10',
       name: '协助开展严重精神障碍患者关爱帮扶',
+      population: '严重精神障碍患者',
       sector: 'health',
       responsibleDepartment: '卫生健康委员会',
       legalBasis: '《中华人民共和国精神卫生法》',
       fundingRequired: true,
-      fundingMinimum: 3000,
       source: `${MINFA_2015_136}; ${NANTONG} (四)`
     },
     {
       code: 'AT-11',
       name: '协助做好优抚对象服务和退役军人服务保障',
+      population: '优抚对象和退役军人',
       sector: 'veterans_affairs',
       responsibleDepartment: '退役军人事务局',
       legalBasis: `${ORGANIC_LAW}第三条第（五）项；《中华人民共和国退役军人保障法》；《军人抚恤优待条例》`,
       fundingRequired: true,
-      fundingMinimum: 4000,
       source: `${MINFA_2015_136}; ${ZHANGJIAGANG} 四(三)二`
     },
     {
       code: 'AT-12',
       name: '协助社区矫正机构做好社区矫正工作',
+      population: '社区矫正对象',
       sector: 'justice',
       responsibleDepartment: '司法局',
       legalBasis: '《中华人民共和国社区矫正法》第十二条',
       fundingRequired: true,
-      fundingMinimum: 3000,
       source: `${MINFA_2015_136}; ${NANTONG} (四)`
     },
     {
       code: 'AT-13',
       name: '协助做好刑满释放人员安置帮教',
+      population: '刑满释放人员',
       sector: 'justice',
       responsibleDepartment: '司法局',
       legalBasis: '《中华人民共和国监狱法》第三十七条',
       fundingRequired: true,
-      fundingMinimum: 2000,
       source: `${MINFA_2015_136}; ${NANTONG} (四); ${NANJING} §二.8`
     },
     {
@@ -357,17 +353,16 @@ export const COMMUNITY_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '司法局',
       legalBasis: '《中华人民共和国法律援助法》',
       fundingRequired: true,
-      fundingMinimum: 2000,
       source: `${MINFA_2015_136}; ${NANJING} §二.8; ${ZHANGJIAGANG} 四(三)二`
     },
     {
       code: 'AT-15',
       name: '协助开展就业失业登记、就业援助和就业培训宣传',
+      population: '就业困难人员和失业人员',
       sector: 'human_resources',
       responsibleDepartment: '人力资源和社会保障局',
       legalBasis: '《中华人民共和国就业促进法》',
       fundingRequired: true,
-      fundingMinimum: 5000,
       source: `${MINFA_2015_136}; ${NANJING} §二.13; ${ZHANGJIAGANG} 四(三)二`
     },
     {
@@ -377,7 +372,6 @@ export const COMMUNITY_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '人力资源和社会保障局',
       legalBasis: '《中华人民共和国社会保险法》',
       fundingRequired: true,
-      fundingMinimum: 3000,
       source: `${MINFA_2015_136}; ${NANJING} §二.13`
     },
     {
@@ -387,77 +381,76 @@ export const COMMUNITY_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '医疗保障局',
       legalBasis: '《中华人民共和国社会保险法》第二十五条',
       fundingRequired: true,
-      fundingMinimum: 3000,
       source: `${MINFA_2015_136}; ${NANJING} §二.5`
     },
     {
       code: 'AT-18',
       name: '协助开展社会救助困难排查、入户调查和公示',
+      population: '社会救助对象',
       sector: 'civil_affairs',
       responsibleDepartment: '民政局',
       legalBasis: '《社会救助暂行办法》第十一条',
       fundingRequired: true,
-      fundingMinimum: 6000,
       source: `${MINFA_2015_136}; ${ZHANGJIAGANG} 四(三)二; ${NANJING} §二.13`
     },
     {
       code: 'AT-19',
       name: '协助开展特困人员、低保对象和临时救助对象探访关爱',
+      population: '特困人员、低保对象和临时救助对象',
       sector: 'civil_affairs',
       responsibleDepartment: '民政局',
       legalBasis: '《社会救助暂行办法》；《特困人员认定办法》',
       fundingRequired: true,
-      fundingMinimum: 3000,
       source: `${MINFA_2015_136}; ${ZHANGJIAGANG} 四(三)二`
     },
     {
       code: 'AT-20',
       name: '协助维护老年人合法权益，开展居家社区养老服务',
+      population: '老年人',
       sector: 'civil_affairs',
       responsibleDepartment: '民政局',
       legalBasis: '《中华人民共和国老年人权益保障法》第七条',
       fundingRequired: true,
-      fundingMinimum: 8000,
       source: `${MINFA_2015_136}; ${ZHANGJIAGANG} 四(三)二; ${NANJING} §二.9`
     },
     {
       code: 'AT-21',
       name: '协助高龄津贴、养老服务补贴申请受理和发放核对',
+      population: '高龄老人',
       sector: 'civil_affairs',
       responsibleDepartment: '民政局',
       legalBasis: '《中华人民共和国老年人权益保障法》',
       fundingRequired: true,
-      fundingMinimum: 2000,
       source: `${MINFA_2015_136}; ${ZHANGJIAGANG} 四(三)二`
     },
     {
       code: 'AT-22',
       name: '协助开展未成年人保护和困境儿童、留守儿童关爱',
+      population: '未成年人、困境儿童和留守儿童',
       sector: 'civil_affairs',
       responsibleDepartment: '民政局',
       legalBasis: '《中华人民共和国未成年人保护法》第四十三条',
       fundingRequired: true,
-      fundingMinimum: 4000,
       source: `${MINFA_2015_136}; ${ZHANGJIAGANG} 四(三)二`
     },
     {
       code: 'AT-23',
       name: '协助开展残疾人康复、就业和辅助器具服务',
+      population: '残疾人',
       sector: 'disabled_persons',
       responsibleDepartment: '残疾人联合会',
       legalBasis: '《中华人民共和国残疾人保障法》',
       fundingRequired: true,
-      fundingMinimum: 4000,
       source: `${MINFA_2015_136}; ${ZHANGJIAGANG} 四(三)二; ${NANJING} §二.13`
     },
     {
       code: 'AT-24',
       name: '协助开展妇女儿童权益保护和反家庭暴力工作',
+      population: '妇女儿童',
       sector: 'women_federation',
       responsibleDepartment: '妇女联合会',
       legalBasis: '《中华人民共和国妇女权益保障法》；《中华人民共和国反家庭暴力法》第十三条',
       fundingRequired: true,
-      fundingMinimum: 2000,
       source: `${MINFA_2015_136}; ${NANJING} §二.7`
     },
     {
@@ -467,7 +460,6 @@ export const COMMUNITY_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '共青团委员会',
       legalBasis: `${ORGANIC_LAW}第三条第（五）项；《中华人民共和国预防未成年人犯罪法》`,
       fundingRequired: true,
-      fundingMinimum: 2000,
       source: `${MINFA_2015_136}; ${NANJING} §二.7`
     },
     {
@@ -477,7 +469,6 @@ export const COMMUNITY_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '应急管理局',
       legalBasis: '《中华人民共和国突发事件应对法》；《自然灾害救助条例》',
       fundingRequired: true,
-      fundingMinimum: 5000,
       source: `${MINFA_2015_136}; ${NANTONG} (四)`
     },
     {
@@ -487,17 +478,16 @@ export const COMMUNITY_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '应急管理局',
       legalBasis: '《中华人民共和国安全生产法》',
       fundingRequired: true,
-      fundingMinimum: 2000,
       source: `${MINFA_2015_136}; ${NANTONG} (四)`
     },
     {
       code: 'AT-28',
       name: '协助做好兵役登记和国防教育',
+      population: '适龄青年',
       sector: 'military_service',
       responsibleDepartment: '人民武装部',
       legalBasis: '《中华人民共和国兵役法》；《中华人民共和国国防教育法》',
       fundingRequired: true,
-      fundingMinimum: 2000,
       source: `${MINFA_2015_136}; ${ZHANGJIAGANG} Ⅱ`
     },
     {
@@ -507,7 +497,6 @@ export const COMMUNITY_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '人民武装部',
       legalBasis: '《中华人民共和国兵役法》；《征兵工作条例》',
       fundingRequired: true,
-      fundingMinimum: 2000,
       source: `${MINFA_2015_136}; ${ZHANGJIAGANG} Ⅱ`
     },
     {
@@ -517,7 +506,6 @@ export const COMMUNITY_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '统计局',
       legalBasis: '《中华人民共和国统计法》；《全国人口普查条例》',
       fundingRequired: true,
-      fundingMinimum: 15000,
       kinds: ['data_collection', 'service'],
       source: `${MINFA_2015_136}; ${NANJING} §二.5`
     },
@@ -528,7 +516,6 @@ export const COMMUNITY_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '统计局',
       legalBasis: '《中华人民共和国统计法》；《全国经济普查条例》',
       fundingRequired: true,
-      fundingMinimum: 8000,
       kinds: ['data_collection', 'service'],
       source: `${MINFA_2015_136}; ${NANJING} §二.5`
     },
@@ -539,7 +526,6 @@ export const COMMUNITY_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '统计局',
       legalBasis: '《中华人民共和国统计法》',
       fundingRequired: true,
-      fundingMinimum: 3000,
       kinds: ['data_collection', 'service'],
       source: `${MINFA_2015_136}; ${NANJING} §二.5`
     },
@@ -550,7 +536,6 @@ export const COMMUNITY_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '市场监督管理局',
       legalBasis: '《中华人民共和国消费者权益保护法》',
       fundingRequired: true,
-      fundingMinimum: 2000,
       source: `${MINFA_2015_136}; ${NANJING} §二.5`
     },
     {
@@ -560,7 +545,6 @@ export const COMMUNITY_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '市场监督管理局',
       legalBasis: '《中华人民共和国食品安全法》；《中华人民共和国药品管理法》',
       fundingRequired: true,
-      fundingMinimum: 2000,
       source: `${MINFA_2015_136}; ${NANTONG} (四)`
     },
     {
@@ -570,7 +554,6 @@ export const COMMUNITY_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '文化和旅游局',
       legalBasis: '《中华人民共和国公共文化服务保障法》；《全民健身条例》',
       fundingRequired: true,
-      fundingMinimum: 5000,
       source: `${MINFA_2015_136}; ${NANTONG} (三); ${WUHAN} 解读2`
     },
     {
@@ -580,7 +563,6 @@ export const COMMUNITY_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '教育局',
       legalBasis: '《中华人民共和国教育法》；《教育部等九部门关于进一步推进社区教育发展的意见》（教职成〔2016〕4号）',
       fundingRequired: true,
-      fundingMinimum: 3000,
       source: `${MINFA_2015_136}; ${NANTONG} (三)`
     },
     {
@@ -590,7 +572,6 @@ export const COMMUNITY_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '城市管理局',
       legalBasis: '《中华人民共和国固体废物污染环境防治法》',
       fundingRequired: true,
-      fundingMinimum: 5000,
       source: `${MINFA_2015_136}; ${NANJING} §二.5`
     },
     {
@@ -600,7 +581,6 @@ export const COMMUNITY_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '生态环境局',
       legalBasis: '《中华人民共和国环境保护法》',
       fundingRequired: true,
-      fundingMinimum: 1000,
       source: `${MINFA_2015_136}; ${NANJING} §二.5`
     },
     {
@@ -610,7 +590,6 @@ export const COMMUNITY_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '民族宗教事务局',
       legalBasis: '《宗教事务条例》第六条',
       fundingRequired: true,
-      fundingMinimum: 1000,
       source: `${MINFA_2015_136}; ${NANJING} §二.5`
     },
     {
@@ -620,7 +599,6 @@ export const COMMUNITY_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '民政局',
       legalBasis: '《殡葬管理条例》',
       fundingRequired: true,
-      fundingMinimum: 1000,
       source: `${MINFA_2015_136}; ${NANJING} §二.5`
     }
   ],

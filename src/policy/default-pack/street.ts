@@ -128,7 +128,7 @@ export const STREET_CATALOGS: LevelCatalogs = {
   ],
 
   // 配合履职事项: the department named leads; people, money and materials come
-  // with the item (人财物同步下放, 001). fundingMinimum is yuan per street per year.
+  // with the item (人财物同步下放, 001). No item sets a funding standard it could not cite.
   assisted_tasks: [
     {
       code: 'SAT-01',
@@ -137,7 +137,6 @@ export const STREET_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '应急管理局',
       legalBasis: '《中华人民共和国安全生产法》第九条',
       fundingRequired: true,
-      fundingMinimum: 150000,
       source: `${QINGDAO} 赋权减负; ${NATIONAL_LIST}`
     },
     {
@@ -147,7 +146,6 @@ export const STREET_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '城市管理局',
       legalBasis: '中共中央 国务院《关于深入推进城市执法体制改革改进城市管理工作的指导意见》（2015年）',
       fundingRequired: true,
-      fundingMinimum: 200000,
       source: `${NANJING} §二.1; ${WUHAN} 解读1; ${NATIONAL_LIST}`
     },
     {
@@ -157,7 +155,6 @@ export const STREET_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '生态环境局',
       legalBasis: '《中华人民共和国大气污染防治法》',
       fundingRequired: true,
-      fundingMinimum: 100000,
       source: `${QINGDAO} 赋权减负; ${NATIONAL_LIST}`
     },
     {
@@ -167,7 +164,6 @@ export const STREET_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '统计局',
       legalBasis: '《中华人民共和国统计法》；《全国人口普查条例》；《全国经济普查条例》',
       fundingRequired: true,
-      fundingMinimum: 150000,
       kinds: ['data_collection', 'service'],
       source: `${QINGDAO} 赋权减负; ${NATIONAL_LIST}`
     },
@@ -178,7 +174,6 @@ export const STREET_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '市场监督管理局',
       legalBasis: '《中华人民共和国食品安全法》',
       fundingRequired: true,
-      fundingMinimum: 80000,
       source: `${WUHAN} 解读1; ${NATIONAL_LIST}`
     },
     {
@@ -188,7 +183,6 @@ export const STREET_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '禁毒委员会办公室（公安局）',
       legalBasis: '《中华人民共和国禁毒法》第三十四条；《戒毒条例》',
       fundingRequired: true,
-      fundingMinimum: 100000,
       source: NATIONAL_LIST
     },
     {
@@ -198,7 +192,6 @@ export const STREET_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '公安局',
       legalBasis: '《居住证暂行条例》',
       fundingRequired: true,
-      fundingMinimum: 100000,
       source: `${WUHAN} 解读1; ${NATIONAL_LIST}`
     },
     {
@@ -208,7 +201,6 @@ export const STREET_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '退役军人事务局',
       legalBasis: '《中华人民共和国退役军人保障法》',
       fundingRequired: true,
-      fundingMinimum: 60000,
       source: NATIONAL_LIST
     },
     {
@@ -218,7 +210,6 @@ export const STREET_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '住房和城乡建设局',
       legalBasis: '《公共租赁住房管理办法》（住房和城乡建设部令第11号）',
       fundingRequired: true,
-      fundingMinimum: 50000,
       source: `${WUHAN} 解读1; ${NATIONAL_LIST}`
     },
     {
@@ -228,7 +219,6 @@ export const STREET_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '人力资源和社会保障局',
       legalBasis: '《中华人民共和国就业促进法》；《中华人民共和国社会保险法》',
       fundingRequired: true,
-      fundingMinimum: 100000,
       source: `${NANJING} §二.13; ${NATIONAL_LIST}`
     },
     {
@@ -238,7 +228,6 @@ export const STREET_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '应急管理局',
       legalBasis: '《中华人民共和国防洪法》；《自然灾害救助条例》',
       fundingRequired: true,
-      fundingMinimum: 80000,
       source: NATIONAL_LIST
     },
     {
@@ -248,7 +237,6 @@ export const STREET_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '卫生健康委员会',
       legalBasis: '《中华人民共和国传染病防治法》',
       fundingRequired: true,
-      fundingMinimum: 120000,
       source: NATIONAL_LIST
     },
     {
@@ -258,7 +246,6 @@ export const STREET_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '城市管理局',
       legalBasis: '《中华人民共和国固体废物污染环境防治法》',
       fundingRequired: true,
-      fundingMinimum: 80000,
       source: NATIONAL_LIST
     },
     {
@@ -268,7 +255,6 @@ export const STREET_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '住房和城乡建设局',
       legalBasis: '《国有土地上房屋征收与补偿条例》',
       fundingRequired: true,
-      fundingMinimum: 150000,
       source: NATIONAL_LIST
     }
   ],
