@@ -1,7 +1,7 @@
 import t from 'tap'
 import { DEFAULT_PACK } from '../src/policy/pack.js'
 import { ensurePack } from '../src/policy/pack-store.js'
-import type { PolicyPack } from '../src/policy/types.js'
+import type { FundingStandard, PolicyPack } from '../src/policy/types.js'
 import { build, demoCommunities, type Harness } from './helper.js'
 
 // Every free text a department writes is screened, funding follows the task without invented
@@ -59,7 +59,7 @@ t.test('every free text of the declaration is read, the legal basis article incl
       ? (task.legalBasis as Array<Record<string, string>>)[0]![field.endsWith('article') ? 'article' : 'title']
       : field === 'funding.source'
         ? (task.funding as { source: string }).source
-        : (task as Record<string, string>)[field]
+        : (task as unknown as Record<string, string>)[field]
     t.equal(text!.slice(e!.start, e!.end), e!.match, 'the span quotes what was written')
   }
 })
@@ -133,7 +133,7 @@ t.test('funding follows the task: committed and above zero; the default pack inv
 t.test('a standard the pack sets, with its source: per target, per household, per census unit, per hour of work', async (t) => {
   const h2 = await build(t)
   const community = DEFAULT_PACK.levels.community
-  const withStandard = (code: string, fundingStandard: object) =>
+  const withStandard = (code: string, fundingStandard: FundingStandard) =>
     community.assisted_tasks.map((i) => (i.code === code ? { ...i, fundingStandard } : i))
   const city: PolicyPack = {
     ...DEFAULT_PACK,
@@ -144,8 +144,8 @@ t.test('a standard the pack sets, with its source: per target, per household, pe
       community: {
         ...community,
         assisted_tasks: withStandard('AT-18', { yuan: 6000, per: 'target', source: '《示范市社区工作经费管理办法》第八条' })
-          .map((i) => (i.code === 'AT-04' ? { ...i, fundingStandard: { yuan: 2, per: 'household', source: '《示范市流动人口服务管理经费标准》' } } : i))
-          .map((i) => (i.code === 'AT-30' ? { ...i, fundingStandard: { yuan: 800, per: 'unit', unit: '普查小区', source: '《示范市第八次人口普查经费方案》' } } : i))
+          .map((i) => (i.code === 'AT-04' ? { ...i, fundingStandard: { yuan: 2, per: 'household' as const, source: '《示范市流动人口服务管理经费标准》' } } : i))
+          .map((i) => (i.code === 'AT-30' ? { ...i, fundingStandard: { yuan: 800, per: 'unit' as const, unit: '普查小区', source: '《示范市第八次人口普查经费方案》' } } : i))
       }
     }
   }

@@ -231,7 +231,8 @@ function occurrences(c: Compiled, index: NeedleIndex, text: string, from: number
 const LONGEST_CUE = 24
 /** Nor an innocent phrase (with its gaps) longer. */
 const LONGEST_PHRASE = 48
-const NEGATING_PREFIX = '不勿未非'
+// 非 is left out: 非…不可 is an order, and 非法 a word.
+const NEGATING_PREFIX = '不勿未'
 const DECIDERS = new Set<CueType>(['negation', 'negationAfter', 'mention', 'obligation'])
 const SENTENCE_END = /[。;!?\n]/
 const CLAUSE_MARK = /[,:。;!?\n]/

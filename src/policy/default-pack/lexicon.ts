@@ -23,12 +23,12 @@ export const DEFAULT_CUES: LexiconCues = {
     '严禁', '禁止', '不得', '不准', '不许', '不允许', '不应', '不能', '不要', '不再', '不予', '不搞', '不设', '不挂', '不签', '不作', '不作为',
     '不承担', '不负责', '不涉及', '不包括', '不包含', '不属于', '不含', '不以', '无需', '无须', '不需', '不需要', '不必', '免于', '免除', '取消',
     '废止', '撤销', '叫停', '停止', '杜绝', '防止', '避免', '纠正', '坚决纠正', '清理规范', '清理精简', '清理整合', '剥离', '减少', '精简', '压减',
-    '警惕', '防范', '谨防', '提防', '识破', '抵制', '拒绝', '反对', '并非', '不是', '切勿', '勿', '严防', '一律不', '均不', '从不', '没有',
+    '警惕', '防范…诈骗', '防范…骗', '防范不法', '防范…冒充', '谨防', '提防', '识破', '抵制', '拒绝', '反对', '并非', '不是', '切勿', '勿', '严防', '一律不', '均不', '从不', '没有',
     '谨防上当', '不参与', '不附带', '不实行', '不打分', '不排名', '不通报', '不评比', '不考核', '不检查', '不评选', '不挂牌', '不填报', '不报送', '不开具', '不出具', '不收取', '不罚款', '也不', '摘除', '摘下', '撤下', '撤除', 'mustnot', 'maynot', 'not', 'no', 'nolonger', 'prohibit', 'forbid', 'banned', 'abolish', 'cancel', 'beware', 'never'
   ],
   negationAfter: [
     '一律取消', '予以取消', '全部取消', '已取消', '已经取消', '被取消', '已废止', '已撤销', '已叫停', '不再下达', '不再保留', '不再执行', '不再要求',
-    '不再开展', '不再考核', '不再', '取消', '不作为', '不承担', '不负责', '不参与', '清理', '摘除', '由公安', '由派出所', '由医院', '由…机关', '由…部门负责', '由…机构负责', '由…局负责', '由…部门承担', '由…机构承担', '由…部门实施', '不得', '严禁', '禁止', '一律不', '均不', '诈骗', '骗局', '陷阱', '骗术', '被骗', '属于违规', '系违规', '均属违规',
+    '不再开展', '不再考核', '不再', '取消', '不作为', '不承担', '不负责', '不参与', '清理', '摘除', '由公安', '由派出所', '由医院', '由…机关', '由…部门负责', '由…机构负责', '由…局负责', '由…部门承担', '由…机构承担', '由…部门实施', '不得', '严禁', '禁止', '一律不', '均不', '为名', '为幌子', '诈骗', '骗局', '陷阱', '骗术', '被骗', '属于违规', '系违规', '均属违规',
     'isabolished', 'fraud', 'scam'
   ],
   mention: [
@@ -37,7 +37,7 @@ export const DEFAULT_CUES: LexiconCues = {
   ],
   mentionAfter: ['宣传', '宣讲', '政策', '知识', '提示', '讲座', '法规', '法律', '常识', '咨询', '风险', '解读', '安全'],
   obligation: [
-    '须', '必须', '务必', '应当', '应于', '应在', '应按', '请社区', '请各', '请你', '请于', '请按', '请在', '请做好', '请落实', '请完成',
+    '须', '必须', '务必', '应当', '不得不', '不能不', '不可不', '不会不', '非…不可', '没有哪个…不', '不允许不', 'haveto', '应于', '应在', '应按', '请社区', '请各', '请你', '请于', '请按', '请在', '请做好', '请落实', '请完成',
     '需完成', '需落实', '需承担', '确保', 'must', 'shall', 'isto'
   ],
   quota: [
@@ -73,7 +73,7 @@ export const DEFAULT_LEXICON: LexiconFamily[] = [
       '入驻企业…登记', '企业…普查', '普查…企业', '项目…普查', '个人所得税', '投资者', '创业', '订阅号', '订阅消息', '人力投资', '投资理财'
     ],
     english: {
-      names: ['investmentattraction', 'investmentpromotion', 'attractinvestment', 'taxcollection', 'taxquota', 'taxtarget', 'revenuetarget', 'salesquota', 'subscriptionquota', 'insurancesales', 'sellinsurance'],
+      names: ['attractinvestment', 'investmenttarget', 'capitalattracted', 'attractcapital', 'newenterprises', 'bringin…enterprises', 'bringin…investment', 'bringin…projects', 'investmentattraction', 'investmentpromotion', 'attractinvestment', 'taxcollection', 'taxquota', 'taxtarget', 'revenuetarget', 'salesquota', 'subscriptionquota', 'insurancesales', 'sellinsurance'],
       objects: ['investment', 'taxrevenue', 'fixedasset', 'retailsales', 'gdp', 'subscriptions']
     }
   },
@@ -88,7 +88,7 @@ export const DEFAULT_LEXICON: LexiconFamily[] = [
       '实践证明', '事实证明', '实践已经证明', '证明了', '有效身份证明', '身份证明文件', '志愿服务记录证明', '发票', '收据', '证明材料…本人提供',
       '居民…自行', '检测报告', '审计报告', '证明事项告知承诺', '告知承诺', '身份证', '证明自己'
     ],
-    english: { objects: ['certificate', 'proofoflife', 'proofof'], hints: ['confirm', 'inwriting'] }
+    english: { names: ['proofofincome', 'incomecertificate', 'proofofresidence', 'proofofemployment', 'proofofmarital', 'issue…proof', 'issue…certificate'], objects: ['certificate', 'proofoflife', 'proofof'], hints: ['confirm', 'inwriting'] }
   },
   {
     category: 'not_responsible_subject',
@@ -110,11 +110,11 @@ export const DEFAULT_LEXICON: LexiconFamily[] = [
       '执法体制', '城市管理局', '城市管理部门', '城管部门', '城管局', '城管执法局', '拆除…牌', '清理…牌', '违建…线索', '线索…违建', '违法建设…线索', '工单…转办', '拆除…小广告',
       '整治…环境卫生', '人居环境整治', '垃圾', '拆除…围挡', '装修…拆除', '拆除…包装'
     ],
-    english: { hints: ['streetvending', 'dealwith'], names: ['forceddemolition', 'lawenforcement', 'responsibleparty', 'responsiblesubject', 'demolishingillegal', 'demolishillegal'], objects: ['demolition', 'demolish', 'fines', 'fine', 'penalties', 'penalty', 'enforcement'] }
+    english: { hints: ['streetvending', 'dealwith'], names: ['forceddemolition', 'lawenforcement', 'illegalstructure', 'shallfine', 'impose…fine', 'levy…fine', 'enforcethe', 'enforcing', 'responsibleparty', 'responsiblesubject', 'demolishingillegal', 'demolishillegal'], objects: ['demolition', 'demolish', 'fines', 'fine', 'penalties', 'penalty', 'enforcement'] }
   },
   {
     category: 'separate_assessment',
-    names: [
+    names: ['专项考核', '年度考核…社区', '单项评比', 
       '单独考核', '考核得分', '考核结果…挂钩', '排名…挂钩', '擂台赛', '晒成绩', '亮排名', '比学赶超', '红黄绿牌', '红黄牌', '黄牌', '年度评分',
       '末位淘汰', '一票否决', '责任状', '目标责任书', '排名通报', '通报排名', '考核排名', '达标验收', '创建评比', '达标创建', '创建达标', '单项考核',
       '创文', '创卫', '创城', '创建文明城市', '创建卫生城市', '文明城市创建', '卫生城市创建', '承诺书', '保证书', '评优', '评先', '评先评优', '评优评先',
@@ -133,7 +133,7 @@ export const DEFAULT_LEXICON: LexiconFamily[] = [
   },
   {
     category: 'organization_or_plaque',
-    names: [
+    names: ['设立…室', '成立…室', 
       '成立…指挥部', '工作组', '成立…工作组',
       '挂牌', '揭牌', '授牌', '设立机构', '设置机构', '专门机构', '成立…领导小组', '成立…工作站', '下设办公室', '设立工作站', '悬挂…牌子', '悬挂…标识牌',
       '悬挂…牌匾', '制度上墙', '上墙', '工作专班', '专班', '分中心', '挂…牌', '揭…牌', '设立…站', '成立…站', '成立…中心', '设立…中心', '成立…办公室',
