@@ -84,6 +84,25 @@ export interface Citation {
   section: string
 }
 
+/**
+ * A document a pack cites: a reform document its lists were drawn from, a national rule, a
+ * city's practice. Each says only what is known of it; `note` says what is not.
+ */
+export interface Source {
+  /** Stable: decisions store the id with their citations, so it never names another document. */
+  id: string
+  /** The document's own title, in 《》; where it has none that is known, what it is, without 《》. */
+  title: string
+  issuer: string
+  /** As exactly as known: YYYY-MM-DD, YYYY-MM, YYYY or a span of years. */
+  date: string
+  /** Where it was published, as far as the document (or the issuing body) says. */
+  published: string
+  /** Its document number (文号), where it has one. */
+  number?: string
+  note?: string
+}
+
 export interface Bilingual {
   zh: string
   en: string
@@ -207,4 +226,6 @@ export interface PolicyPack {
   lexicon: LexiconEntry[]
   /** Statutory holidays and make-up working days: deadlines count working days. */
   calendar: WorkingCalendar
+  /** The documents the pack cites (packs stored before 2026.3 have none). */
+  sources?: Source[]
 }
