@@ -21,6 +21,7 @@ import {
   type TaskKind,
   type Verdict
 } from './types.js'
+import { citationsOf } from './citations.js'
 
 /** A declared kind that is itself an excluded category. */
 const EXCLUDED_KINDS: Partial<Record<TaskKind, ExcludedCategory>> = {
@@ -182,7 +183,7 @@ export function screenTask(task: TaskDeclaration, submitter: Submitter, pack: Po
       verdict: def.verdict,
       message: { zh: `${def.title.zh}:${detail.zh}`, en: `${def.title.en}: ${detail.en}` },
       evidence,
-      citations: def.citations,
+      citations: citationsOf(pack, rule),
       catalogRef
     })
   }

@@ -4,7 +4,8 @@ import type { Source } from './types.js'
 // were drawn from, and the national rules and city practice that sharpen them. Each entry says
 // only what is known: the reform documents as the copies the project worked from give them,
 // where a title, issuer or date is not certain the entry says so in `note`, and no address is
-// given that nobody has checked.
+// given that nobody has checked. A pack's own table comes first; this one answers for any id it
+// does not list, and for packs stored before packs had sources.
 export const SOURCES = {
   'nanjing-2014': {
     title: '《南京市深化街道和社区体制改革实施方案》',
