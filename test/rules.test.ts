@@ -216,7 +216,7 @@ t.test('authority_required', async (t) => {
   const provided = await screen({ ...newItem, authority: { required: true, provided: true } })
   t.equal(finding(provided, 'authority_required'), undefined)
   const street = await screen({ ...newItem, targetLevel: 'street', targets: ['east-s1'] })
-  t.equal(street.outcome, 'return', 'a new street item comes with staff, money and materials (001)')
+  t.equal(street.outcome, 'return', 'a new street item comes with staff, money and materials (赋权减负)')
   const streetStaffed = await screen({ ...newItem, targetLevel: 'street', targets: ['east-s1'], authority: { required: true, provided: true } })
   t.equal(streetStaffed.outcome, 'escalate')
 })

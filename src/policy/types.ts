@@ -75,7 +75,7 @@ export interface TaskDeclaration {
 /** Who submits: the gate needs the department's sector to judge a catalog claim. */
 export interface Submitter {
   sector: string | null
-  /** The submitting department's city or district (002 解读3: each level's group decides for its own). */
+  /** The submitting department's city or district (wuhan-2015 解读3: each level's group decides for its own). */
   jurisdiction: string | null
   /** The China date of submission: the lead time before the task starts is counted from it. */
   submittedOn: string

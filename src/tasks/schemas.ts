@@ -230,7 +230,7 @@ export const DeciderSchema = Type.Object({
   level: Type.Union([Type.Literal('city'), Type.Literal('district')]),
   orgUnit: Type.String(),
   body: Type.Union([Type.Literal('leading_group'), Type.Literal('party_committee_and_government')], {
-    description: 'community tasks go to the leading group (002 解读3); new street items to the party committee and government (002 解读2, 001)'
+    description: 'community tasks go to the leading group (Wuhan “1+10” documents, 解读3); new street items to the party committee and government (ibid., 解读2; Qingdao Shinan, 赋权减负)'
   })
 })
 
