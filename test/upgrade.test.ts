@@ -160,19 +160,20 @@ function cited(value: unknown): unknown {
 
 // Two rules cited nothing in the release and now cite what they rest on, and application_lead_time's
 // title no longer points at a brief outside the project. A screening run again today (GET …/screening)
-// therefore gives those findings' new citations and that title before the same detail, and no longer
-// equals what was recorded; a stored screening keeps what it recorded.
-const NEWLY_CITED = ['application_lead_time', 'suspected_misdeclaration']
+// therefore gives those findings today's citations, and that title before the same detail, and no
+// longer equals what was recorded; a stored screening keeps what it recorded.
+const NEWLY_CITED = ['application_lead_time', 'suspected_misdeclaration'] as const
 function reexplained(body: Row): Row {
-  const findings = (body.screening.findings as Row[]).map((f) => {
-    if (!NEWLY_CITED.includes(f.rule)) return f
-    const { citations: _, ...rest } = f
-    if (f.rule !== 'application_lead_time') return rest
+  const findings = (body.screening.findings as Row[]).map((f): Row => {
+    const rule = NEWLY_CITED.find((r) => r === f.rule)
+    if (rule === undefined) return f
+    const recited = { ...f, citations: RULES[rule].citations }
+    if (rule !== 'application_lead_time') return recited
     const title = RULES.application_lead_time.title
     const detail = (text: string, sep: string) => text.slice(text.indexOf(sep) + sep.length)
-    return { ...rest, message: { zh: `${title.zh}:${detail(f.message.zh, ':')}`, en: `${title.en}: ${detail(f.message.en, ': ')}` } }
+    return { ...recited, message: { zh: `${title.zh}:${detail(f.message.zh, ':')}`, en: `${title.en}: ${detail(f.message.en, ': ')}` } }
   })
-  const changed = findings.some((f) => NEWLY_CITED.includes(f.rule))
+  const changed = findings.some((f) => NEWLY_CITED.some((r) => r === f.rule))
   return { ...body, screening: { ...body.screening, findings }, sameAsRecorded: changed ? false : body.sameAsRecorded }
 }
 
