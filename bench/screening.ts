@@ -23,18 +23,21 @@ import { fold, foldTerm } from '../src/policy/fold.js'
 import { scanText, spans, type TextHit } from '../src/policy/lexicon.js'
 import { DEFAULT_PACK, packRef } from '../src/policy/pack.js'
 import { mostSevere, screenTask } from '../src/policy/screen.js'
-import type { CatalogItem, ExcludedCategory, LevelCatalogs, NegativeItem, PolicyPack, Submitter, TaskDeclaration, TaskKind, Verdict } from '../src/policy/types.js'
+import {
+  EXCLUDED_CATEGORIES,
+  type CatalogItem,
+  type ExcludedCategory,
+  type LevelCatalogs,
+  type NegativeItem,
+  type PolicyPack,
+  type Submitter,
+  type TaskDeclaration,
+  type TaskKind,
+  type Verdict
+} from '../src/policy/types.js'
 import { round } from './lib/proc.js'
 import type { ScreeningCase } from './tasks.js'
 
-const CATEGORIES: ExcludedCategory[] = [
-  'economic_target',
-  'unverifiable_certificate',
-  'not_responsible_subject',
-  'separate_assessment',
-  'organization_or_plaque',
-  'ledger_or_stamp'
-]
 const KIND_CATEGORY: Array<[ExcludedCategory, TaskKind]> = [
   ['economic_target', 'economic'],
   ['not_responsible_subject', 'enforcement'],
@@ -140,7 +143,7 @@ export function deriveFacts(task: TaskDeclaration, submitter: Submitter, pack: P
     periodStart: task.period.start,
     earliestStart: addWorkingDays(pack.calendar, submitter.submittedOn, pack.parameters.applicationLeadWorkingDays)
   }
-  for (const c of CATEGORIES) {
+  for (const c of EXCLUDED_CATEGORIES) {
     facts[`strong_${c}`] = hits.some((h) => h.category === c && h.strength === 'strong')
     facts[`weak_${c}`] = hits.some((h) => h.category === c && h.strength === 'weak')
   }
@@ -237,7 +240,7 @@ export function buildRulesEngine(): RulesEngine {
     ledger_or_stamp: is('kind', 'data_collection')
   }
   rule('suspected_misdeclaration', 'escalate', {
-    any: CATEGORIES.map((c) => ({
+    any: EXCLUDED_CATEGORIES.map((c) => ({
       all: [is(`weak_${c}`, true), not(ref(`hit_${c}`)), ...(declared[c] ? [not(declared[c]!)] : [])]
     }))
   })

@@ -26,7 +26,7 @@ export const TASK_STATES = [
 ] as const
 export type TaskState = (typeof TASK_STATES)[number]
 
-/** Admitted work and its life as a contract: public, as the lists are (002 解读2). */
+/** Admitted work and its life as a contract: public, as the lists are (wuhan-2015 解读2). */
 export const PUBLIC_STATES = ['admitted', 'active', 'suspended', 'completed', 'revoked'] as const satisfies readonly TaskState[]
 export type PublicState = (typeof PUBLIC_STATES)[number]
 
@@ -133,7 +133,7 @@ export const EVENT_ROLES: Record<AdmissionEventType, readonly Role[]> = {
   // The period's start and end move a contract: the sweeper sends these, no principal does.
   ACTIVATE: [],
   COMPLETE: [],
-  // 000 §二.5 契约化管理: the office manages the agreement; withdrawn when residents widely reject it.
+  // nanjing-2014 §二.5 契约化管理: the office manages the agreement; withdrawn when residents widely reject it.
   SUSPEND: ['office'],
   RESUME: ['office'],
   REVOKE: ['office']
@@ -149,7 +149,7 @@ export interface AdmissionContext {
 }
 
 /**
- * The collective decision's arithmetic (002 解读3: 集体研究决定): quorum is more
+ * The collective decision's arithmetic (wuhan-2015 解读3: 集体研究决定): quorum is more
  * than `quorum` of the eligible members voting; the majority is the option with
  * more than half of the votes cast. Pure, so the guard and the server's explanation agree.
  */
@@ -248,7 +248,7 @@ export const admissionMachine = admissionSetup.createMachine({
       ]
     },
     returned: { on: inDepartmentHands },
-    // 000 §二.5: the office gatekeeps centrally; 002 解读3: the group decides collectively.
+    // nanjing-2014 §二.5: the office gatekeeps centrally; wuhan-2015 解读3: the group decides collectively.
     escalated: {
       initial: 'office_review',
       on: {
@@ -282,7 +282,7 @@ export const admissionMachine = admissionSetup.createMachine({
         }
       }
     },
-    // Admitted, the task is an agreement (000 §二.5 契约化管理) waiting for its period to start.
+    // Admitted, the task is an agreement (nanjing-2014 §二.5 契约化管理) waiting for its period to start.
     admitted: {
       on: {
         ACTIVATE: { target: 'active' },

@@ -3,7 +3,7 @@ import { WorkflowRuntime, type StoredSnapshot, type Workflow } from '../src/engi
 import type { Role } from '../src/roles.js'
 
 /**
- * Burden reports (督查; 000 §二.11 检查督查制度; 002 解读3 社区减负9项规定):
+ * Burden reports (督查; nanjing-2014 §二.11 检查督查制度; wuhan-2015 解读3 社区减负9项规定):
  * a community reports a task that reached it without passing the admission gate, the
  * office of the department's city or district investigates, and either confirms it (the
  * department is told to submit the task through the gate or to drop it; it counts

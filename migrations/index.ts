@@ -7,6 +7,7 @@ import * as contracts from './20261124040000_contracts.js'
 import * as idempotency from './20261124050000_idempotency.js'
 import * as groupCommit from './20261124060000_group_commit.js'
 import * as engine from './20261201000000_engine.js'
+import * as citations from './20261215000000_citations.js'
 
 /**
  * Migrations are listed here, by name without extension, so that knex records
@@ -20,7 +21,8 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261124040000_contracts': contracts,
   '20261124050000_idempotency': idempotency,
   '20261124060000_group_commit': groupCommit,
-  '20261201000000_engine': engine
+  '20261201000000_engine': engine,
+  '20261215000000_citations': citations
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {

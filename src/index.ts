@@ -19,7 +19,8 @@ export type { Actor, Audience, InstanceTables, StateChange } from './engine/stor
 
 export { screenTask } from './policy/screen.js'
 export { DEFAULT_PACK, packHash } from './policy/pack.js'
-export type { Finding, PolicyPack, PolicyRef, Screening, TaskDeclaration } from './policy/types.js'
+export { BUILT_IN_SOURCES } from './policy/sources.js'
+export type { Citation, Finding, PolicyPack, PolicyRef, Screening, Source, SourceRef, TaskDeclaration } from './policy/types.js'
 export { admissionMachine, admissionWorkflow } from '../machines/admission.js'
 export { burdenReportMachine, burdenReportWorkflow } from '../machines/burden-report.js'
 

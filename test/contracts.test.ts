@@ -2,8 +2,8 @@ import t from 'tap'
 import { sweep } from '../src/tasks/deadlines.js'
 import { build, demoCommunities, type Harness } from './helper.js'
 
-// Issue 4: after admission. The agreement (000 §二.5 契约化管理), funding that follows the task
-// (000 §二.4 费随事转), the burden ledger and the department scorecard (000 §二.18).
+// Issue 4: after admission. The agreement (nanjing-2014 §二.5 契约化管理), funding that follows the task
+// (nanjing-2014 §二.4 费随事转), the burden ledger and the department scorecard (nanjing-2014 §二.18).
 
 const assisted = (over: Record<string, unknown> = {}) => ({
   title: '协助开展社会救助困难排查与公示',

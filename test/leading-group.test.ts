@@ -3,7 +3,7 @@ import { sweep } from '../src/tasks/deadlines.js'
 import { build, demoCommunities, type Harness } from './helper.js'
 
 // Issue 3: the office pre-reviews, the group votes, the chair records
-// the collective decision (002 解读3), and an approval may amend the catalog.
+// the collective decision (wuhan-2015 解读3), and an approval may amend the catalog.
 
 const newItem = (over: Record<string, unknown> = {}) => ({
   title: '协助开展社区养老服务需求调查',

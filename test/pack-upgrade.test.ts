@@ -20,6 +20,9 @@ const decided = (name: string, sector: string, jurisdiction: string): Omit<Catal
 })
 
 const NOW = '2026-11-24T02:00:00.000Z'
+// Base versions after the code's, whatever the code's is.
+const NEXT = `${DEFAULT_PACK.version}.1`
+const AFTER_NEXT = `${DEFAULT_PACK.version}.2`
 const codes = (p: PolicyPack, level: 'community' | 'street') => p.levels[level].assisted_tasks.map((i) => i.code)
 
 t.test('a fresh database: the base pack is the pack in force; loading it again changes nothing', async (t) => {
@@ -45,12 +48,12 @@ t.test('an upgrade keeps the amendments: renumbered where the new base took the 
   const adopted = { ...decided('协助开展独居老人探访', 'civil_affairs', 'west'), code: 'AT-90' }
   const upgraded: PolicyPack = {
     ...DEFAULT_PACK,
-    version: '2026.3',
+    version: NEXT,
     levels: { ...DEFAULT_PACK.levels, community: { ...DEFAULT_PACK.levels.community, assisted_tasks: [...DEFAULT_PACK.levels.community.assisted_tasks, extra, adopted] } }
   }
   await loadBasePack(db.knex, upgraded, NOW)
   const current = await new CurrentPack().get(db.knex)
-  t.equal(current.ref.version, '2026.3-a1', 'the amendments are published again on the new base')
+  t.equal(current.ref.version, `${NEXT}-a1`, 'the amendments are published again on the new base')
   const community = current.pack.levels.community.assisted_tasks
   const carried = community.find((i) => i.name === '协助开展困难群众走访慰问')!
   t.not(carried.code, a1.code, 'the new base took the code: the amended item gets the next free one')
@@ -62,20 +65,20 @@ t.test('an upgrade keeps the amendments: renumbered where the new base took the 
   t.ok(codes(current.pack, 'street').includes(a2.code), 'a free code is kept')
   t.same(
     (await db.knex('policy_packs').orderBy('seq').select('version')).map((r) => r.version),
-    [DEFAULT_PACK.version, a1.pack.version, a2.pack.version, a3.pack.version, '2026.3', '2026.3-a1']
+    [DEFAULT_PACK.version, a1.pack.version, a2.pack.version, a3.pack.version, NEXT, `${NEXT}-a1`]
   )
 })
 
 t.test('an upgrade over an unamended base, or with nothing left to carry, publishes the base alone', async (t) => {
   const db = await freshDatabase(t)
   await loadBasePack(db.knex, DEFAULT_PACK, NOW)
-  await loadBasePack(db.knex, { ...DEFAULT_PACK, version: '2026.3' }, NOW)
-  t.equal((await new CurrentPack().get(db.knex)).ref.version, '2026.3')
+  await loadBasePack(db.knex, { ...DEFAULT_PACK, version: NEXT }, NOW)
+  t.equal((await new CurrentPack().get(db.knex)).ref.version, NEXT)
 
-  const a1 = amendPack({ ...DEFAULT_PACK, version: '2026.3' }, 'community', decided('协助开展困难群众走访慰问', 'civil_affairs', 'east'))
+  const a1 = amendPack({ ...DEFAULT_PACK, version: NEXT }, 'community', decided('协助开展困难群众走访慰问', 'civil_affairs', 'east'))
   await ensurePack(db.knex, a1.pack, NOW)
   const adopted = { ...decided('协助开展困难群众走访慰问', 'civil_affairs', 'east'), code: 'AT-95' }
-  const next = { ...DEFAULT_PACK, version: '2026.4', levels: { ...DEFAULT_PACK.levels, community: { ...DEFAULT_PACK.levels.community, assisted_tasks: [...DEFAULT_PACK.levels.community.assisted_tasks, adopted] } } }
+  const next = { ...DEFAULT_PACK, version: AFTER_NEXT, levels: { ...DEFAULT_PACK.levels, community: { ...DEFAULT_PACK.levels.community, assisted_tasks: [...DEFAULT_PACK.levels.community.assisted_tasks, adopted] } } }
   await loadBasePack(db.knex, next, NOW)
-  t.equal((await new CurrentPack().get(db.knex)).ref.version, '2026.4', 'the new base lists the amended item itself')
+  t.equal((await new CurrentPack().get(db.knex)).ref.version, AFTER_NEXT, 'the new base lists the amended item itself')
 })

@@ -394,7 +394,7 @@ t.test('public responses carry only allow-listed keys and nothing that identifie
 t.test('a token is neither needed nor used: the same representation for everybody', async (t) => {
   const h = await build(t)
   await scenario(h)
-  for (const url of ['/v1/register/tasks', '/v1/register/departments', '/v1/register/catalog-versions', '/v1/register/catalog-versions/2026.2/negative']) {
+  for (const url of ['/v1/register/tasks', '/v1/register/departments', '/v1/register/catalog-versions', `/v1/register/catalog-versions/${DEFAULT_PACK.version}/negative`]) {
     const anonymous = await get(h, url)
     const official = await get(h, url, h.auth('office', 'east', 'office.east'))
     t.equal(anonymous.statusCode, 200, url)
@@ -502,9 +502,11 @@ t.test('the catalog history: every stored version with counts and what it added,
   await ensurePack(h.db.knex, amended.pack, '2026-10-10T01:00:00.000Z')
   const [dropped] = amended.pack.levels.street.negative
   const [renamed, ...lawful] = amended.pack.levels.community.lawful_duties
+  // A later base version than the code's, whatever the code's is.
+  const later = `${DEFAULT_PACK.version}.1`
   const third: PolicyPack = {
     ...amended.pack,
-    version: '2026.3',
+    version: later,
     levels: {
       community: { ...amended.pack.levels.community, lawful_duties: [{ ...renamed!, name: `${renamed!.name}(修订)` }, ...lawful] },
       street: { ...amended.pack.levels.street, negative: amended.pack.levels.street.negative.slice(1) }
@@ -516,9 +518,9 @@ t.test('the catalog history: every stored version with counts and what it added,
   t.equal(history.statusCode, 200, 'a new version makes the history stale')
   const items = history.json().items
   t.same(items.map((v: Json) => [v.version, v.inForce, (v.previous as Json | null)?.version ?? null]), [
-    ['2026.2', false, null],
-    ['2026.2-a1', false, '2026.2'],
-    ['2026.3', true, '2026.2-a1']
+    [DEFAULT_PACK.version, false, null],
+    [amended.pack.version, false, DEFAULT_PACK.version],
+    [later, true, amended.pack.version]
   ])
   t.same(items[1].previous, packRef(DEFAULT_PACK))
   t.equal(items[1].hash, packRef(amended.pack).hash)
@@ -542,7 +544,7 @@ t.test('the catalog history: every stored version with counts and what it added,
   t.same(beyond.json(), { items: [], nextCursor: null }, 'a cursor past the end gives an empty page')
 
   // One list as it stood in each version.
-  const added = await get(h, `/v1/register/catalog-versions/2026.2-a1/assisted_tasks?level=community`)
+  const added = await get(h, `/v1/register/catalog-versions/${amended.pack.version}/assisted_tasks?level=community`)
   t.equal(added.statusCode, 200)
   t.same(added.json().policy, packRef(amended.pack))
   t.equal(added.json().inForce, false)
@@ -554,7 +556,7 @@ t.test('the catalog history: every stored version with counts and what it added,
   t.equal(before.json().level, 'community', 'community is the default level')
   t.same(before.json().items, DEFAULT_PACK.levels.community.assisted_tasks)
   const href = items[2].lists.find((l: Json) => l.level === 'street' && l.list === 'negative').href
-  t.equal(href, '/v1/register/catalog-versions/2026.3/negative?level=street&pack=zhunru-default')
+  t.equal(href, `/v1/register/catalog-versions/${later}/negative?level=street&pack=zhunru-default`)
   const viaHref = await get(h, href)
   t.equal(viaHref.statusCode, 200)
   t.equal(viaHref.json().inForce, true)
@@ -565,7 +567,7 @@ t.test('the catalog history: every stored version with counts and what it added,
   t.equal(unknown.statusCode, 404)
   t.equal(unknown.headers['content-type'], 'application/problem+json; charset=utf-8')
   t.match(unknown.json().detail, /1999\.1/)
-  t.equal((await get(h, '/v1/register/catalog-versions/2026.3/negative?pack=another-city')).statusCode, 404, 'the version of another pack')
+  t.equal((await get(h, `/v1/register/catalog-versions/${later}/negative?pack=another-city`)).statusCode, 404, 'the version of another pack')
 })
 
 t.test('department statistics: known numbers, rules behind rejections, China-day date filters', async (t) => {

@@ -1,5 +1,6 @@
 import t from 'tap'
-import { RULES, SEEDS } from '../src/policy/rules.js'
+import { RULES } from '../src/policy/rules.js'
+import { SOURCES } from '../src/policy/sources.js'
 import { RULE_CODES } from '../src/policy/types.js'
 import { build, demoCommunities, type Harness } from './helper.js'
 
@@ -11,7 +12,7 @@ type Finding = {
   verdict: string
   message: { zh: string; en: string }
   evidence: Array<{ field: string; match?: string; start?: number; end?: number; value?: unknown }>
-  citations: Array<{ seed: string; section: string }>
+  citations: Array<{ source: string; title: string; issuer: string; section: string }>
   catalogRef?: { list: string; code: string } | null
 }
 type Screening = { outcome: string; findings: Finding[]; policy: { id: string; version: string; hash: string } }
@@ -62,16 +63,16 @@ t.test('the clean baseline is admitted by catalog_match, with a full explanation
   t.match(f.message.en, /lawful_duties/)
   t.same(f.catalogRef, { list: 'lawful_duties', code: 'LD-15', name: f.catalogRef!['name' as 'code'] })
   t.same(f.evidence, [{ field: 'catalogItem', value: 'LD-15' }])
-  t.same(f.citations, [{ seed: SEEDS.nanjing2014, section: '§二.5' }])
+  const nanjing = SOURCES['nanjing-2014']
+  t.same(f.citations, [{ source: 'nanjing-2014', title: nanjing.title, issuer: nanjing.issuer, section: '§二.5' }], 'the document by title, issuer and section')
   t.equal(s.policy.id, 'zhunru-default')
 })
 
-t.test('every rule cites only the five seeds, and every rule is defined once', async (t) => {
+t.test('every rule rests on documents of the built-in sources table, and every rule is defined once', async (t) => {
   t.same(Object.keys(RULES).sort(), [...RULE_CODES].sort())
   for (const rule of Object.values(RULES)) {
-    for (const c of rule.citations) t.ok((Object.values(SEEDS) as string[]).includes(c.seed), `${rule.code} cites ${c.seed}`)
-    const unseeded = rule.code === 'suspected_misdeclaration' || rule.code === 'application_lead_time'
-    t.equal(rule.citations.length === 0, unseeded, `${rule.code} cites a seed unless it guards gate integrity or follows §7 practice`)
+    t.ok(rule.citations.length > 0, `${rule.code} cites a document`)
+    for (const c of rule.citations) t.ok(c.source in SOURCES && c.section.length > 0, `${rule.code} cites ${c.source} ${c.section}`)
   }
 })
 
@@ -215,7 +216,7 @@ t.test('authority_required', async (t) => {
   const provided = await screen({ ...newItem, authority: { required: true, provided: true } })
   t.equal(finding(provided, 'authority_required'), undefined)
   const street = await screen({ ...newItem, targetLevel: 'street', targets: ['east-s1'] })
-  t.equal(street.outcome, 'return', 'a new street item comes with staff, money and materials (001)')
+  t.equal(street.outcome, 'return', 'a new street item comes with staff, money and materials (赋权减负)')
   const streetStaffed = await screen({ ...newItem, targetLevel: 'street', targets: ['east-s1'], authority: { required: true, provided: true } })
   t.equal(streetStaffed.outcome, 'escalate')
 })
@@ -250,7 +251,9 @@ t.test('suspected_misdeclaration', async (t) => {
   const f = finding(s, 'suspected_misdeclaration')!
   t.equal(f.evidence[0]!.match, '考核')
   t.equal(description.slice(f.evidence[0]!.start, f.evidence[0]!.end), '考核')
-  t.same(f.citations, [])
+  const rests = (c: { source: string; section: string }) => f.citations.some((x) => x.source === c.source && x.section === c.section)
+  t.ok(RULES.separate_assessment.citations.every(rests), 'it rests on the documents whose exclusions it keeps from being declared around')
+  t.equal(new Set(f.citations.map((c) => `${c.source} ${c.section}`)).size, f.citations.length, 'each of them once')
   t.match(f.message.en, /assessments/)
   const quiet = await screen(cleanDuty)
   t.equal(finding(quiet, 'suspected_misdeclaration'), undefined)

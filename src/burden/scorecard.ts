@@ -32,7 +32,7 @@ const OUTCOME_OF: Record<string, keyof Pick<Scorecard, 'admitted' | 'returned' |
 }
 
 /**
- * A department's record for the two-way evaluation (000 §二.18, 003 (十八)): the
+ * A department's record for the two-way evaluation (nanjing-2014 §二.18, nantong-2013 (十八)): the
  * tasks it submitted in the window and where they stand, which rules rejected
  * them, its unfunded contracts, and the burden reports confirmed against it.
  */

@@ -105,7 +105,7 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['contracts'],
         summary: 'A target community reports whether the funding (and staff) arrived',
         operationId: 'confirmFunding',
-        description: '费随事转 (000 §二.4): once the grace period after the start has passed, a target without confirmed funding flags the task unfunded.',
+        description: '费随事转 (《南京市深化街道和社区体制改革实施方案》§二.4): once the grace period after the start has passed, a target without confirmed funding flags the task unfunded.',
         security,
         params: IdParams,
         body: Type.Object(

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
+import { sourcesOf } from './citations.js'
 import { CATALOG_LISTS, TARGET_LEVELS } from './types.js'
 import { PUBLIC, problemResponses } from '../platform/schemas.js'
 
@@ -39,6 +40,19 @@ const CatalogEntry = Type.Object(
   { additionalProperties: true }
 )
 
+const SourceEntry = Type.Object(
+  {
+    id: Type.String({ description: 'what citations name in `source`' }),
+    title: Type.String({ description: 'in 《》 where it is the document’s own title' }),
+    issuer: Type.String(),
+    date: Type.String({ description: 'as exactly as known: YYYY-MM-DD, YYYY-MM, YYYY or a span of years' }),
+    published: Type.String({ description: 'where it was published, as far as known' }),
+    number: Type.Optional(Type.String({ description: 'document number (文号)' })),
+    note: Type.Optional(Type.String({ description: 'what is not known of it, or how the copy the lists were drawn from differs' }))
+  },
+  { additionalProperties: false }
+)
+
 export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/catalogs',
@@ -52,6 +66,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
           200: Type.Object({
             policy: Type.Ref('PolicyRef'),
             sectors: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })),
+            sources: Type.Array(SourceEntry, { description: 'the documents the pack’s rules and lists cite, by the ids findings’ citations name' }),
             lists: Type.Array(
               Type.Object({
                 list: Type.Enum(CATALOG_LISTS),
@@ -70,6 +85,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return {
         policy: ref,
         sectors: pack.sectors,
+        sources: sourcesOf(pack),
         lists: TARGET_LEVELS.flatMap((level) =>
           CATALOG_LISTS.map((list) => ({
             list,

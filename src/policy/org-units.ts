@@ -36,7 +36,7 @@ export async function insertOrgUnit(db: Knex, unit: OrgUnit, now: string): Promi
 }
 
 /**
- * The city or district whose leading group decides for a department (002 解读3):
+ * The city or district whose leading group decides for a department (wuhan-2015 解读3):
  * a city department's is the city, a district or street department's the district.
  */
 export function jurisdictionOf(departmentLineage: OrgUnit[]): OrgUnit {

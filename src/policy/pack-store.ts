@@ -1,4 +1,5 @@
 import type { Knex } from 'knex'
+import { checkCitations } from './citations.js'
 import { amendmentsOf, packRef, rebaseAmendments } from './pack.js'
 import type { PolicyPack, PolicyRef } from './types.js'
 import { fromJson, toJson } from '../engine/db.js'
@@ -11,8 +12,10 @@ export interface LoadedPack {
 /**
  * Stores a pack version unless that exact version is there already. A version
  * whose stored content differs is refused with `taken`: a published version never changes.
+ * A pack citing a source it does not name is refused before anything is stored.
  */
 export async function ensurePack(db: Knex, pack: PolicyPack, now: string, taken: (detail: string) => Error = (detail) => new Error(detail)): Promise<LoadedPack> {
+  checkCitations(pack)
   const ref = packRef(pack)
   const existing = await db('policy_packs').where({ pack_id: pack.id, version: pack.version }).first()
   if (existing) {

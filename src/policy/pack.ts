@@ -4,12 +4,14 @@ import { COMMUNITY_CATALOGS } from './default-pack/community.js'
 import { DEFAULT_CUES, DEFAULT_LEXICON } from './default-pack/lexicon.js'
 import { DEFAULT_SECTORS } from './default-pack/sectors.js'
 import { STREET_CATALOGS } from './default-pack/street.js'
+import { BUILT_IN_SOURCES } from './sources.js'
 import { TARGET_LEVELS, type CatalogItem, type PolicyPack, type PolicyRef, type TargetLevel } from './types.js'
 
-/** The pack built from the seeds and the national rules. */
+/** The pack built from the reform documents and the national rules (its sources table). */
 export const DEFAULT_PACK: PolicyPack = {
   id: 'zhunru-default',
-  // 2026.3: lexicon families read in context (negation, assignment), folded text, funding standards only where cited.
+  // 2026.3: lexicon families read in context (negation, assignment), folded text, funding standards
+  //   only where cited, population items; a sources table, citations by title, not by file.
   // 2026.2: working-day calendar, gapped lexicon terms, item kinds, funding grace period.
   version: '2026.3',
   name: { zh: '社区工作准入默认政策包', en: 'Default community work admission pack' },
@@ -24,7 +26,8 @@ export const DEFAULT_PACK: PolicyPack = {
   levels: { community: COMMUNITY_CATALOGS, street: STREET_CATALOGS },
   lexicon: DEFAULT_LEXICON,
   cues: DEFAULT_CUES,
-  calendar: CHINA_WORKING_CALENDAR
+  calendar: CHINA_WORKING_CALENDAR,
+  sources: BUILT_IN_SOURCES
 }
 
 /** JSON with object keys sorted at every depth, so equal packs hash equally. */

@@ -25,6 +25,7 @@ import {
   type TaskKind,
   type Verdict
 } from './types.js'
+import { citationsOf } from './citations.js'
 
 /** A declared kind that is itself an excluded category. */
 const EXCLUDED_KINDS: Partial<Record<TaskKind, ExcludedCategory>> = {
@@ -226,14 +227,14 @@ function fundingShortfall(task: TaskDeclaration, item: CatalogItem | null, pack:
   return null
 }
 
-function findingOf(rule: RuleCode, detail: Bilingual, evidence: Evidence[], catalogRef: Finding['catalogRef'] = null): Finding {
+function findingOf(pack: PolicyPack, rule: RuleCode, detail: Bilingual, evidence: Evidence[], catalogRef: Finding['catalogRef'] = null): Finding {
   const def = RULES[rule]
   return {
     rule,
     verdict: def.verdict,
     message: { zh: `${def.title.zh}:${detail.zh}`, en: `${def.title.en}: ${detail.en}` },
     evidence,
-    citations: def.citations,
+    citations: citationsOf(pack, rule),
     catalogRef
   }
 }
@@ -248,7 +249,7 @@ export function excludedInText(pack: PolicyPack, level: TargetLevel, texts: Reco
   const hits = scanText(pack.lexicon, pack.cues ?? DEFAULT_CUES, pack.levels[level].negative, texts).filter((h) => h.strength === 'strong')
   return RULE_CODES.flatMap((rule) => {
     const found = hits.filter((h) => h.category === rule)
-    return found.length > 0 && RULES[rule].verdict === 'reject' ? [findingOf(rule, saidInText(found), textEvidence(found))] : []
+    return found.length > 0 && RULES[rule].verdict === 'reject' ? [findingOf(pack, rule, saidInText(found), textEvidence(found))] : []
   })
 }
 
@@ -266,7 +267,7 @@ export function screenTask(task: TaskDeclaration, submitter: Submitter, pack: Po
   const claim = findClaim(catalogs, task, submitter)
   const findings = new Map<RuleCode, Finding>()
   const fire = (rule: RuleCode, detail: Bilingual, evidence: Evidence[], catalogRef: Finding['catalogRef'] = null): void => {
-    findings.set(rule, findingOf(rule, detail, evidence, catalogRef))
+    findings.set(rule, findingOf(pack, rule, detail, evidence, catalogRef))
   }
 
   // The four rejecting categories: declared kind, a claimed negative-list item, or an unambiguous phrase.
@@ -452,7 +453,7 @@ function authorityShortfall(task: TaskDeclaration, onList: boolean): { detail: B
   if (task.authority !== null && task.authority.required && !task.authority.provided) {
     return { detail: { zh: '所需权限或人员未随任务下放', en: 'the powers or staff the work needs are not handed down' }, evidence }
   }
-  // 001 赋权减负: a new street item comes with people, money and materials together.
+  // 青岛市南区 赋权减负: a new street item comes with people, money and materials together.
   if (task.targetLevel === 'street' && !onList && !(task.authority?.provided ?? false)) {
     return { detail: { zh: '街道新增事项须人财物同步下放', en: 'a new street item must come with staff, money and materials' }, evidence }
   }

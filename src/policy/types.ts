@@ -46,13 +46,15 @@ export const RULE_CODES = [
 export type RuleCode = (typeof RULE_CODES)[number]
 
 /** The excluded categories whose text the lexicon watches for. */
-export type ExcludedCategory =
-  | 'economic_target'
-  | 'unverifiable_certificate'
-  | 'not_responsible_subject'
-  | 'separate_assessment'
-  | 'organization_or_plaque'
-  | 'ledger_or_stamp'
+export const EXCLUDED_CATEGORIES = [
+  'economic_target',
+  'unverifiable_certificate',
+  'not_responsible_subject',
+  'separate_assessment',
+  'organization_or_plaque',
+  'ledger_or_stamp'
+] as const satisfies readonly RuleCode[]
+export type ExcludedCategory = (typeof EXCLUDED_CATEGORIES)[number]
 
 /** What a department declares. Mirrors the API's task fields. */
 export interface TaskDeclaration {
@@ -74,15 +76,41 @@ export interface TaskDeclaration {
 /** Who submits: the gate needs the department's sector to judge a catalog claim. */
 export interface Submitter {
   sector: string | null
-  /** The submitting department's city or district (002 解读3: each level's group decides for its own). */
+  /** The submitting department's city or district (wuhan-2015 解读3: each level's group decides for its own). */
   jurisdiction: string | null
   /** The China date of submission: the lead time before the task starts is counted from it. */
   submittedOn: string
 }
 
-export interface Citation {
-  seed: string
+/**
+ * A document a pack cites: a reform document its lists were drawn from, a national rule, a
+ * city's practice. Each says only what is known of it; `note` says what is not.
+ */
+export interface Source {
+  /** Stable: decisions store the id with their citations, so it never names another document. */
+  id: string
+  /** The document's own title, in 《》; where it has none that is known, what it is, without 《》. */
+  title: string
+  issuer: string
+  /** As exactly as known: YYYY-MM-DD, YYYY-MM, YYYY or a span of years. */
+  date: string
+  /** Where it was published, as far as the document (or the issuing body) says. */
+  published: string
+  /** Its document number (文号), where it has one. */
+  number?: string
+  note?: string
+}
+
+/** Where a rule rests: a source of the pack's table and the section in it. */
+export interface SourceRef {
+  source: string
   section: string
+}
+
+/** A finding's citation: the source's title and issuer as the pack named them when it screened. */
+export interface Citation extends SourceRef {
+  title: string
+  issuer: string
 }
 
 export interface Bilingual {
@@ -282,4 +310,12 @@ export interface PolicyPack {
   cues?: LexiconCues
   /** Statutory holidays and make-up working days: deadlines count working days. */
   calendar: WorkingCalendar
+  /**
+   * The documents the pack cites. A city pack lists its own; an id it does not list is looked
+   * up in the built-in table (src/policy/sources.ts), which also answers for packs stored
+   * before packs had sources.
+   */
+  sources?: Source[]
+  /** A rule's citations as this pack has them, replacing the built-in ones of that rule. */
+  ruleCitations?: Partial<Record<RuleCode, SourceRef[]>>
 }

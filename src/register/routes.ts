@@ -26,7 +26,7 @@ import { DEFAULT_PAGE_SIZE, Nullable, PageQuery, PUBLIC, problemResponses } from
 import { fromJson } from '../engine/db.js'
 
 /**
- * The public register (issue 4 item 6; 002 解读2: the lists are public): the catalogs
+ * The public register (issue 4 item 6; wuhan-2015 解读2: the lists are public): the catalogs
  * and their history, the tasks that passed the gate, and per-department statistics.
  * No route here reads the principal: a token changes nothing, so every response is
  * the same for everybody and may be cached by anyone (ETag, Cache-Control: public).
@@ -170,7 +170,7 @@ export const PublicTask = Type.Object(
         orgUnit: Type.String(),
         body: Type.Union([Type.Literal('leading_group'), Type.Literal('party_committee_and_government')])
       },
-      { additionalProperties: false, description: 'the city or district body competent for the task (002 解读3)' }
+      { additionalProperties: false, description: 'the city or district body competent for the task (Wuhan “1+10” documents, 解读3)' }
     ),
     admittedAt: Type.String({ format: 'date-time' }),
     admittedBy: Type.Enum(['screening', 'collective_decision'] as const, {

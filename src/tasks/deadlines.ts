@@ -51,7 +51,7 @@ function handlers(ctx: GateContext, counts: SweepCounts): Map<string, DueHandler
     return stepped(ok)
   }
 
-  // 费随事转 (000 §二.4): once the grace period after the start has passed, a target that has
+  // 费随事转 (nanjing-2014 §二.4): once the grace period after the start has passed, a target that has
   // not confirmed its funding flags the contract unfunded; until then, and while all is
   // confirmed, the date is looked at again later (a community may still say the money stopped).
   const funding: DueHandler = async (row, today) => {

@@ -92,7 +92,7 @@ export function deciderFor(jurisdiction: OrgUnit, d: TaskDeclaration): Decider {
   return {
     level: jurisdiction.kind === 'city' ? 'city' : 'district',
     orgUnit: jurisdiction.id,
-    // 002 解读3: the leading group decides community items; 002 解读2 and 001: a new
+    // wuhan-2015 解读3: the leading group decides community items; wuhan-2015 解读2 and qingdao-shinan-2018: a new
     // street item needs the party committee and government of the same level.
     body: d.targetLevel === 'community' ? 'leading_group' : 'party_committee_and_government'
   }

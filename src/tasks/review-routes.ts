@@ -12,7 +12,7 @@ const ReviewQuery = Type.Object(
 )
 const ReviewPage = Type.Object({ items: Type.Array(Type.Ref('Task')) })
 
-/** What awaits each kind of reviewer (000 §二.5: the office gatekeeps; 002 解读3: the group decides). */
+/** What awaits each kind of reviewer (nanjing-2014 §二.5: the office gatekeeps; wuhan-2015 解读3: the group decides). */
 const STAGES_FOR = { office: ['office_review', 'consultation'], leading_group: ['leading_group'] } as const
 
 export const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {

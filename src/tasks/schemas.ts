@@ -179,7 +179,18 @@ export const TaskEventBodies = eventBodies({
 /** The route's body, by reference: the union is a shared schema (app.ts registers it). */
 export const TaskEventBody = Type.Unsafe<TaskEventBodyT>(Type.Ref('TaskEventBody'))
 
-const Citation = Type.Object({ seed: Type.String(), section: Type.String() })
+const Citation = Type.Object(
+  {
+    source: Type.String({ description: 'id of the document in the policy pack’s sources table (GET /v1/catalogs lists it)', examples: ['nanjing-2014'] }),
+    title: Type.String({ description: 'the document’s title, in 《》 where it is the document’s own', examples: ['《南京市深化街道和社区体制改革实施方案》'] }),
+    issuer: Type.String({ description: 'who issued or published it', examples: ['南京市'] }),
+    section: Type.String({ description: 'the section of the document the rule rests on, as the document numbers it', examples: ['§二.11'] })
+  },
+  {
+    description:
+      'A document the rule rests on, named as the policy pack in force named it when it screened; a stored finding keeps it, so it reads the same after the pack changes'
+  }
+)
 const Bilingual = Type.Object({ zh: Type.String(), en: Type.String() })
 
 export const FindingSchema = Type.Object(
@@ -196,7 +207,7 @@ export const FindingSchema = Type.Object(
         end: Type.Optional(Type.Integer())
       })
     ),
-    citations: Type.Array(Citation),
+    citations: Type.Array(Citation, { description: 'what the rule rests on: the pack’s citations for it where the pack has its own, else the built-in ones' }),
     catalogRef: Type.Optional(
       Nullable(Type.Object({ list: Type.Enum(CATALOG_LISTS), code: Type.String(), name: Type.String() }))
     )
@@ -222,7 +233,7 @@ export const DeciderSchema = Type.Object({
   level: Type.Union([Type.Literal('city'), Type.Literal('district')]),
   orgUnit: Type.String(),
   body: Type.Union([Type.Literal('leading_group'), Type.Literal('party_committee_and_government')], {
-    description: 'community tasks go to the leading group (002 解读3); new street items to the party committee and government (002 解读2, 001)'
+    description: 'community tasks go to the leading group (Wuhan “1+10” documents, 解读3); new street items to the party committee and government (ibid., 解读2; Qingdao Shinan, 赋权减负)'
   })
 })
 

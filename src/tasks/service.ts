@@ -164,7 +164,7 @@ export function isParty(v: Visibility, t: TaskRecord): boolean {
   return false
 }
 
-/** Admitted tasks and their contracts are public (002 解读2); the rest only its parties see. */
+/** Admitted tasks and their contracts are public (wuhan-2015 解读2); the rest only its parties see. */
 export const canSee = (v: Visibility, t: TaskRecord): boolean => isPublicState(t.position.state) || isParty(v, t)
 
 /**
@@ -180,7 +180,7 @@ export async function loadVisibleTask(db: Knex, id: string, p: Principal | null,
 
 interface DepartmentContext {
   department: OrgUnit
-  /** The city or district whose group decides (002 解读3). */
+  /** The city or district whose group decides (wuhan-2015 解读3). */
   jurisdiction: OrgUnit
   /** Where the department may send work: a street's own department only to its street. */
   reach: OrgUnit

@@ -36,7 +36,7 @@ export interface Deadline {
   overdue: boolean
 }
 
-/** The agreement an admitted task becomes (000 §二.5 契约化管理). */
+/** The agreement an admitted task becomes (nanjing-2014 §二.5 契约化管理). */
 export interface Contract {
   paymentMethod: string
   paymentSchedule: string | null

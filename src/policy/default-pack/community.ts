@@ -1,17 +1,20 @@
+import { SOURCES } from '../sources.js'
 import type { LevelCatalogs } from '../types.js'
 
 // The community-level lists of the default pack.
-// Every entry names its source: a seed (file name and section) and/or the
-// national document it follows. Codes are stable: never renumber, only append.
+// Every entry names its source: a document of the sources table (src/policy/sources.ts) by its
+// title and section, and/or the national document it follows. Codes are stable: never renumber, only append.
 
-const NANJING = '000_bc54f002f186c898.txt'
-const WUHAN = '002_de557799ea271504.txt'
-const NANTONG = '003_6f8b71523f491fba.txt'
-const ZHANGJIAGANG = '004_f487f3c7937c1cbf.txt'
-const ORGANIC_LAW = '《中华人民共和国城市居民委员会组织法》'
-const MINFA_2015_136 = '民发〔2015〕136号'
-const MINFA_2020_20 = '民发〔2020〕20号'
-const XIANG_2020_41 = '湘民发〔2020〕41号'
+const NANJING = SOURCES['nanjing-2014'].title
+const WUHAN = SOURCES['wuhan-2015'].title
+const NANTONG = SOURCES['nantong-2013'].title
+// The project's copy holds both documents, as Ⅰ and Ⅱ; an entry cites a section of Ⅰ or the lists of Ⅱ.
+const ZHANGJIAGANG = `${SOURCES['zhangjiagang-2016'].title}（Ⅰ）及${SOURCES['zhangjiagang-2013'].number}（Ⅱ）`
+const QINGDAO = SOURCES['qingdao-shinan-2018'].title
+const ORGANIC_LAW = SOURCES['residents-committee-law'].title
+const MINFA_2015_136 = SOURCES['minfa-2015-136'].number
+const MINFA_2020_20 = SOURCES['minfa-2020-20'].number
+const XIANG_2020_41 = SOURCES['xiang-2020-41'].number
 
 export const COMMUNITY_CATALOGS: LevelCatalogs = {
   // 基层群众自治组织依法履行职责事项: the residents' committee's own statutory duties.
@@ -149,7 +152,7 @@ export const COMMUNITY_CATALOGS: LevelCatalogs = {
       responsibleDepartment: '民政局',
       legalBasis: '中共中央办公厅 国务院办公厅《关于加强城乡社区协商的意见》（中办发〔2015〕41号）',
       fundingRequired: false,
-      source: `${ZHANGJIAGANG} 四(二)四, 四(二)五; ${NANJING} §二.6; 001_358a1500c1d30c34.txt 以协商促共治`
+      source: `${ZHANGJIAGANG} 四(二)四, 四(二)五; ${NANJING} §二.6; ${QINGDAO} 以协商促共治`
     },
     {
       code: 'LD-16',

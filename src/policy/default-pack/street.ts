@@ -1,3 +1,4 @@
+import { SOURCES } from '../sources.js'
 import type { LevelCatalogs } from '../types.js'
 
 // The street-level lists of the default pack (街道准入), in the
@@ -6,14 +7,15 @@ import type { LevelCatalogs } from '../types.js'
 //   assisted_tasks = 配合履职事项 (a department leads, the street cooperates; funded)
 //   negative       = 上级部门收回事项 and exclusions (may not be pushed down again)
 // Streets are not screened for community certificates: the certificates list is empty.
+// Every entry names its source by title (the sources table, src/policy/sources.ts) and section.
 // Codes are stable: never renumber, only append.
 
-const NANJING = '000_bc54f002f186c898.txt'
-const QINGDAO = '001_358a1500c1d30c34.txt'
-const WUHAN = '002_de557799ea271504.txt'
-const NATIONAL_LIST = 'national 乡镇（街道）履行职责事项清单 2024–2025'
-const GOVERNANCE_OPINION = '中共中央 国务院《关于加强基层治理体系和治理能力现代化建设的意见》（2021年）'
-const BURDEN_NOTICE = '中共中央办公厅《关于解决形式主义突出问题为基层减负的通知》（2019年）'
+const NANJING = SOURCES['nanjing-2014'].title
+const QINGDAO = SOURCES['qingdao-shinan-2018'].title
+const WUHAN = SOURCES['wuhan-2015'].title
+const NATIONAL_LIST = SOURCES['street-duty-lists'].title
+const GOVERNANCE_OPINION = SOURCES['governance-opinion-2021'].title
+const BURDEN_NOTICE = SOURCES['burden-notice-2019'].title
 
 export const STREET_CATALOGS: LevelCatalogs = {
   lawful_duties: [
@@ -128,7 +130,7 @@ export const STREET_CATALOGS: LevelCatalogs = {
   ],
 
   // 配合履职事项: the department named leads; people, money and materials come
-  // with the item (人财物同步下放, 001). No item sets a funding standard it could not cite.
+  // with the item (人财物同步下放, 青岛市南区 赋权减负). No item sets a funding standard it could not cite.
   assisted_tasks: [
     {
       code: 'SAT-01',
