@@ -35,11 +35,14 @@ t.test('header fields over the limit are a 431 problem+json, not Fastify’s pla
   t.match(res.headers['content-type'], /^application\/problem\+json/)
   t.equal(res.headers['x-content-type-options'], 'nosniff', 'with the headers helmet sets everywhere else')
   t.equal(Number(res.headers['content-length']), Buffer.byteLength(res.body))
+  t.equal(res.headers['content-language'], 'en', 'no header was read, so none asked for Chinese')
   t.same(JSON.parse(res.body), {
     type: 'https://zhunru.example/problems/request-header-fields-too-large',
-    title: 'Request Header Fields Too Large',
+    title: 'Request header fields too large',
     status: 431,
-    detail: `the request's header fields are over ${maxHeaderSize} bytes`
+    detail: `the request's header fields are over ${maxHeaderSize} bytes`,
+    titles: { zh: '请求头字段过大', en: 'Request header fields too large' },
+    message: { zh: `请求头字段超过${maxHeaderSize}字节`, en: `the request's header fields are over ${maxHeaderSize} bytes` }
   })
 })
 
@@ -48,7 +51,12 @@ t.test('bytes that are not HTTP are a 400 problem+json', async (t) => {
   const res = await exchange(port, 'HELLO THERE\r\n\r\n')
   t.equal(res.status, 400)
   t.match(res.headers['content-type'], /^application\/problem\+json/)
-  t.match(JSON.parse(res.body), { type: 'https://zhunru.example/problems/bad-request', status: 400, detail: 'the request is not valid HTTP/1.1' })
+  t.match(JSON.parse(res.body), {
+    type: 'https://zhunru.example/problems/bad-request',
+    status: 400,
+    detail: 'the request is not valid HTTP/1.1',
+    message: { zh: '请求不是有效的HTTP/1.1报文', en: 'the request is not valid HTTP/1.1' }
+  })
 })
 
 t.test('a client that resets the connection mid-request is let go, and the server answers the next one', async (t) => {

@@ -243,7 +243,7 @@ t.test('overload: beyond the queue limit a change is refused at once with 503 an
       }
     }
   })
-  app.gate.commits = new GroupCommitter(slow, { maxBatch: 100, concurrency: 1, hooks: outboxHooks, maxQueued: 3, onFull: () => Problems.overloaded('too many changes are waiting to be written; retry in a second') })
+  app.gate.commits = new GroupCommitter(slow, { maxBatch: 100, concurrency: 1, hooks: outboxHooks, maxQueued: 3, onFull: Problems.overloaded })
   const sent = Array.from({ length: 10 }, (_, n) => app.inject({ method: 'POST', url: '/v1/tasks', headers: dept, payload: { ...task(n + 1), submit: true } }))
   await new Promise((r) => setTimeout(r, 300))
   release()

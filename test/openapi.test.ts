@@ -68,6 +68,7 @@ t.test('every error is declared as application/problem+json, with the Problem sc
       const response = resolve(doc, r as Json)
       t.same(Object.keys(response.content), ['application/problem+json'], `${key} ${status}`)
       t.same(response.content['application/problem+json'].schema, { $ref: '#/components/schemas/Problem' }, `${key} ${status}: a Problem`)
+      t.same(response.headers?.['Content-Language'], { $ref: '#/components/headers/ContentLanguage' }, `${key} ${status}: says its language`)
     }
     for (const status of ['400', '401', '429', '431', '500']) t.ok(op.responses[status], `${key} declares ${status}`)
   }

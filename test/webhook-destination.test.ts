@@ -5,7 +5,7 @@ import { refusedAddress, refusedDestination, refusedUrl } from '../src/webhooks/
 
 t.test('addresses: loopback, private, link-local, CGNAT, multicast and reserved ranges are not public, in IPv4 and IPv6', async (t) => {
   for (const ip of ['0.0.0.0', '10.0.0.1', '100.64.0.1', '127.0.0.1', '127.255.255.254', '169.254.169.254', '172.16.0.1', '172.31.255.255', '192.0.0.8', '192.168.0.1', '198.18.0.1', '224.0.0.1', '255.255.255.255', '::', '::1', 'fd12:3456::1', 'fe80::1', 'ff02::1', '::ffff:10.0.0.1', '::FFFF:127.0.0.1', '::7f00:1', '::ffff:0:a00:1', '64:ff9b::a00:1', '64:ff9b:1::1', '2001:0:4136:e378::1', '2002:7f00:1::', 'fec0::1']) {
-    t.match(refusedAddress(ip), /is not a public address/, ip)
+    t.match(refusedAddress(ip), { en: /is not a public address/, zh: /不是公网地址/ }, ip)
   }
   for (const ip of ['8.8.8.8', '172.32.0.1', '203.0.113.5', '2001:db8::1', '2606:4700::1111', '::ffff:8.8.8.8']) {
     t.equal(refusedAddress(ip), null, ip)
@@ -13,11 +13,11 @@ t.test('addresses: loopback, private, link-local, CGNAT, multicast and reserved 
 })
 
 t.test('URLs: literal addresses and local names are judged without resolving', async (t) => {
-  t.match(refusedUrl('http://localhost:3000/x'), /local name/)
-  t.match(refusedUrl('http://API.LOCALHOST/x'), /local name/)
-  t.match(refusedUrl('http://[::1]:8080/'), /not a public address/)
-  t.match(refusedUrl('http://127.1/'), /not a public address/, 'the URL parser reads shorthand IPv4 as the address it is')
-  t.match(refusedUrl('http://[zz]/'), /is not a URL fetch can use/)
+  t.match(refusedUrl('http://localhost:3000/x'), { en: /local name/, zh: /本地主机名/ })
+  t.match(refusedUrl('http://API.LOCALHOST/x'), { en: /local name/ })
+  t.match(refusedUrl('http://[::1]:8080/'), { en: /not a public address/ })
+  t.match(refusedUrl('http://127.1/'), { en: /not a public address/ }, 'the URL parser reads shorthand IPv4 as the address it is')
+  t.match(refusedUrl('http://[zz]/'), { en: /is not a URL fetch can use/, zh: /不是可用于发送请求的URL/ })
   t.equal(refusedUrl('https://receiver.example/hook'), null)
   t.equal(refusedUrl('https://[2606:4700::1111]/hook'), null)
 })

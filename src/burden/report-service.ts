@@ -10,9 +10,10 @@ import {
   type BurdenReportEvent,
   type BurdenReportEventType
 } from '../../machines/burden-report.js'
-import type { Principal } from '../platform/auth.js'
+import { reservedFor, type Principal } from '../platform/auth.js'
 import { chinaDate } from '../clock.js'
 import { Problems } from '../platform/errors.js'
+import type { Bilingual } from '../platform/language.js'
 import type { GroupCommitter, IdempotencyClaim, Row } from '../engine/group-commit.js'
 import { checkCoveredDates } from '../policy/dates.js'
 import type { OrgDirectory } from '../policy/org-directory.js'
@@ -57,8 +58,6 @@ export interface ReportEventInput {
 
 const actorOf = (p: Principal): ReportActor => ({ sub: p.sub, role: p.role, org: p.org })
 
-const invalid = (field: string, message: string) => Problems.validation(`${field} ${message}`, [{ field, message }])
-
 /**
  * Which reports a principal reads: a community its own, an office those of its city or
  * district, a department those about it (without the reporter, see routes.ts), an admin
@@ -75,7 +74,10 @@ export function scopeFor(p: Principal): ReportScope {
     case 'department':
       return { kind: 'department', departmentId: p.org }
     case 'leading_group':
-      throw Problems.forbidden('burden reports are read by the reporting community, the investigating office, the department reported and admins')
+      throw Problems.forbidden({
+        zh: '督查线索仅供反映问题的社区、负责核查的办公室、被反映的部门和管理员查阅',
+        en: 'burden reports are read by the reporting community, the investigating office, the department reported and admins'
+      })
   }
 }
 
@@ -106,18 +108,21 @@ export async function loadVisibleReport(db: Knex, id: string, p: Principal): Pro
  */
 export async function fileReport(ctx: ReportContext, p: Principal, input: NewReportInput, claim: IdempotencyClaim | null = null): Promise<BurdenReportRecord> {
   const community = await ctx.orgs.lineage(ctx.db, p.org)
-  if (community[0]?.kind !== 'community') throw Problems.forbidden(`the token's org "${p.org}" is not a community`)
+  if (community[0]?.kind !== 'community') throw Problems.forbidden({ zh: `令牌所属机构“${p.org}”不是社区`, en: `the token's org "${p.org}" is not a community` })
   const chain = await ctx.orgs.lineage(ctx.db, input.department)
-  if (chain[0]?.kind !== 'department') throw invalid('department', `"${input.department}" is not a department`)
+  if (chain[0]?.kind !== 'department') throw Problems.invalid('department', { zh: `“${input.department}”不是部门`, en: `"${input.department}" is not a department` })
   const jurisdiction = jurisdictionOf(chain)
   if (!community.some((u) => u.id === jurisdiction.id)) {
-    throw invalid('department', `"${input.department}" works in ${jurisdiction.id}, which does not contain this community`)
+    throw Problems.invalid('department', {
+      zh: `“${input.department}”的辖区为${jurisdiction.id}，不包含本社区`,
+      en: `"${input.department}" works in ${jurisdiction.id}, which does not contain this community`
+    })
   }
   const now = ctx.now()
-  if (input.askedOn > chinaDate(now)) throw invalid('askedOn', 'must not be in the future')
+  if (input.askedOn > chinaDate(now)) throw Problems.invalid('askedOn', { zh: '不得晚于今天', en: 'must not be in the future' })
   checkCoveredDates((await ctx.packs.get(ctx.db)).pack.calendar, [{ field: 'askedOn', value: input.askedOn }])
   if (input.relatedTaskId !== undefined && (await ctx.db('tasks').where({ id: input.relatedTaskId }).first('id')) === undefined) {
-    throw invalid('relatedTaskId', `task "${input.relatedTaskId}" does not exist`)
+    throw Problems.invalid('relatedTaskId', { zh: `任务“${input.relatedTaskId}”不存在`, en: `task "${input.relatedTaskId}" does not exist` })
   }
   const snapshot = initialBurdenReportSnapshot()
   const filed = await ctx.commits.write(
@@ -141,10 +146,12 @@ export async function fileReport(ctx: ReportContext, p: Principal, input: NewRep
 }
 
 /** Why this principal may not move the report with this event, or null: only the office of the report's jurisdiction may. */
-function refusal(report: BurdenReportRecord, p: Principal, type: BurdenReportEventType): string | null {
+function refusal(report: BurdenReportRecord, p: Principal, type: BurdenReportEventType): Bilingual | null {
   const allowed = BURDEN_REPORT_EVENT_ROLES[type]
-  if (!allowed.includes(p.role)) return `${type} is for ${allowed.join(' or ')}; the token has ${p.role}`
-  if (report.jurisdictionId !== p.org) return `this report is investigated by the office of ${report.jurisdictionId}, not of ${p.org}`
+  if (!allowed.includes(p.role)) return reservedFor({ zh: `${type}事件`, en: type }, allowed, p.role)
+  if (report.jurisdictionId !== p.org) {
+    return { zh: `此督查线索由${report.jurisdictionId}的办公室核查，而非${p.org}`, en: `this report is investigated by the office of ${report.jurisdictionId}, not of ${p.org}` }
+  }
   return null
 }
 
@@ -181,7 +188,7 @@ export async function applyReportEvent(ctx: ReportContext, id: string, p: Princi
   if (current === null) throw Problems.notFound('burden report', id)
   authorizeEvent(current, p, body.type)
   if (body.version !== undefined && body.version !== current.version) {
-    throw Problems.versionConflict(current.version, current.state, `the burden report is at version ${current.version}, not ${body.version}`)
+    throw Problems.staleVersion('burden report', current.version, current.state, body.version)
   }
   const now = ctx.now().toISOString()
   const step = stepBurdenReport(current.snapshot, machineEvent(body, now))
@@ -192,5 +199,5 @@ export async function applyReportEvent(ctx: ReportContext, id: string, p: Princi
   const result = await ctx.commits.write(planReportStep(current, { type: body.type, next: step.next, state: step.state, payload, actor: actorOf(p), now }, claim))
   if (result.ok) return reportOf(result.row)
   const found = reportOf((result as { conflict: Row }).conflict)
-  throw Problems.versionConflict(found.version, found.state, 'another change to this burden report was saved first; reload and retry')
+  throw Problems.changedMeanwhile('burden report', found.version, found.state)
 }

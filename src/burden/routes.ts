@@ -35,7 +35,11 @@ export const burdenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       { field: 'from', value: w.from },
       { field: 'to', value: w.to }
     ])
-    if (w.to < w.from) throw Problems.validation('the window ends before it starts', [{ field: 'to', message: 'must not be before from' }])
+    if (w.to < w.from) {
+      throw Problems.validation({ zh: '统计区间的结束日期早于开始日期', en: 'the window ends before it starts' }, [
+        { field: 'to', message: { zh: '不得早于from', en: 'must not be before from' } }
+      ])
+    }
     return w
   }
 
@@ -47,7 +51,7 @@ export const burdenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (role === 'admin') return
     const chain = await app.gate.orgs.lineage(app.gate.db, unitId)
     const allowed = role === 'community' ? org === unitId : chain.some((u) => u.id === org && (u.kind === 'city' || u.kind === 'district'))
-    if (!allowed) throw Problems.forbidden(`${unitId} is not for ${role} ${org}`)
+    if (!allowed) throw Problems.forbidden({ zh: `${unitId}的台账不对${role}角色的${org}开放`, en: `${unitId} is not for ${role} ${org}` })
   }
 
   app.get(
@@ -159,7 +163,7 @@ export const burdenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (chain[0]?.kind !== 'department') throw Problems.notFound('department', req.params.id)
       const own = p.role === 'department' && p.org === req.params.id
       const reviewer = (p.role === 'office' || p.role === 'leading_group') && jurisdictionOf(chain).id === p.org
-      if (!own && !reviewer && p.role !== 'admin') throw Problems.forbidden('a scorecard is for the department, its reviewers and admins')
+      if (!own && !reviewer && p.role !== 'admin') throw Problems.forbidden({ zh: '部门评分表仅供该部门、其审核方和管理员查阅', en: 'a scorecard is for the department, its reviewers and admins' })
       return departmentScorecard(app.gate.db, req.params.id, await window(req.query))
     }
   )

@@ -22,7 +22,7 @@ async function commitOrConflict(ctx: GateContext, task: TaskRecord, t: Transitio
   const result = await ctx.commits.write(planStep(task, t, null))
   if (result.ok) return recordOf(result.row)
   const current = recordOf((result as { conflict: Row }).conflict)
-  throw Problems.versionConflict(current.version, current.position.state, 'the task changed meanwhile; reload and retry')
+  throw Problems.changedMeanwhile('task', current.version, current.position.state)
 }
 
 export interface ContractView {
@@ -70,7 +70,7 @@ export async function readContract(ctx: GateContext, id: string, p: Principal | 
 export async function setContractTerms(ctx: GateContext, id: string, p: Principal, terms: Contract, version: number | undefined): Promise<ContractView> {
   const task = await findTask(ctx.db, id)
   if (task === null || !isPublicState(task.position.state)) throw Problems.notFound('contract of task', id)
-  if (p.role !== 'department' || task.departmentId !== p.org) throw Problems.forbidden('only the department that owns the task sets its terms')
+  if (p.role !== 'department' || task.departmentId !== p.org) throw Problems.forbidden({ zh: '只有任务所属部门可以设定协议条款', en: 'only the department that owns the task sets its terms' })
   if (!isOpen(task)) throw Problems.eventNotAllowed('SET_CONTRACT', task.position.state, task.version)
   const { pack } = await ctx.packs.get(ctx.db)
   checkCoveredDates(
@@ -79,7 +79,7 @@ export async function setContractTerms(ctx: GateContext, id: string, p: Principa
   )
   refuseExcludedTerms(pack, task.declaration.targetLevel, terms)
   if (version !== undefined && version !== task.version) {
-    throw Problems.versionConflict(task.version, task.position.state, `the task is at version ${task.version}, not ${version}`)
+    throw Problems.staleVersion('task', task.version, task.position.state, version)
   }
   const saved = await commitOrConflict(ctx, task, sameState(task, 'SET_CONTRACT', p, ctx.now().toISOString(), { contract: terms }))
   return contractView(saved, true)
@@ -118,7 +118,7 @@ export async function reportFunding(ctx: GateContext, id: string, p: Principal, 
   const task = await findTask(ctx.db, id)
   if (task === null || !isPublicState(task.position.state)) throw Problems.notFound('contract of task', id)
   if (p.role !== 'community' || !task.declaration.targets.includes(p.org)) {
-    throw Problems.forbidden('only a community the task targets reports on its funding')
+    throw Problems.forbidden({ zh: '只有任务所面向的社区可以反馈经费到位情况', en: 'only a community the task targets reports on its funding' })
   }
   const now = ctx.now().toISOString()
   const confirmation: FundingConfirmation = {

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { requirePrincipal, type Principal } from '../platform/auth.js'
+import { requirePrincipal, reservedFor, type Principal } from '../platform/auth.js'
 import { Problems } from '../platform/errors.js'
 import { decodeCursor, encodeCursor } from '../platform/pagination.js'
 import { DEFAULT_PAGE_SIZE, PageQuery, problemResponses, SeeOtherSchema, TOKEN } from '../platform/schemas.js'
+import { mustBeOneOf } from '../platform/validation.js'
 import { fromJson, toJson } from './db.js'
 import type { Row, WriteResult } from './group-commit.js'
 import { GENERIC_TABLES, history, type Actor, type StateChange } from './store.js'
@@ -109,7 +110,7 @@ export const instanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const row = (await engine.db<DbInstanceRow>(GENERIC_TABLES.instances).where({ id, machine_id: machine }).first()) as DbInstanceRow | undefined
     const creator = row && { sub: row.created_by, role: row.created_by_role, org: row.created_by_org }
     const reaches = creator !== undefined && (p.role === 'admin' || p.org === creator.org || runtime.workflow.mayAccess?.(p, creator) === true)
-    if (!reaches) throw Problems.notFound(`${machine} instance`, id)
+    if (!reaches) throw Problems.notFound({ zh: `${machine}流程实例`, en: `${machine} instance` }, id)
     return row!
   }
 
@@ -131,7 +132,9 @@ export const instanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const p = requirePrincipal(req)
       const runtime = workflowOf(req.params.machine)
       const allowed = runtime.workflow.createRoles
-      if (allowed !== undefined && !allowed.includes(p.role)) throw Problems.forbidden(`starting a ${runtime.workflow.id} is for ${allowed.join(' or ')}; the token has ${p.role}`)
+      if (allowed !== undefined && !allowed.includes(p.role)) {
+        throw Problems.forbidden(reservedFor({ zh: `启动${runtime.workflow.id}流程`, en: `starting a ${runtime.workflow.id}` }, allowed, p.role))
+      }
       const snapshot = runtime.initial()
       const id = randomUUID()
       const now = engine.now().toISOString()
@@ -209,12 +212,14 @@ export const instanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const roles = runtime.workflow.eventRoles as Record<string, readonly string[]>
       const { type, version, reason } = req.body
       if (!Object.hasOwn(roles, type)) {
-        throw Problems.validation(`type: ${runtime.workflow.id} has no event ${type}`, [{ field: 'type', message: `must be one of ${Object.keys(roles).join(', ')}` }])
+        throw Problems.validation({ zh: `字段“type”有误：${runtime.workflow.id}流程没有${type}事件`, en: `type: ${runtime.workflow.id} has no event ${type}` }, [
+          { field: 'type', message: mustBeOneOf(Object.keys(roles)) }
+        ])
       }
-      if (!roles[type]!.includes(p.role)) throw Problems.forbidden(`${type} is for ${roles[type]!.join(' or ') || 'the engine itself'}; the token has ${p.role}`)
+      if (!roles[type]!.includes(p.role)) throw Problems.forbidden(reservedFor({ zh: `${type}事件`, en: type }, roles[type]!, p.role))
       let current = await load(runtime, req.params.id, p)
       if (version !== undefined && version !== current.version) {
-        throw Problems.versionConflict(current.version, current.state, `the instance is at version ${current.version}, not ${version}`)
+        throw Problems.staleVersion('instance', current.version, current.state, version)
       }
       for (;;) {
         const snapshot = fromJson<StoredSnapshot>(current.snapshot)
@@ -241,7 +246,7 @@ export const instanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
           current = found
           continue
         }
-        throw Problems.versionConflict(found.version, found.state, 'another change to this instance was saved first; reload and retry')
+        throw Problems.changedMeanwhile('instance', found.version, found.state)
       }
     }
   )

@@ -53,7 +53,7 @@ export const engine = fp(
       // About a second of writes at the measured rate: beyond it, callers are told to come back
       // rather than wait in an ever longer queue.
       maxQueued: 2_000,
-      onFull: Problems.overloaded.bind(null, 'too many changes are waiting to be written; retry in a second')
+      onFull: Problems.overloaded
     })
     const registry = new WorkflowRegistry()
     for (const w of opts.workflows ?? []) registry.register(w)

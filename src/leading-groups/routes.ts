@@ -64,7 +64,9 @@ export const leadingGroupRoutes: FastifyPluginAsyncTypebox = async (app) => {
       await groupOrg(req.params.orgUnit)
       const home = req.body.homeDepartment === null ? null : await getOrgUnit(app.gate.db, req.body.homeDepartment)
       if (req.body.homeDepartment !== null && home?.kind !== 'department') {
-        throw Problems.validation('homeDepartment must be a department', [{ field: 'homeDepartment', message: 'must be the id of a department' }])
+        throw Problems.validation({ zh: '字段“homeDepartment”须为部门', en: 'homeDepartment must be a department' }, [
+          { field: 'homeDepartment', message: { zh: '须为部门的编号', en: 'must be the id of a department' } }
+        ])
       }
       await uniquely(
         () => insertMember(app.gate.db, { ...req.body, orgUnit: req.params.orgUnit }, app.gate.now().toISOString()),

@@ -2,6 +2,7 @@ import jwt from '@fastify/jwt'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { Problems } from './errors.js'
+import { alternatives, type Bilingual } from './language.js'
 import { ROLES, type Role } from '../roles.js'
 import type { PrincipalClaims } from './token.js'
 
@@ -34,15 +35,20 @@ export const authPlugin = fp(
     app.addHook('onRequest', async (req) => {
       const header = req.headers.authorization
       if (header === undefined) return
-      if (!/^Bearer\s+\S+$/i.test(header)) throw Problems.unauthenticated('the Authorization header must be "Bearer <token>"')
+      if (!/^Bearer\s+\S+$/i.test(header)) throw Problems.unauthenticated({ zh: '请求头Authorization须为“Bearer <令牌>”格式', en: 'the Authorization header must be "Bearer <token>"' })
       let payload: Record<string, unknown>
       try {
         payload = await req.jwtVerify()
       } catch {
-        throw Problems.unauthenticated('the bearer token is invalid or expired')
+        throw Problems.unauthenticated({ zh: '访问令牌无效或已过期', en: 'the bearer token is invalid or expired' })
       }
       const principal = asPrincipal(payload)
-      if (principal === null) throw Problems.unauthenticated(`the token needs claims sub, org and role (one of ${ROLES.join(', ')})`)
+      if (principal === null) {
+        throw Problems.unauthenticated({
+          zh: `令牌须包含sub、org和role声明（role须为以下之一：${ROLES.join('、')}）`,
+          en: `the token needs claims sub, org and role (one of ${ROLES.join(', ')})`
+        })
+      }
       req.principal = principal
     })
   },
@@ -62,6 +68,19 @@ export function requirePrincipal(req: FastifyRequest): Principal {
 
 export function requireRole(req: FastifyRequest, ...roles: Role[]): Principal {
   const principal = requirePrincipal(req)
-  if (!roles.includes(principal.role)) throw Problems.forbidden(`this needs the role ${roles.join(' or ')}; the token has ${principal.role}`)
+  if (!roles.includes(principal.role)) {
+    const needed = alternatives(roles)
+    throw Problems.forbidden({ zh: `此操作须由${needed.zh}角色执行，令牌的角色为${principal.role}`, en: `this needs the role ${needed.en}; the token has ${principal.role}` })
+  }
   return principal
+}
+
+/**
+ * Why a role may not do something reserved for others ("APPROVE is for office; the token has
+ * department"): the refusal of every event and start a machine's role table does not allow.
+ * No roles at all is an event only the engine sends (the sweeper's).
+ */
+export function reservedFor(action: Bilingual, allowed: readonly string[], has: string): Bilingual {
+  const who = allowed.length === 0 ? { zh: '引擎自身', en: 'the engine itself' } : { zh: `${alternatives(allowed).zh}角色`, en: alternatives(allowed).en }
+  return { zh: `${action.zh}只能由${who.zh}发起，令牌的角色为${has}`, en: `${action.en} is for ${who.en}; the token has ${has}` }
 }

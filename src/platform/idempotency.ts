@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Knex } from 'knex'
 import { principalKey } from './auth.js'
-import { Problem, Problems, problemType } from './errors.js'
+import { Problems } from './errors.js'
 import { canonicalJson } from '../policy/pack.js'
 
 /** How long a key is kept (the issue asks for at least 24 hours). */
@@ -37,9 +37,7 @@ export const idempotencyPlugin = fp(
       const key = req.headers['idempotency-key']
       if (req.method !== 'POST' || key === undefined) return
       if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
-        throw Problems.validation('Idempotency-Key must be 1 to 200 visible ASCII characters', [
-          { field: 'Idempotency-Key', message: 'must be 1 to 200 visible ASCII characters' }
-        ])
+        throw Problems.invalid('Idempotency-Key', { zh: '须为1至200个可见ASCII字符', en: 'must be 1 to 200 visible ASCII characters' })
       }
       const scope = scopeOf(req.principal === null ? `anonymous:${req.ip}` : principalKey(req.principal))
       const hash = createHash('sha256').update(`${req.method} ${req.url}\n${canonicalJson(req.body)}`).digest('hex')
@@ -57,9 +55,7 @@ export const idempotencyPlugin = fp(
       }
       const row = await opts.db('idempotency_keys').where({ scope, key }).first()
       if (row.request_hash !== hash) {
-        throw new Problem(422, problemType('idempotency-key-reused'), 'Idempotency key reused', 'this Idempotency-Key was used for a different request', {
-          field: 'Idempotency-Key'
-        })
+        throw Problems.idempotencyKeyReused()
       }
       if (row.status === null) {
         if (row.resource !== null) {
@@ -75,7 +71,7 @@ export const idempotencyPlugin = fp(
         }
         const stale = now.getTime() - Date.parse(row.created_at) > IN_FLIGHT_TIMEOUT_MS
         if (!stale) {
-          throw new Problem(409, problemType('idempotency-key-in-flight'), 'Request in progress', 'the first request with this Idempotency-Key is still being handled; retry shortly')
+          throw Problems.idempotencyKeyInFlight()
         }
         // Its process died before its work was committed: this retry takes the key over.
         await opts.db('idempotency_keys').where({ scope, key }).update({ created_at: now.toISOString() })

@@ -1,3 +1,4 @@
+import { CONTENT_LANGUAGE } from './language.js'
 import { PROBLEM_MEDIA_TYPE } from './schemas.js'
 
 /**
@@ -33,7 +34,13 @@ export interface ServerLimits {
 
 const ref = (kind: 'responses' | 'parameters' | 'headers', name: string) => ({ $ref: `#/components/${kind}/${name}` })
 
-const problemResponse = (description: string) => ({ description, content: { [PROBLEM_MEDIA_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } } })
+const contentLanguage = () => ({ 'Content-Language': ref('headers', 'ContentLanguage') })
+
+const problemResponse = (description: string) => ({
+  description,
+  headers: contentLanguage(),
+  content: { [PROBLEM_MEDIA_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } }
+})
 
 const retryAfter = (description: string) => ({ description, schema: { type: 'integer', minimum: 0 } })
 
@@ -51,6 +58,7 @@ function sharedComponents(limits: ServerLimits): Json {
       RateLimited: {
         ...problemResponse('More requests in a minute than the server allows per principal, or per address without a token (RATE_LIMIT_PER_MINUTE, 600 by default)'),
         headers: {
+          ...contentLanguage(),
           'Retry-After': ref('headers', 'RateLimitRetryAfter'),
           'X-RateLimit-Limit': { description: 'requests allowed per minute', schema: { type: 'integer' } },
           'X-RateLimit-Remaining': { description: 'requests left in this minute', schema: { type: 'integer' } },
@@ -62,7 +70,11 @@ function sharedComponents(limits: ServerLimits): Json {
     },
     headers: {
       RateLimitRetryAfter: retryAfter('seconds until the limit lets this principal through again'),
-      OverloadedRetryAfter: retryAfter('seconds to wait before retrying')
+      OverloadedRetryAfter: retryAfter('seconds to wait before retrying'),
+      ContentLanguage: {
+        description: 'the language of the problem’s `title` and `detail`, as Accept-Language asked (`titles` and `message` carry both)',
+        schema: { type: 'string', enum: Object.values(CONTENT_LANGUAGE) }
+      }
     },
     parameters: {
       IdempotencyKey: {
@@ -106,7 +118,11 @@ export function completeDocument(doc: Json, limits: ServerLimits): Json {
       if (own === undefined) op.responses[c.status] = ref('responses', c.response)
       else if (c.status === '409') own.description = `${own.description}; or: ${shared.responses[c.response].description}`
     }
-    if (op.responses['503'] !== undefined) op.responses['503'].headers = { 'Retry-After': ref('headers', 'OverloadedRetryAfter') }
+    // A problem the route declares itself (a $ref is to a shared one, which has its headers).
+    for (const response of Object.values(op.responses as Json)) {
+      if (response.content?.[PROBLEM_MEDIA_TYPE] !== undefined) response.headers = { ...response.headers, ...contentLanguage() }
+    }
+    if (op.responses['503'] !== undefined) op.responses['503'].headers = { ...op.responses['503'].headers, 'Retry-After': ref('headers', 'OverloadedRetryAfter') }
     op.responses = Object.fromEntries(Object.entries(op.responses as Json).sort(([a], [b]) => a.localeCompare(b)))
     if (method === 'post') op.parameters = [...(op.parameters ?? []), ref('parameters', 'IdempotencyKey')]
     if (op['x-request-examples'] !== undefined) {

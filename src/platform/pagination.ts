@@ -7,6 +7,10 @@ export function decodeCursor(cursor: string | undefined): number | null {
   if (cursor === undefined) return null
   const m = /^s(\d{1,10})$/.exec(Buffer.from(cursor, 'base64url').toString())
   // Row numbers are 32-bit integers in the database; anything larger was never issued.
-  if (!m || Number(m[1]) > 2 ** 31 - 1) throw Problems.validation('the cursor is not one this server issued', [{ field: 'cursor', message: 'is not a valid cursor' }])
+  if (!m || Number(m[1]) > 2 ** 31 - 1) {
+    throw Problems.validation({ zh: '该游标不是本服务器签发的', en: 'the cursor is not one this server issued' }, [
+      { field: 'cursor', message: { zh: '不是有效的分页游标', en: 'is not a valid cursor' } }
+    ])
+  }
   return Number(m[1])
 }

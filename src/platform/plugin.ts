@@ -12,15 +12,10 @@ import type { Knex } from 'knex'
 import { authPlugin, principalKey } from './auth.js'
 import { Problem, Problems, problemType } from './errors.js'
 import { IDEMPOTENCY_KEY, idempotencyPlugin } from './idempotency.js'
+import { CONTENT_LANGUAGE, preferredLanguage, type Bilingual } from './language.js'
 import { completeDocument } from './openapi.js'
 import { ProblemSchema } from './schemas.js'
-
-// "/targets/3" → "targets[3]", "/period/start" → "period.start": the names clients use.
-function fieldName(instancePath: string, extra?: string): string {
-  const parts = instancePath.split('/').filter(Boolean)
-  if (extra) parts.push(extra)
-  return parts.reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '')
-}
+import { fieldName, validationProblem } from './validation.js'
 
 // Query strings and path parameters arrive as text and are coerced ("limit=2" is 2);
 // bodies are JSON and are taken as typed, so a string where an array belongs is refused.
@@ -41,29 +36,6 @@ function validatorFor(coerce: boolean): Ajv {
   return ajv
 }
 
-function validationProblem(err: FastifyError): Problem {
-  const where = err.validationContext as string
-  // allErrors is off, so ajv reports exactly one error: the first field that is wrong.
-  const [v] = err.validation!
-  const p = v!.params as Record<string, unknown>
-  const extra = (p.missingProperty ?? p.additionalProperty) as string | undefined
-  // In one event's branch of an events body the field is wrong for that event, not in general.
-  const event = ((v as { parentSchema?: unknown }).parentSchema as { properties?: { type?: { const?: string } } }).properties?.type?.const
-  const message = p.additionalProperty
-    ? event === undefined
-      ? 'is not a known field'
-      : `does not go with ${event}`
-    : p.missingProperty !== undefined
-      ? event === undefined
-        ? 'is required'
-        : `is required with ${event}`
-      : p.allowedValues !== undefined
-        ? `must be one of ${(p.allowedValues as unknown[]).join(', ')}`
-        : (v!.message as string)
-  const field = fieldName(v!.instancePath, extra) || where
-  return Problems.validation(`${where}: ${field} ${message}`, [{ field, message }])
-}
-
 /** What @fastify/helmet sets on every other response, for the router's refusals that no hook sees. */
 const ROUTER_ERROR_HEADERS = {
   'x-content-type-options': 'nosniff',
@@ -79,65 +51,105 @@ const ROUTER_ERROR_HEADERS = {
   'x-xss-protection': '0'
 }
 
+/** Titles of the refusals made before any route: by Node's HTTP parser, the router and the body parser. */
+const REFUSAL_TITLES: Record<number, Bilingual> = {
+  400: { zh: '请求无效', en: 'Bad request' },
+  408: { zh: '请求超时', en: 'Request timeout' },
+  413: { zh: '请求体过大', en: 'Payload too large' },
+  414: { zh: '请求地址过长', en: 'URI too long' },
+  415: { zh: '不支持的媒体类型', en: 'Unsupported media type' },
+  431: { zh: '请求头字段过大', en: 'Request header fields too large' }
+}
+
+const slug = (title: string) => title.toLowerCase().replaceAll(' ', '-')
+
 /**
  * Node's HTTP parser refuses some requests before Fastify sees one (header fields over
  * maxHeaderSize, bytes that are not HTTP): they get a problem document too, written on the
  * socket as Fastify's default handler does, with helmet's headers; there is no URL to name.
  */
-const PARSER_REFUSALS: Record<string, [number, string]> = {
-  HPE_HEADER_OVERFLOW: [431, `the request's header fields are over ${maxHeaderSize} bytes`],
-  ERR_HTTP_REQUEST_TIMEOUT: [408, 'the request did not arrive in time']
+const PARSER_REFUSALS: Record<string, [number, Bilingual]> = {
+  HPE_HEADER_OVERFLOW: [431, { zh: `请求头字段超过${maxHeaderSize}字节`, en: `the request's header fields are over ${maxHeaderSize} bytes` }],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, { zh: '请求未在限定时间内送达', en: 'the request did not arrive in time' }]
 }
+const NOT_HTTP: [number, Bilingual] = [400, { zh: '请求不是有效的HTTP/1.1报文', en: 'the request is not valid HTTP/1.1' }]
 
 function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
   // A client that reset the connection has nothing to read an answer with.
   if (!socket.writable) return void socket.destroy()
-  const [status, detail] = PARSER_REFUSALS[err.code!] ?? [400, 'the request is not valid HTTP/1.1']
-  const title = STATUS_CODES[status]!
-  const body = JSON.stringify({ type: problemType(title.toLowerCase().replaceAll(' ', '-')), title, status, detail })
-  const headers = Object.entries({ ...ROUTER_ERROR_HEADERS, 'content-type': 'application/problem+json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' })
-  socket.write(`HTTP/1.1 ${status} ${title}\r\n${headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${body}`)
+  const [status, detail] = PARSER_REFUSALS[err.code!] ?? NOT_HTTP
+  const title = REFUSAL_TITLES[status]!
+  // No request was read, so no Accept-Language either: English, and both languages in `titles` and `message`.
+  const body = JSON.stringify(new Problem(status, problemType(slug(title.en)), title, detail).document('en'))
+  const headers = Object.entries({
+    ...ROUTER_ERROR_HEADERS,
+    'content-type': 'application/problem+json; charset=utf-8',
+    'content-language': CONTENT_LANGUAGE.en,
+    'content-length': Buffer.byteLength(body),
+    connection: 'close'
+  })
+  socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${body}`)
   socket.destroy(err)
 }
 
-/** Fastify's own client errors: bad JSON, unsupported media type, body too large, bad URL. */
-const clientProblem = (err: FastifyError) => new Problem(err.statusCode!, problemType(err.code), 'Bad request', err.message)
+const BODY_LIMIT = 1024 * 1024
 
-/** The one place that writes an error response (RFC 9457). */
+/** Fastify's own client errors, said as the rest of the API says things. */
+const FASTIFY_REFUSALS: Record<string, Bilingual> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { zh: '请求体不是有效的JSON', en: 'the body is not valid JSON' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { zh: 'Content-Type为application/json，但请求体为空', en: 'the body is empty but its content-type is application/json' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { zh: `请求体超过${BODY_LIMIT}字节`, en: `the body is over ${BODY_LIMIT} bytes` },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { zh: '请求体须为application/json格式', en: 'the body must be application/json' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { zh: '请求体的长度与Content-Length不符', en: 'the body is not as long as its Content-Length says' },
+  FST_ERR_BAD_URL: { zh: 'URL中有无法解码的部分', en: 'the URL has a part that cannot be decoded' },
+  FST_ERR_MAX_PARAM_LENGTH: { zh: '路径参数超过长度上限', en: 'a path parameter is over the length limit' }
+}
+
+/** Fastify's own client errors, and what an embedding application's routes throw with a status below 500. */
+function clientProblem(err: FastifyError): Problem {
+  const title = REFUSAL_TITLES[err.statusCode!] ?? REFUSAL_TITLES[400]!
+  const detail = FASTIFY_REFUSALS[err.code] ?? { zh: `请求未被受理（HTTP ${err.statusCode}）：${err.message}`, en: err.message }
+  return new Problem(err.statusCode!, problemType(err.code ?? slug(title.en)), title, detail)
+}
+
+/** The one place that writes an error response (RFC 9457), in the language the client asks for. */
 function sendProblem(req: FastifyRequest, reply: FastifyReply, problem: Problem): void {
+  const language = preferredLanguage(req.headers['accept-language'])
   void reply
     .status(problem.status)
     .headers(problem.headers)
+    .header('content-language', CONTENT_LANGUAGE[language])
+    .header('vary', 'Accept-Language')
     .type('application/problem+json')
-    .send({ type: problem.type, title: problem.title, status: problem.status, detail: problem.detail, instance: req.url, ...problem.extensions })
+    .send(problem.document(language, req.url))
 }
 
 /** No request of this API nests deeper; a deeper one is refused before anything walks it. */
 const MAX_DEPTH = 32
+
+const NUL: Bilingual = { zh: '不得包含NUL字符', en: 'must not contain NUL characters' }
 
 /**
  * Checks what a client sent before validation: where the first NUL character hides
  * (PostgreSQL refuses to store one), or that the document nests too deeply. Iterative,
  * so that a hostile nesting cannot exhaust the stack.
  */
-function hostileAt(value: unknown): { field: string; message: string } | null {
+function hostileAt(value: unknown): { field: string; message: Bilingual } | null {
   const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value, path: '', depth: 0 }]
   while (stack.length > 0) {
     const { value: v, path, depth } = stack.pop()!
     if (typeof v === 'string') {
-      if (v.includes('\u0000')) return { field: path, message: 'must not contain NUL characters' }
+      if (v.includes('\u0000')) return { field: path, message: NUL }
     } else if (typeof v === 'object' && v !== null) {
-      if (depth >= MAX_DEPTH) return { field: path, message: `must not nest deeper than ${MAX_DEPTH} levels` }
+      if (depth >= MAX_DEPTH) return { field: path, message: { zh: `嵌套不得超过${MAX_DEPTH}层`, en: `must not nest deeper than ${MAX_DEPTH} levels` } }
       for (const [k, child] of Object.entries(v)) {
-        if (k.includes('\u0000')) return { field: path, message: 'must not contain NUL characters' }
+        if (k.includes('\u0000')) return { field: path, message: NUL }
         stack.push({ value: child, path: fieldName(path, k), depth: depth + 1 })
       }
     }
   }
   return null
 }
-
-const BODY_LIMIT = 1024 * 1024
 
 export interface PlatformOptions {
   jwtSecret: string
@@ -246,18 +258,14 @@ export const platform = fp(
         // After authentication, so that the limit is per principal, not per shared office address.
         hook: 'preHandler',
         keyGenerator: (req) => (req.principal === null ? `ip:${req.ip}` : principalKey(req.principal)),
-        errorResponseBuilder: (_req, ctx) =>
-          new Problem(429, problemType('rate-limited'), 'Too many requests', `more than ${ctx.max} requests in a minute; retry after ${ctx.after}`)
+        errorResponseBuilder: (_req, ctx) => Problems.rateLimited(ctx.max, Math.ceil(ctx.ttl / 1000), ctx.after)
       })
     }
     await app.register(idempotencyPlugin, { db: opts.db, now: opts.now ?? (() => new Date()) })
     app.addHook('preValidation', async (req) => {
       for (const [part, value] of [['params', req.params], ['querystring', req.query], ['body', req.body]] as const) {
         const found = hostileAt(value)
-        if (found !== null) {
-          const field = found.field || part
-          throw Problems.validation(`${part}: ${field} ${found.message}`, [{ field, message: found.message }])
-        }
+        if (found !== null) throw Problems.invalid(found.field || part, found.message, part)
       }
     })
 
@@ -268,12 +276,12 @@ export const platform = fp(
       else if ((err.statusCode ?? 500) < 500) problem = clientProblem(err)
       else {
         req.log.error({ err }, 'unhandled error')
-        problem = new Problem(500, problemType('internal'), 'Internal error', 'the server could not complete the request; it has been logged')
+        problem = Problems.internal()
       }
       sendProblem(req, reply, problem)
     })
     app.setNotFoundHandler((req, reply) => {
-      sendProblem(req, reply, new Problem(404, problemType('not-found'), 'Not found', `no route ${req.method} ${req.url}`))
+      sendProblem(req, reply, Problems.noRoute(req.method, req.url))
     })
 
   },

@@ -1,18 +1,43 @@
 import { Type } from 'typebox'
+import { TASK_KINDS } from '../policy/types.js'
+import { Problems } from './errors.js'
+import { mustBeOneOf } from './validation.js'
+
+const Bilingual = (description: string) =>
+  Type.Object({ zh: Type.String({ minLength: 1, description: 'simplified Chinese (zh-CN)' }), en: Type.String({ minLength: 1, description: 'English' }) }, { description })
+
+const IN_CONTENT_LANGUAGE = 'in the language Accept-Language asks for and Content-Language names: Chinese for zh (zh-CN, zh-Hans, …), else English'
 
 export const ProblemSchema = Type.Object(
   {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.String(),
-    instance: Type.Optional(Type.String()),
-    field: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-    invalidParams: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
-    currentVersion: Type.Optional(Type.Integer()),
-    currentState: Type.Optional(Type.String())
+    type: Type.String({ description: 'URI of the kind of problem; clients branch on it, not on the text' }),
+    title: Type.String({ description: `what kind of problem, ${IN_CONTENT_LANGUAGE}` }),
+    status: Type.Integer({ description: 'the HTTP status' }),
+    detail: Type.String({ description: `this occurrence explained, ${IN_CONTENT_LANGUAGE}` }),
+    instance: Type.Optional(Type.String({ description: 'the request URL' })),
+    titles: Bilingual('`title` in both languages'),
+    message: Bilingual('`detail` in both languages, as findings carry their `message`'),
+    field: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'the field that is wrong: the first of `invalidParams`, or Idempotency-Key' })),
+    invalidParams: Type.Optional(
+      Type.Array(
+        Type.Object({
+          field: Type.String({ description: 'as the client names it: period.start, targets[3]' }),
+          message: Type.String({ description: `what is wrong with it, ${IN_CONTENT_LANGUAGE}; an enum's allowed values are listed` }),
+          messages: Bilingual('`message` in both languages')
+        }),
+        { description: 'every field found wrong, the first named by `field`' }
+      )
+    ),
+    currentVersion: Type.Optional(Type.Integer({ description: 'a conflict: the version the task or instance is at' })),
+    currentState: Type.Optional(Type.String({ description: 'a conflict: the state it is in' }))
   },
-  { $id: 'Problem', description: 'RFC 9457 problem details, served as application/problem+json' }
+  {
+    $id: 'Problem',
+    description:
+      'RFC 9457 problem details, served as application/problem+json. `title` and `detail` are in one language, the one Accept-Language asks for (Content-Language says which); `titles` and `message` always carry both, zh and en.',
+    // Built by the code that builds every problem, so the example cannot drift from what is served.
+    examples: [Problems.invalid('kind', mustBeOneOf(TASK_KINDS), 'body').document('zh', '/v1/tasks')]
+  }
 )
 
 /** How every error is served (RFC 9457); the platform plugin’s error handler sets it. */

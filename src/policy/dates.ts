@@ -31,9 +31,19 @@ export function checkCoveredDates(calendar: WorkingCalendar, dates: readonly Dat
       const year = Number(d.value.slice(0, 4))
       return !(year >= first && year <= last)
     })
-    .map((d) => ({ field: d.field, message: `must lie in ${first}–${last}, the years the policy pack's working-day calendar covers` }))
+    .map((d) => ({
+      field: d.field,
+      message: { zh: `须在${first}–${last}年之间，即政策包工作日历覆盖的年份`, en: `must lie in ${first}–${last}, the years the policy pack's working-day calendar covers` }
+    }))
   if (invalid.length > 0) {
     const [head, ...rest] = invalid
-    throw Problems.validation(`${invalid.map((i) => i.field).join(', ')}: outside the years the policy pack covers (${first}–${last})`, [head!, ...rest])
+    const fields = invalid.map((i) => i.field)
+    throw Problems.validation(
+      {
+        zh: `${fields.map((f) => `字段“${f}”`).join('、')}超出政策包覆盖的年份（${first}–${last}年）`,
+        en: `${fields.join(', ')}: outside the years the policy pack covers (${first}–${last})`
+      },
+      [head!, ...rest]
+    )
   }
 }

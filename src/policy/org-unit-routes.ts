@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { requireRole } from '../platform/auth.js'
 import { Problems } from '../platform/errors.js'
-import { ORG_KINDS } from '../roles.js'
+import { ORG_KIND_NAMES, ORG_KINDS } from '../roles.js'
+import { alternatives, type Bilingual } from '../platform/language.js'
 import { IdParams, Nullable, PUBLIC, TOKEN, problemResponses } from '../platform/schemas.js'
 import { ORG_UNIT } from '../tasks/examples.js'
 import { uniquely } from '../engine/db.js'
@@ -35,19 +36,24 @@ export const orgUnitRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => {
       requireRole(req, 'admin')
       const unit: OrgUnit = { ...req.body, sector: req.body.sector ?? null }
-      const bad = (field: string, message: string) => Problems.validation(`${field} ${message}`, [{ field, message }])
+      const bad = (field: string, message: Bilingual) => Problems.invalid(field, message)
       const parent = unit.parentId === null ? null : await getOrgUnit(app.gate.db, unit.parentId)
-      if (unit.parentId !== null && parent === null) throw bad('parentId', `"${unit.parentId}" does not exist`)
+      if (unit.parentId !== null && parent === null) throw bad('parentId', { zh: `“${unit.parentId}”不存在`, en: `"${unit.parentId}" does not exist` })
       const allowed = PARENT_KINDS[unit.kind]
       if (!allowed.includes(parent?.kind ?? null)) {
-        throw bad('parentId', `a ${unit.kind} must sit under ${allowed.map((k) => k ?? 'nothing').join(' or ')}`)
+        const kind = ORG_KIND_NAMES[unit.kind]
+        const under = alternatives(allowed.filter((k) => k !== null).map((k) => ORG_KIND_NAMES[k].zh))
+        throw bad('parentId', {
+          zh: allowed.includes(null) ? `${kind.zh}不得有上级机构` : `${kind.zh}的上级须为${under.zh}`,
+          en: `a ${unit.kind} must sit under ${allowed.map((k) => k ?? 'nothing').join(' or ')}`
+        })
       }
       if (unit.kind === 'department') {
-        if (unit.sector === null) throw bad('sector', 'is required for a department')
+        if (unit.sector === null) throw bad('sector', { zh: '在kind为department时为必填项', en: 'is required for a department' })
         const { pack } = await app.gate.packs.get(app.gate.db)
-        if (!pack.sectors.some((s) => s.code === unit.sector)) throw bad('sector', `"${unit.sector}" is not a sector of the policy pack`)
+        if (!pack.sectors.some((s) => s.code === unit.sector)) throw bad('sector', { zh: `“${unit.sector}”不是政策包中的行业领域`, en: `"${unit.sector}" is not a sector of the policy pack` })
       } else if (unit.sector !== null) {
-        throw bad('sector', 'is only for departments')
+        throw bad('sector', { zh: '仅适用于部门', en: 'is only for departments' })
       }
       await uniquely(
         () => insertOrgUnit(app.gate.db, unit, app.gate.now().toISOString()),

@@ -646,7 +646,9 @@ export const publicRegisterRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...(to === undefined ? [] : [{ field: 'to', value: to }])
       ])
       if (from !== undefined && to !== undefined && to < from) {
-        throw Problems.validation(`querystring: to must not be before from (${from})`, [{ field: 'to', message: 'must not be before from' }])
+        throw Problems.validation({ zh: `查询参数中的字段“to”不得早于from（${from}）`, en: `querystring: to must not be before from (${from})` }, [
+          { field: 'to', message: { zh: '不得早于from', en: 'must not be before from' } }
+        ])
       }
       // Every change to a task appends an event; a new department is a new org unit.
       const [events, units] = await Promise.all([

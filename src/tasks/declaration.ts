@@ -1,5 +1,7 @@
 import type { Knex } from 'knex'
 import { Problems, type InvalidParam } from '../platform/errors.js'
+import { alternatives } from '../platform/language.js'
+import { ORG_KIND_NAMES, type OrgKind } from '../roles.js'
 import type { WorkingCalendar } from '../calendar/working-days.js'
 import { checkCoveredDates } from '../policy/dates.js'
 import type { TaskDeclaration } from '../policy/types.js'
@@ -39,11 +41,13 @@ export function checkDeclarationShape(d: TaskDeclaration, calendar: WorkingCalen
     { field: 'period.end', value: d.period.end }
   ])
   if (d.period.end < d.period.start) {
-    throw Problems.validation('the period ends before it starts', [{ field: 'period.end', message: 'must not be before period.start' }])
+    throw Problems.validation({ zh: '期间的结束日期早于开始日期', en: 'the period ends before it starts' }, [
+      { field: 'period.end', message: { zh: '不得早于period.start', en: 'must not be before period.start' } }
+    ])
   }
   if (d.kind === 'certificate' && d.certificate === null) {
-    throw Problems.validation('a certificate task must name the certificate', [
-      { field: 'certificate', message: 'required when kind is certificate' }
+    throw Problems.validation({ zh: '证明类任务须写明所开具的证明', en: 'a certificate task must name the certificate' }, [
+      { field: 'certificate', message: { zh: '在kind为certificate时为必填项', en: 'required when kind is certificate' } }
     ])
   }
 }
@@ -65,14 +69,21 @@ export async function unitsUnder(db: Knex, rootId: string, kinds: readonly strin
   return new Set(rows.map((r) => r.id))
 }
 
-async function checkUnits(orgs: OrgDirectory, db: Knex, ids: string[], field: string, kinds: readonly string[], jurisdiction: OrgUnit): Promise<void> {
+async function checkUnits(orgs: OrgDirectory, db: Knex, ids: string[], field: string, kinds: readonly OrgKind[], jurisdiction: OrgUnit): Promise<void> {
   const reachable = await orgs.within(db, ids, jurisdiction.id, kinds)
-  const invalid = ids
+  const names = alternatives(kinds.map((k) => ORG_KIND_NAMES[k].zh))
+  const invalid: InvalidParam[] = ids
     .map((id, i) => ({ id, i }))
     .filter(({ id }) => !reachable.has(id))
-    .map(({ id, i }) => ({ field: `${field}[${i}]`, message: `"${id}" is not a ${kinds.join(' or ')} in ${jurisdiction.name} (${jurisdiction.id})` }))
+    .map(({ id, i }) => ({
+      field: `${field}[${i}]`,
+      message: { zh: `“${id}”不是${jurisdiction.name}（${jurisdiction.id}）辖区内的${names.zh}`, en: `"${id}" is not a ${kinds.join(' or ')} in ${jurisdiction.name} (${jurisdiction.id})` }
+    }))
   if (invalid.length > 0) {
-    throw Problems.validation(`${invalid.length} of ${field} are not ${kinds.join(' or ')} units of ${jurisdiction.id}`, invalid.slice(0, 20) as [InvalidParam, ...InvalidParam[]])
+    throw Problems.validation(
+      { zh: `字段“${field}”中有${invalid.length}项不是${jurisdiction.id}辖区内的${names.zh}`, en: `${invalid.length} of ${field} are not ${kinds.join(' or ')} units of ${jurisdiction.id}` },
+      invalid.slice(0, 20) as [InvalidParam, ...InvalidParam[]]
+    )
   }
 }
 

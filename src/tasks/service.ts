@@ -5,8 +5,9 @@ import { EVENT_ROLES, isPublicState, tally, type AdmissionEvent, type AdmissionE
 import { admissionRuntime, enabledEvents, initialAdmissionSnapshot, mustStep, positionOf, stepAdmission, type AdmissionPosition } from '../../machines/runtime.js'
 import { addWorkingDays } from '../calendar/working-days.js'
 import { addCalendarDays, chinaDate } from '../clock.js'
-import type { Principal } from '../platform/auth.js'
+import { reservedFor, type Principal } from '../platform/auth.js'
 import { Problems } from '../platform/errors.js'
+import type { Bilingual } from '../platform/language.js'
 import { screenTask } from '../policy/screen.js'
 import { amendPack } from '../policy/pack.js'
 import type { PolicyPack, PolicyRef, Screening, TaskDeclaration } from '../policy/types.js'
@@ -189,7 +190,7 @@ interface DepartmentContext {
 async function departmentContext(ctx: GateContext, departmentId: string): Promise<DepartmentContext> {
   const chain = await ctx.orgs.lineage(ctx.db, departmentId)
   if (chain[0]?.kind !== 'department') {
-    throw Problems.forbidden(`the token's org "${departmentId}" is not a department`)
+    throw Problems.forbidden({ zh: `令牌所属机构“${departmentId}”不是部门`, en: `the token's org "${departmentId}" is not a department` })
   }
   const parent = chain[1]!
   const jurisdiction = jurisdictionOf(chain)
@@ -209,7 +210,9 @@ export async function dryRun(ctx: GateContext, input: TaskInputT, departmentId: 
   if (departmentId === null) return screen(ctx, ctx.db, d, null, null)
   const department = await getOrgUnit(ctx.db, departmentId)
   if (department?.kind !== 'department') {
-    throw Problems.validation(`"${departmentId}" is not a department`, [{ field: 'department', message: 'must be the id of a department org unit' }])
+    throw Problems.validation({ zh: `“${departmentId}”不是部门`, en: `"${departmentId}" is not a department` }, [
+      { field: 'department', message: { zh: '须为部门的编号', en: 'must be the id of a department org unit' } }
+    ])
   }
   return screen(ctx, ctx.db, d, department.sector, jurisdictionOf(await ctx.orgs.lineage(ctx.db, department.id)).id)
 }
@@ -244,7 +247,7 @@ function settled(result: WriteResult): TaskRecord | null {
   if (result.ok) return recordOf(result.row)
   if ('stalePack' in result) return null
   const current = recordOf(result.conflict)
-  throw Problems.versionConflict(current.version, current.position.state, 'another change to this task was saved first; reload and retry')
+  throw Problems.changedMeanwhile('task', current.version, current.position.state)
 }
 
 /** What the server looked up for an event: who the department is, and the deciding group. */
@@ -278,21 +281,25 @@ async function eventFacts(ctx: GateContext, task: TaskRecord, p: Principal, body
  * machine still decides whether the task accepts it now). The one rule both for
  * refusing an event and for listing the events a caller is offered.
  */
-function refusal(task: TaskRecord, p: Principal, type: AdmissionEventType, facts: EventFacts): string | null {
+function refusal(task: TaskRecord, p: Principal, type: AdmissionEventType, facts: EventFacts): Bilingual | null {
   const allowed = EVENT_ROLES[type]
-  if (!allowed.includes(p.role)) return `${type} is for ${allowed.join(' or ')}; the token has ${p.role}`
-  if (p.role === 'department' && task.departmentId !== p.org) return 'a department acts only on its own tasks'
+  if (!allowed.includes(p.role)) return reservedFor({ zh: `${type}事件`, en: type }, allowed, p.role)
+  if (p.role === 'department' && task.departmentId !== p.org) return { zh: '部门只能处理本部门的任务', en: 'a department acts only on its own tasks' }
   if ((p.role === 'office' || p.role === 'leading_group') && task.decider.orgUnit !== p.org) {
-    return `this task is decided in ${task.decider.orgUnit}, not in ${p.org}`
+    return { zh: `该任务由${task.decider.orgUnit}研究决定，而非${p.org}`, en: `this task is decided in ${task.decider.orgUnit}, not in ${p.org}` }
   }
-  if (p.role === 'community' && !isParty(visibilityFor(p), task)) return 'this community was not asked to reply on this task'
-  if (facts.replierWithin === false) return `only communities of ${task.jurisdictionId} reply to its consultations`
+  if (p.role === 'community' && !isParty(visibilityFor(p), task)) {
+    return { zh: '本社区未被邀请就该任务反馈意见', en: 'this community was not asked to reply on this task' }
+  }
+  if (facts.replierWithin === false) {
+    return { zh: `只有${task.jurisdictionId}辖区内的社区可就该任务的征求意见作出反馈`, en: `only communities of ${task.jurisdictionId} reply to its consultations` }
+  }
   if (type === 'VOTE' || type === 'DECIDE') {
     const me = facts.group?.me ?? null
-    if (me === null) return `${p.sub} is not a member of the ${task.decider.orgUnit} leading group`
+    if (me === null) return { zh: `${p.sub}不是${task.decider.orgUnit}领导小组的成员`, en: `${p.sub} is not a member of the ${task.decider.orgUnit} leading group` }
     // A member from the submitting department does not judge its own department's task.
-    if (me.homeDepartment === task.departmentId) return `${p.sub} comes from ${task.departmentId} and must recuse`
-    if (type === 'DECIDE' && !me.chair) return 'only the chair records the collective decision'
+    if (me.homeDepartment === task.departmentId) return { zh: `${p.sub}来自${task.departmentId}，须回避`, en: `${p.sub} comes from ${task.departmentId} and must recuse` }
+    if (type === 'DECIDE' && !me.chair) return { zh: '集体决定只能由组长记录', en: 'only the chair records the collective decision' }
   }
   return null
 }
@@ -307,13 +314,14 @@ function authorizeEvent(task: TaskRecord, p: Principal, body: TaskEventBodyT, fa
  * TASK_EVENT_TAKES in schemas/task.ts): the rules between a field's value and another's.
  */
 function checkEventFields(body: TaskEventBodyT): void {
-  const bad = (field: string, message: string) => Problems.validation(`${field} ${message}`, [{ field, message }])
   if (body.type === 'DECIDE' && body.decision !== 'approve' && body.reason === undefined) {
-    throw bad('reason', `is required to ${body.decision}`)
+    throw Problems.invalid('reason', { zh: `在决定为“${body.decision}”时为必填项`, en: `is required to ${body.decision}` })
   }
-  if (body.amendCatalog !== undefined && body.decision !== 'approve') throw bad('amendCatalog', 'only goes with an approval')
+  if (body.amendCatalog !== undefined && body.decision !== 'approve') {
+    throw Problems.invalid('amendCatalog', { zh: '仅可随“approve”决定提交', en: 'only goes with an approval' })
+  }
   if (body.consultation?.mode === 'sample' && body.consultation.invited.length === 0) {
-    throw bad('consultation.invited', 'must name the streets and communities asked')
+    throw Problems.invalid('consultation.invited', { zh: '须列明征求意见的街道和社区', en: 'must name the streets and communities asked' })
   }
 }
 
@@ -332,7 +340,7 @@ export async function applyEvent(ctx: GateContext, id: string, p: Principal, bod
   let facts = await eventFacts(ctx, current, p, body)
   authorizeEvent(current, p, body, facts)
   if (body.version !== undefined && body.version !== current.version) {
-    throw Problems.versionConflict(current.version, current.position.state, `the task is at version ${current.version}, not ${body.version}`)
+    throw Problems.staleVersion('task', current.version, current.position.state, body.version)
   }
   for (let from = current; ; ) {
     const transition = await planTransition(ctx, ctx.db, from, p, body, facts)
@@ -415,8 +423,14 @@ function notAccepted(current: TaskRecord, body: EventBody, facts: EventFacts, qu
   if (body.type === 'DECIDE' && current.position.stage === 'leading_group') {
     const t = tally(current.snapshot.context.votes, facts.group!.eligible, quorum)
     const detail = !t.quorumMet
-      ? `no quorum: ${t.voted} of ${t.eligible} eligible members voted; more than ${quorum * 100}% must`
-      : `the votes (approve ${t.approve}, reject ${t.reject}, return ${t.return}) do not carry "${body.decision}"`
+      ? {
+          zh: `未达到法定人数：${t.eligible}名有表决权的成员中${t.voted}人投票，须超过${quorum * 100}%`,
+          en: `no quorum: ${t.voted} of ${t.eligible} eligible members voted; more than ${quorum * 100}% must`
+        }
+      : {
+          zh: `表决结果（同意${t.approve}票、不予准入${t.reject}票、退回修改${t.return}票）不足以作出“${body.decision}”决定`,
+          en: `the votes (approve ${t.approve}, reject ${t.reject}, return ${t.return}) do not carry "${body.decision}"`
+        }
     return Problems.decisionNotCarried(detail, current.version, current.position.state)
   }
   return Problems.eventNotAllowed(body.type, current.position.state, current.version)
@@ -484,7 +498,7 @@ async function commit(ctx: GateContext, trx: Knex.Transaction, current: TaskReco
 
 /** The answer to a decision whose catalog amendment lost the race to another's. */
 export const amendedMeanwhile = (task: TaskRecord) =>
-  Problems.versionConflict(task.version, task.position.state, 'the catalog was amended at the same moment by another decision; retry')
+  Problems.versionConflict(task.version, task.position.state, { zh: '另一项决定同时修改了清单，请重试', en: 'the catalog was amended at the same moment by another decision; retry' })
 
 /**
  * An approval that adds the item to assisted_tasks publishes a new pack version
@@ -523,7 +537,12 @@ export async function reexplain(ctx: GateContext, task: TaskRecord, asOf: 'origi
   const submission = await lastSubmission(ctx.db, task.seq)
   if (submission === null) throw Problems.notScreened(task.id, task.version, task.position.state)
   const payload = fromJson<EventPayload>(submission.payload)
-  if (payload.declaration === undefined) throw Problems.notScreened(task.id, task.version, task.position.state, 'was screened before declarations were recorded with each submission')
+  if (payload.declaration === undefined) {
+    throw Problems.notScreened(task.id, task.version, task.position.state, {
+      zh: '提交时系统尚未随提交记录申报内容',
+      en: 'was screened before declarations were recorded with each submission'
+    })
+  }
   const recorded = { outcome: submission.outcome, findings: findingsOf(submission), policy: policyOf(submission) }
   const loaded = asOf === 'original' ? await storedPack(ctx.db, recorded.policy!) : await ctx.packs.get(ctx.db)
   const screenedOn = asOf === 'original' ? chinaDate(new Date(submission.created_at)) : chinaDate(ctx.now())

@@ -1,5 +1,6 @@
 import { lookup } from 'node:dns/promises'
 import { BlockList, isIP } from 'node:net'
+import type { Bilingual } from '../platform/language.js'
 
 /**
  * Where a webhook may POST. A webhook is a URL a client chose, fetched by the server
@@ -40,20 +41,21 @@ for (const [net, prefix] of [
 }
 
 /** Why an address is not a public one, or null when it is. */
-export function refusedAddress(ip: string): string | null {
+export function refusedAddress(ip: string): Bilingual | null {
   const family = isIP(ip)
   // An IPv4 address written as IPv6 (::ffff:127.0.0.1) is judged as the IPv4 address it is.
   const mapped = family === 6 ? /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)?.[1] : undefined
   if (mapped !== undefined) return refusedAddress(mapped)
-  return NOT_PUBLIC.check(ip, family === 6 ? 'ipv6' : 'ipv4') ? `${ip} is not a public address` : null
+  return NOT_PUBLIC.check(ip, family === 6 ? 'ipv6' : 'ipv4') ? { zh: `${ip}不是公网地址`, en: `${ip} is not a public address` } : null
 }
 
-/** What can be judged from the URL alone: a literal address or a local name. */
-export function refusedUrl(url: string): string | null {
+/** What can be judged from the URL alone: a literal address or a local name. The client is told why, in both languages. */
+export function refusedUrl(url: string): Bilingual | null {
   // The schema's "uri" format is looser than the URL parser fetch uses.
-  if (!URL.canParse(url)) return `${JSON.stringify(url.slice(0, 100))} is not a URL fetch can use`
+  const shown = JSON.stringify(url.slice(0, 100))
+  if (!URL.canParse(url)) return { zh: `${shown}不是可用于发送请求的URL`, en: `${shown} is not a URL fetch can use` }
   const host = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase()
-  if (host === 'localhost' || host.endsWith('.localhost')) return `${host} is a local name`
+  if (host === 'localhost' || host.endsWith('.localhost')) return { zh: `${host}是本地主机名`, en: `${host} is a local name` }
   return isIP(host) === 0 ? null : refusedAddress(host)
 }
 
@@ -65,8 +67,9 @@ export type Resolve = (host: string, options: { all: true; verbatim: true }) => 
  * check still stops every receiver that is simply configured to a private address.)
  */
 export async function refusedDestination(url: string, resolve: Resolve = lookup): Promise<string | null> {
+  // Kept as the delivery's lastError, which is English like its other errors ("HTTP 503").
   const literal = refusedUrl(url)
-  if (literal !== null) return literal
+  if (literal !== null) return literal.en
   const host = new URL(url).hostname
   if (isIP(host.replace(/^\[(.*)\]$/, '$1')) !== 0) return null
   let addresses: Array<{ address: string }>
@@ -77,7 +80,7 @@ export async function refusedDestination(url: string, resolve: Resolve = lookup)
   }
   for (const { address } of addresses) {
     const refused = refusedAddress(address)
-    if (refused !== null) return `${host} resolves to ${refused}`
+    if (refused !== null) return `${host} resolves to ${refused.en}`
   }
   return null
 }

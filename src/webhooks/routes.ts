@@ -143,7 +143,9 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ allowPrivateNetworks: bo
       const { url, events, secret } = req.body
       const refused = opts.allowPrivateNetworks ? null : refusedUrl(url)
       if (refused !== null) {
-        throw Problems.validation(`url: ${refused}; webhooks reach public addresses only`, [{ field: 'url', message: `${refused}; webhooks reach public addresses only` }])
+        throw Problems.validation({ zh: `字段“url”有误：${refused.zh}；Webhook只能指向公网地址`, en: `url: ${refused.en}; webhooks reach public addresses only` }, [
+          { field: 'url', message: { zh: `${refused.zh}；Webhook只能指向公网地址`, en: `${refused.en}; webhooks reach public addresses only` } }
+        ])
       }
       const row: DbWebhookRow = {
         id: randomUUID(),

@@ -15,8 +15,8 @@ import { TEST_SECRET, build, demoCommunities, type Harness } from '../helper.js'
 // them: wrong types, missing and unknown fields, prototype keys, unicode edge cases, malformed
 // JSON, bodies at and just over the 1 MiB limit, deep nesting, big arrays, hostile path
 // parameters and query strings, random content types and tokens of every role. Every response
-// must be < 500; every error application/problem+json with type, title, status and detail; no
-// body may carry a stack trace, SQL or the JWT secret.
+// must be < 500; every error application/problem+json with type, title, status and detail, and
+// titles and message in both languages; no body may carry a stack trace, SQL or the JWT secret.
 //
 // Reproducible: FUZZ_SEED (default below) seeds fast-check; each operation gets its own seed
 // derived from it and the operation's "METHOD /path", so one operation's requests do not shift
@@ -632,6 +632,14 @@ function violations(sent: Sent, res: { statusCode: number; headers: Record<strin
       if (p !== null) {
         const missing = ['type', 'title', 'detail'].filter((k) => typeof p![k] !== 'string')
         if (typeof p.status !== 'number' || p.status !== res.statusCode) missing.push('status')
+        // Both languages always, and the one Content-Language names in title and detail.
+        const both = (v: unknown) => ['zh', 'en'].every((l) => typeof (v as Record<string, unknown> | undefined)?.[l] === 'string' && (v as Record<string, string>)[l]!.length > 0)
+        if (!both(p.titles) || !both(p.message)) missing.push('titles and message in zh and en')
+        else {
+          const language = res.headers['content-language'] === 'zh-CN' ? 'zh' : 'en'
+          const { titles, message } = p as { titles: Record<string, string>; message: Record<string, string> }
+          if (p.title !== titles[language] || p.detail !== message[language]) missing.push(`title and detail in ${res.headers['content-language']}`)
+        }
         if (missing.length > 0) out.push({ kind: `problem without ${missing.join(', ')}`, detail: res.body.slice(0, 300) })
       }
     }
