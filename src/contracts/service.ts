@@ -97,9 +97,9 @@ function refuseExcludedTerms(pack: PolicyPack, level: TargetLevel, terms: Contra
   throw new Problem(
     422,
     problemType('excluded-item'),
-    'The terms assign an excluded item',
-    `${field}: ${findings.map((f) => f.message.en).join('; ')}`,
-    { field, findings }
+    { zh: '协议条款含有不得下派社区的事项', en: 'The terms assign an excluded item' },
+    { zh: `${field}:${findings.map((f) => f.message.zh).join(';')}`, en: `${field}: ${findings.map((f) => f.message.en).join('; ')}` },
+    { extensions: { field, findings } }
   )
 }
 
