@@ -167,7 +167,7 @@ t.test('an approval amends the catalog: the identical submission is then admitte
 
   const catalog = (await h.app.inject({ method: 'GET', url: '/v1/catalogs/assisted_tasks' })).json()
   t.equal(catalog.policy.version, amendment.policy.version)
-  t.match(catalog.items.at(-1), { code: 'AT-41', name: newItem().title, sector: 'civil_affairs', fundingMinimum: 4000 })
+  t.match(catalog.items.at(-1), { code: 'AT-41', name: newItem().title, sector: 'civil_affairs', fundingStandard: { yuan: 4000, per: 'target', source: /领导小组集体研究决定/ } })
 
   const identical = await h.app.inject({ method: 'POST', url: '/v1/tasks', headers: h.auth('department', 'city-civil'), payload: { ...newItem(), submit: true } })
   t.equal(identical.json().state, 'admitted', 'the next identical submission passes the gate directly')

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { requirePrincipal, requireRole } from '../platform/auth.js'
-import { IdParams, Nullable, PROBLEM_MEDIA_TYPE, ProblemSchema, SeeOtherSchema, TOKEN, TOKEN_OPTIONAL, problemResponses } from '../platform/schemas.js'
+import { IdParams, Nullable, SeeOtherSchema, TOKEN, TOKEN_OPTIONAL, problemResponses } from '../platform/schemas.js'
 import { CONTRACT_TERMS, FUNDING_CONFIRMATION } from '../tasks/examples.js'
 import { FUNDING_STATUSES } from './store.js'
 import { fundingOf, readContract, reportFunding, setContractTerms } from './service.js'
@@ -80,15 +80,7 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Every text of the terms is screened as a task’s texts are: terms that assign an excluded item (an economic quota in the payment schedule, a plaque as a deliverable, a banned certificate) are refused with 422, `field` naming the first text and `findings` explaining each category.',
         response: {
           200: ContractSchema,
-          ...problemResponses(400, 401, 403, 404, 409),
-          422: {
-            description: 'The terms assign an excluded item: `findings` says which, where and under which rule',
-            content: {
-              [PROBLEM_MEDIA_TYPE]: {
-                schema: Type.Object({ ...ProblemSchema.properties, findings: Type.Array(Type.Ref('Finding')) }, { additionalProperties: false })
-              }
-            }
-          }
+          ...problemResponses(400, 401, 403, 404, 409, { 422: 'The terms assign an excluded item: `findings` says which, where and under which rule' }),
         }
       }
     },

@@ -29,7 +29,12 @@ export const ProblemSchema = Type.Object(
       )
     ),
     currentVersion: Type.Optional(Type.Integer({ description: 'a conflict: the version the task or instance is at' })),
-    currentState: Type.Optional(Type.String({ description: 'a conflict: the state it is in' }))
+    currentState: Type.Optional(Type.String({ description: 'a conflict: the state it is in' })),
+    findings: Type.Optional(
+      Type.Array(Type.Object({}, { additionalProperties: true, description: 'a gate finding, as a screening carries it (the Finding schema)' }), {
+        description: 'text refused for what it assigns (contract terms): each excluded category, where and under which rule'
+      })
+    )
   },
   {
     $id: 'Problem',
