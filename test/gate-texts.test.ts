@@ -122,7 +122,7 @@ t.test('funding follows the task: committed and above zero; the default pack inv
   for (const funding of [null, { perTarget: 0, source: '区财政', committed: true }, { perTarget: 5000, source: '区财政', committed: false }]) {
     const s = await screen(assisted({ funding }))
     t.equal(s.outcome, 'return', JSON.stringify(funding))
-    t.match(finding(s, 'funding_required')!.message.zh, /大于零/)
+    t.match(finding(s, 'funding_required')!.message.zh, /须落实经费.*大于零/)
   }
   const list = async (level: string) => (await h.app.inject({ method: 'GET', url: `/v1/catalogs/assisted_tasks?level=${level}` })).json().items
   const items = [...(await list('community')), ...(await list('street'))]

@@ -125,6 +125,12 @@ t.test('packs stored before families still read: strong terms as names, weak as 
   t.equal(familiesOf(lexicon), lexicon, 'families pass through as they are')
 })
 
+t.test('a pack family may hold names only; a pinyin too short to tell from English is not derived', async (t) => {
+  const own: LexiconFamily[] = [{ category: 'economic_target', assignedBy: 'verb', names: ['阿姨', '招商引资'] }]
+  t.same(scan({ title: '阿姨 ayi zhaoshangyinzi' }, own).map((h) => h.match), ['阿姨', 'zhaoshangyinzi'], '"ayi" is three letters: no pinyin form')
+  t.same(familiesOf([]), [], 'an empty lexicon is an empty list of families')
+})
+
 t.test('spans keeps its gapped matching', async (t) => {
   t.same(spans('成立社区老龄工作领导小组', '成立…领导小组'), [[0, 12]])
   t.same(spans('成立领导小组', '成立…领导小组'), [[0, 6]])

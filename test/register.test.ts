@@ -318,7 +318,7 @@ const VERSION_KEYS = [
   ])
 ]
 
-const ENTRY_KEYS = ['code', 'name', 'sector', 'responsibleDepartment', 'legalBasis', 'fundingRequired', 'fundingMinimum', 'kinds', 'titles', 'rule', 'keywords', 'exceptions', 'source']
+const ENTRY_KEYS = ['code', 'name', 'sector', 'responsibleDepartment', 'legalBasis', 'fundingRequired', 'fundingMinimum', 'fundingStandard', 'fundingStandard.yuan', 'fundingStandard.per', 'fundingStandard.unit', 'fundingStandard.source', 'population', 'kinds', 'titles', 'rule', 'keywords', 'exceptions', 'source']
 const LIST_KEYS = ['policy', 'policy.id', 'policy.version', 'policy.hash', 'loadedAt', 'inForce', 'level', 'list', 'items', ...prefixed('items[]', ENTRY_KEYS)]
 
 const STATS_KEYS = [

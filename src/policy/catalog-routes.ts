@@ -11,34 +11,34 @@ const LIST_TITLES = {
   negative: { zh: '负面清单', en: 'Excluded items that must never be pushed down' }
 } as const
 
-const CatalogEntry = Type.Object(
-  {
-    code: Type.String(),
-    name: Type.String(),
-    sector: Type.Optional(Type.String()),
-    responsibleDepartment: Type.Optional(Type.String()),
-    legalBasis: Type.Optional(Type.String()),
-    fundingRequired: Type.Optional(Type.Boolean()),
-    fundingStandard: Type.Optional(
-      Type.Object(
-        {
-          yuan: Type.Number(),
-          per: Type.String({ description: 'target, household or unit' }),
-          unit: Type.Optional(Type.String()),
-          source: Type.String({ description: 'the document that sets the amount' })
-        },
-        { description: 'set only where the pack can cite the document that sets it' }
-      )
-    ),
-    fundingMinimum: Type.Optional(Type.Number({ description: 'packs before 2026.3: yuan per target' })),
-    population: Type.Optional(Type.String({ description: 'the population the item is about: it covers their registration, surveys and data updates too' })),
-    rule: Type.Optional(Type.String({ description: 'negative list: the rule a match fires' })),
-    keywords: Type.Optional(Type.Array(Type.String())),
-    exceptions: Type.Optional(Type.Array(Type.String())),
-    source: Type.String()
-  },
-  { additionalProperties: true }
-)
+/** The fields of a published list item, for every route that shows the lists (the catalogs here, the public register). */
+export const CATALOG_ITEM_FIELDS = {
+  code: Type.String(),
+  name: Type.String(),
+  sector: Type.Optional(Type.String()),
+  responsibleDepartment: Type.Optional(Type.String()),
+  legalBasis: Type.Optional(Type.String()),
+  fundingRequired: Type.Optional(Type.Boolean()),
+  fundingStandard: Type.Optional(
+    Type.Object(
+      {
+        yuan: Type.Number(),
+        per: Type.String({ description: 'target, household or unit' }),
+        unit: Type.Optional(Type.String()),
+        source: Type.String({ description: 'the document that sets the amount' })
+      },
+      { description: 'set only where the pack can cite the document that sets it' }
+    )
+  ),
+  fundingMinimum: Type.Optional(Type.Number({ description: 'packs before 2026.3: yuan per target' })),
+  population: Type.Optional(Type.String({ description: 'the population the item is about: it covers their registration, surveys and data updates too' })),
+  rule: Type.Optional(Type.String({ description: 'negative list: the rule a match fires' })),
+  keywords: Type.Optional(Type.Array(Type.String())),
+  exceptions: Type.Optional(Type.Array(Type.String())),
+  source: Type.String()
+}
+
+const CatalogEntry = Type.Object(CATALOG_ITEM_FIELDS, { additionalProperties: true })
 
 const SourceEntry = Type.Object(
   {

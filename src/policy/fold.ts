@@ -119,7 +119,7 @@ export function fold(raw: string): Folded {
     } else {
       const cp = raw.codePointAt(at)!
       width = cp > 0xffff ? 2 : 1
-      if (isInvisible(cp) || (width === 1 && SEPARATORS.has(foldRare(raw[at]!, cp).codePointAt(0) ?? 0))) {
+      if (isInvisible(cp) || (width === 1 && SEPARATORS.has(foldRare(raw[at]!, cp).charCodeAt(0)))) {
         if (pendingFrom < 0) pendingFrom = at
         at += width
         continue

@@ -83,10 +83,10 @@ function pinyinOf(term: string): string | null {
 
 /** Old packs (before families) listed terms one by one: a strong term reads as a name, a weak one as a hint. */
 export function familiesOf(lexicon: ReadonlyArray<LexiconFamily | LegacyLexiconEntry>): LexiconFamily[] {
-  if (lexicon.every((e) => !('term' in e))) return lexicon as LexiconFamily[]
+  // A pack holds one kind or the other: the first entry says which.
+  if (lexicon.length === 0 || !('term' in lexicon[0]!)) return lexicon as LexiconFamily[]
   const byCategory = new Map<ExcludedCategory, LexiconFamily>()
-  for (const e of lexicon) {
-    if (!('term' in e)) continue
+  for (const e of lexicon as LegacyLexiconEntry[]) {
     let family = byCategory.get(e.category)
     if (family === undefined) {
       family = { category: e.category, assignedBy: 'verb', names: [], hints: [], innocent: [] }

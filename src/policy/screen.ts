@@ -179,10 +179,6 @@ function withoutDeclaredCertificate(hits: TextHit[], task: TaskDeclaration, cata
 /** Committed funding above zero: what 费随事转 asks of every assisted or new item, standard or none. */
 const fundingIsCommitted = (task: TaskDeclaration): boolean => task.funding !== null && task.funding.committed && task.funding.perTarget > 0
 
-/** An item's standard, reading packs before 2026.3, whose items carried a bare minimum per target. */
-const standardOf = (item: CatalogItem): FundingStandard | null =>
-  item.fundingStandard ?? (item.fundingMinimum !== undefined ? { yuan: item.fundingMinimum, per: 'target', source: item.source } : null)
-
 const PER: Record<FundingStandard['per'], Bilingual> = {
   target: { zh: '每个对象', en: 'per target' },
   household: { zh: '每户', en: 'per household' },
@@ -194,11 +190,23 @@ const PER: Record<FundingStandard['per'], Bilingual> = {
  * pack sets (the item's own, or the pack's hourly cost of community work), each named with its source.
  */
 function fundingShortfall(task: TaskDeclaration, item: CatalogItem | null, pack: PolicyPack): Bilingual | null {
+  // A pack stored before 2026.3 gave its items a bare minimum: its decisions re-explain in the words they were made in.
+  const legacyMinimum = item !== null && item.fundingStandard === undefined ? item.fundingMinimum : undefined
+  if (legacyMinimum !== undefined && !(fundingIsCommitted(task) && task.funding!.perTarget >= legacyMinimum)) {
+    return {
+      zh: `协助政府工作事项“${item!.name}”须落实经费(每个对象不少于${legacyMinimum}元)`,
+      en: `assisted item "${item!.name}" needs committed funding (at least ${legacyMinimum} yuan per target)`
+    }
+  }
+  if (!fundingIsCommitted(task)) {
+    return item === null
+      ? { zh: '新增事项未落实经费', en: 'a new item comes without committed funding' }
+      : { zh: `协助政府工作事项“${item.name}”须落实经费(已承诺且每个对象大于零)`, en: `assisted item "${item.name}" needs committed funding above zero` }
+  }
   const what: Bilingual = item === null ? { zh: '新增事项', en: 'a new item' } : { zh: `协助政府工作事项“${item.name}”`, en: `assisted item "${item.name}"` }
-  if (!fundingIsCommitted(task)) return { zh: `${what.zh}须落实经费(已承诺且大于零)`, en: `${what.en} needs committed funding above zero` }
   const perTarget = task.funding!.perTarget
-  const standard = item === null ? null : standardOf(item)
-  if (standard !== null) {
+  const standard = item?.fundingStandard
+  if (standard !== undefined) {
     const per = PER[standard.per]
     const unit = standard.per === 'unit' && standard.unit !== undefined ? { zh: `每${standard.unit}`, en: `per ${standard.unit}` } : per
     const units = standard.per === 'target' ? 1 : task.funding!.units

@@ -1,3 +1,4 @@
+import { CATALOG_ITEM_FIELDS } from '../policy/catalog-routes.js'
 import { PUBLIC_STATES, type PublicState } from '../../machines/admission.js'
 import { createHash } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
@@ -126,19 +127,9 @@ const CatalogVersion = Type.Object(
 // so that the serializer drops anything a future pack field adds until it is listed here.
 const CatalogEntry = Type.Object(
   {
-    code: Type.String(),
-    name: Type.String(),
-    sector: Type.Optional(Type.String()),
-    responsibleDepartment: Type.Optional(Type.String()),
-    legalBasis: Type.Optional(Type.String()),
-    fundingRequired: Type.Optional(Type.Boolean()),
-    fundingMinimum: Type.Optional(Type.Number()),
+    ...CATALOG_ITEM_FIELDS,
     kinds: Type.Optional(Type.Array(Type.Enum(TASK_KINDS))),
-    titles: Type.Optional(Type.Array(Type.String(), { description: 'titles of admitted tasks the leading group approved as this item' })),
-    rule: Type.Optional(Type.String({ description: 'negative list: the rule a match fires' })),
-    keywords: Type.Optional(Type.Array(Type.String())),
-    exceptions: Type.Optional(Type.Array(Type.String())),
-    source: Type.String()
+    titles: Type.Optional(Type.Array(Type.String(), { description: 'titles of admitted tasks the leading group approved as this item' }))
   },
   { additionalProperties: false }
 )
