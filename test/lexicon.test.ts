@@ -116,10 +116,10 @@ t.test('packs stored before families still read: strong terms as names, weak as 
     { category: 'ledger_or_stamp', assignedBy: 'verb', names: ['台账'], hints: [], innocent: [] }
   ])
   t.same(
-    scan({ title: '招商招商银行台账' }, legacy).map((h) => [h.category, h.strength, h.start]),
+    scan({ title: '招商招商银行。台账' }, legacy).map((h) => [h.category, h.strength, h.start]),
     [
       ['economic_target', 'weak', 0],
-      ['ledger_or_stamp', 'strong', 6]
+      ['ledger_or_stamp', 'strong', 7]
     ]
   )
   t.equal(familiesOf(lexicon), lexicon, 'families pass through as they are')

@@ -103,7 +103,8 @@ export function fold(raw: string): Folded {
     let folded: number
     let width = 1
     if (c < 0x80) {
-      if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) {
+      // A line break is kept: it ends a sentence (a notice's numbered lines are sentences); other spaces only pull letters apart.
+      if (c === 0x20 || (c >= 0x09 && c <= 0x0d && c !== 0x0a)) {
         if (pendingFrom < 0) pendingFrom = at
         at++
         continue

@@ -274,6 +274,11 @@ export interface LexiconCues {
   unit: string[]
   /** 名义, 形式, 为由… ending a negated clause that only sets the manner, so that the negation governs the next clause */
   dangling: string[]
+  /**
+   * 由…局负责, 区城管局负责, 医院开具… : the work is someone else's. After the term it is no
+   * assignment to the community; before it, the term is at most worth a look.
+   */
+  elsewhere?: string[]
 }
 
 export interface Sector {
