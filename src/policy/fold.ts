@@ -20,7 +20,7 @@ const isInvisible = (c: number): boolean =>
   c === 0x20 ||
   (c >= 0x09 && c <= 0x0d) ||
   (c >= 0x80 &&
-    (c === 0xa0 || c === 0xad || c === 0x180e || (c >= 0x2000 && c <= 0x200f) || (c >= 0x2028 && c <= 0x202f) || (c >= 0x205f && c <= 0x2064) || c === 0x3000 || c === 0xfeff || c === 0x1680 || c === 0x85))
+    (c === 0xa0 || c === 0xad || c === 0x180e || (c >= 0x2000 && c <= 0x200f) || (c >= 0x2028 && c <= 0x202f) || (c >= 0x205f && c <= 0x2064) || c === 0x3000 || c === 0xfeff || c === 0x34f || (c >= 0xfe00 && c <= 0xfe0f) || c === 0x1680 || c === 0x85))
 
 // Between two Chinese characters these only pull a word apart; elsewhere (2026-12-01, 3.5, a/b) they mean something.
 const SEPARATORS = new Set('·・•‧∙⋅.-‐‑‒–—―_~～*＊/|｜+＋#＃=＝^'.split('').map((c) => c.normalize('NFKC').codePointAt(0)!))

@@ -415,7 +415,8 @@ function readUse(
   // An abolition written before the term (已经取消的…) negates as one written after it does.
   const decider = before.filter((x) => DECIDERS.has(type(x))).at(-1)
   // A negation after the term in its clause (招商引资任务社区无需承担) negates it, unless an obligation before it assigned it first.
-  if ((decider === undefined || type(decider) !== 'obligation') && after.some((x) => type(x) === 'negation')) return null
+  // Only a negation of taking the work on counts (…社区无需承担, …与社区无关); 不得弄虚作假, 不得低于 are about how it is done.
+  if ((decider === undefined || type(decider) !== 'obligation') && after.some((x) => type(x) === 'negation' && refusesTheWork(c, text, x))) return null
   if (decider === undefined && negatedFromEarlierClause(c, text, cues, from, clauseStarts)) return null
   if (decider !== undefined && (type(decider) === 'negation' || type(decider) === 'negationAfter')) return null
   const by = c.families[family]!.assignedBy
@@ -488,6 +489,13 @@ function listsUnderNegation(c: Compiled, text: string, cues: Occurrence[]): Arra
 const listed = (spans: Array<[number, number]>, at: number): boolean => spans.some(([s, e]) => s <= at && at < e)
 
 const NEGATING = new Set<CueType>(['negation', 'negationAfter'])
+
+/** Whether a negation after a term refuses the work itself: it names taking it on, or is followed by a verb of doing so. */
+function refusesTheWork(c: Compiled, text: string, x: Occurrence): boolean {
+  return TAKING_ON.test(text.slice(x.start, x.end)) || TAKING_ON.test(text.slice(x.end, x.end + 2))
+}
+
+const TAKING_ON = /(承担|负责|参与|开展|下达|下派|要求|接受|出具|开具|设立|挂|涉及|包括|属于|纳入|需|须|必)/
 
 /** Verbs of getting work done: 未完成 and 不能完成 speak of a sanction, not of a prohibition. */
 const SANCTIONED = /^(完成|达到|实现|达成)$/
