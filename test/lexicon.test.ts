@@ -92,6 +92,21 @@ t.test('an assignment is strong; the same words negated, warned about or publici
   t.same(scan({ description: '严禁向社区下达招商引资任务' }), [], 'a negated name gives no hit at all')
 })
 
+t.test('how a sentence reports, quotes, lists and recalls', async (t) => {
+  t.same(strong('过去要求社区承担招商引资任务，现已全部取消'), [], 'abolished in the clause after')
+  t.ok(strong('社区承担招商引资任务，现请各社区抓紧落实').length > 0, 'a report clause that abolishes nothing')
+  t.same(strong('婚姻状况证明请到民政局婚姻登记处开具'), [], 'issued somewhere else')
+  t.ok(strong('婚姻状况证明由社区开具').length > 0, 'issued by the community')
+  t.same(strong('根据《关于完成投资额5000万元的通知》'), [], 'an object inside a title is the title’s subject')
+  const titled = scan({ description: '根据《关于下达招商引资任务的通知》' })
+  t.ok(titled.length > 0 && titled.every((h) => h.strength === 'weak' && h.reading === 'mentioned'), 'a name inside a title is worth a look, no more')
+  const publicised = scan({ description: `宣传${'招商引资、'.repeat(12)}的危害` })
+  t.ok(publicised.length > 0 && publicised.length <= 8, 'a text repeating a term keeps a few spans, not all')
+  t.ok(publicised.every((h) => h.strength === 'weak'))
+  const { elsewhere: _elsewhere, ...older } = cues
+  t.ok(scanText(lexicon, older, negative, { description: '请社区完成招商引资任务' }).some((h) => h.strength === 'strong'), 'cues without the newer lists still read')
+})
+
 t.test('evidence spans the assignment: from its verb to its quota', async (t) => {
   const raw = '社区须完成 固定资产投资 5000万元'
   const [hit] = strong(raw)

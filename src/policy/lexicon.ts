@@ -161,7 +161,7 @@ function compile(families: LexiconFamily[], cues: LexiconCues, negative: readonl
     for (const verb of family.verbs ?? []) spelledToo(verb, { family: f, cue: 'verb' })
   })
   // Units (个, 人, 家) are among the commonest characters: they are looked for only right after a number, not in the one pass.
-  for (const type of Object.keys(cues) as Array<keyof LexiconCues>) if (type !== 'unit') for (const cue of cues[type] ?? []) add(cue, { family: -1, cue: type })
+  for (const [type, list] of Object.entries(cues) as Array<[keyof LexiconCues, string[]]>) if (type !== 'unit') for (const cue of list) add(cue, { family: -1, cue: type })
 
   // Two indexes: most texts hold no term, and then their cues are never looked for.
   const isCue = (p: Pattern) => p.cue !== undefined
