@@ -10,7 +10,7 @@ import { DEFAULT_PACK, packRef } from '../src/policy/pack.js'
 import { screenTask } from '../src/policy/screen.js'
 import { RULES } from '../src/policy/rules.js'
 import type { ExcludedCategory, Screening, Verdict } from '../src/policy/types.js'
-import { CORPUS, CORPUS_SUBMITTER, HOLDOUT, taskWith, type CorpusClass, type CorpusEntry } from '../test/fixtures/fidelity/cases.js'
+import { ATTACK, CORPUS, CORPUS_SUBMITTER, HOLDOUT, taskWith, type CorpusClass, type CorpusEntry } from '../test/fixtures/fidelity/cases.js'
 
 const CATEGORIES: ExcludedCategory[] = ['economic_target', 'unverifiable_certificate', 'not_responsible_subject', 'separate_assessment', 'organization_or_plaque', 'ledger_or_stamp']
 const CLASSES: CorpusClass[] = ['must_reject', 'must_not_admit', 'must_not_reject']
@@ -80,7 +80,6 @@ function measure(corpus: CorpusEntry[]): CorpusReport {
 }
 
 function markdown(name: string, r: CorpusReport): string {
-  const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)} %`)
   const lines = [
     `## ${name} (${r.entries} phrasings)`,
     '',
@@ -90,6 +89,14 @@ function markdown(name: string, r: CorpusReport): string {
     `|---|${OUTCOMES.map(() => '---:').join('|')}|`,
     ...CLASSES.map((c) => `| ${c} | ${OUTCOMES.map((o) => r.confusion[c][o]).join(' | ')} |`),
     '',
+    ...(Object.values(r.categories).every((f) => f.positives === 0) ? ['(No categories in this corpus: its probes carry labels only.)', ''] : perCategory(r))
+  ]
+  return finish(lines, r)
+}
+
+function perCategory(r: CorpusReport): string[] {
+  const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)} %`)
+  return [
     'Per category: a positive is a phrasing that assigns the category (for ledger_or_stamp, a burden a person must see); the gate flags it when the category’s own rule fires at its verdict.',
     '',
     '| category | positives | flagged | true positives | precision | recall | positives not admitted |',
@@ -100,14 +107,20 @@ function markdown(name: string, r: CorpusReport): string {
     }),
     ''
   ]
+}
+
+/** A long probe (a 2,000-character notice) is quoted by its start and length. */
+const short = (text: string) => (text.length <= 160 ? text : `${text.slice(0, 120)}… (${text.length} characters)`)
+
+function finish(lines: string[], r: CorpusReport): string {
   const list = (title: string, rows: string[]) => (rows.length === 0 ? [`${title}: none.`, ''] : [`${title}:`, '', ...rows, ''])
-  lines.push(...list('Honest phrasings rejected', r.falseRejections.map((x) => `- ${x.id}: ${x.text} — ${x.why}`)))
-  lines.push(...list('Phrasings that must not be admitted but were', r.admittedThoughSuspect.map((x) => `- ${x.id} (${x.class}): ${x.text}`)))
-  lines.push(...list('Assignments sent to a person instead of rejected', r.rejectsMissed.map((x) => `- ${x.id} (${x.outcome}): ${x.text}`)))
+  lines.push(...list('Honest phrasings rejected', r.falseRejections.map((x) => `- ${x.id}: ${short(x.text)} — ${x.why}`)))
+  lines.push(...list('Phrasings that must not be admitted but were', r.admittedThoughSuspect.map((x) => `- ${x.id} (${x.class}): ${short(x.text)}`)))
+  lines.push(...list('Assignments sent to a person instead of rejected', r.rejectsMissed.map((x) => `- ${x.id} (${x.outcome}): ${short(x.text)}`)))
   return lines.join('\n')
 }
 
-const results = { pack: packRef(DEFAULT_PACK), corpus: measure(CORPUS), holdout: measure(HOLDOUT) }
+const results = { pack: packRef(DEFAULT_PACK), corpus: measure(CORPUS), holdout: measure(HOLDOUT), attack: measure(ATTACK) }
 writeFileSync(new URL('./fidelity.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`)
 writeFileSync(
   new URL('./fidelity.md', import.meta.url),
@@ -120,7 +133,9 @@ writeFileSync(
     markdown('Corpus the lexicon was written against', results.corpus),
     '',
     markdown('Held-out corpus, written apart', results.holdout),
+    '',
+    markdown('Outside attack: probes written to break the reader (seen: its report led to fixes)', results.attack),
     ''
   ].join('\n')
 )
-console.log(`corpus: ${JSON.stringify(results.corpus.confusion)}\nholdout: ${JSON.stringify(results.holdout.confusion)}`)
+console.log(`corpus: ${JSON.stringify(results.corpus.confusion)}\nholdout: ${JSON.stringify(results.holdout.confusion)}\nattack: ${JSON.stringify(results.attack.confusion)}`)
