@@ -12,6 +12,8 @@ export interface Config {
   rateLimitPerMinute: number
   /** Webhooks may reach loopback and private addresses: only where receivers live on the gate's own network. */
   webhookAllowPrivateNetworks: boolean
+  /** An empty database gets the demo city (the two-command first run); a real city starts with 0 and imports its own. */
+  demo: boolean
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
@@ -23,8 +25,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (!Number.isInteger(rateLimitPerMinute) || rateLimitPerMinute < 1) throw new Error('RATE_LIMIT_PER_MINUTE must be a positive integer')
   const allowPrivate = env.WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? '0'
   if (allowPrivate !== '0' && allowPrivate !== '1') throw new Error('WEBHOOK_ALLOW_PRIVATE_NETWORKS must be 0 or 1')
+  const demo = env.ZHUNRU_DEMO ?? '1'
+  if (demo !== '0' && demo !== '1') throw new Error('ZHUNRU_DEMO must be 0 or 1')
   return {
     port,
+    demo: demo === '1',
     rateLimitPerMinute,
     webhookAllowPrivateNetworks: allowPrivate === '1',
     host: env.HOST ?? '127.0.0.1',

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const database = await openDatabase(config.databaseUrl)
   const now = new Date().toISOString()
   await loadBasePack(database.knex, DEFAULT_PACK, now)
-  const seeded = await seedDemoIfEmpty(database.knex, now)
+  const seeded = config.demo && (await seedDemoIfEmpty(database.knex, now))
   const app = await buildApp({
     database,
     jwtSecret: config.jwtSecret,
@@ -60,6 +60,7 @@ async function main(): Promise<void> {
       '',
       `zhunru is running on ${base} (database: ${database.dialect}, policy ${pack.ref.id} ${pack.ref.version})`,
       seeded ? 'Loaded the demo org tree (a city, two districts, their streets, communities and departments).' : '',
+      config.demo ? '' : 'Started without the demo city (ZHUNRU_DEMO=0): org units, members and policy are your own.',
       `API docs:       ${base}/docs   (OpenAPI: ${base}/docs/json)`,
       'Get a token:    npm run token -- department city-civil li.min',
       'Demo accounts:  npm run token -- --list',

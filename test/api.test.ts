@@ -220,6 +220,7 @@ t.test('tokens: missing, malformed, expired, wrongly signed or with bad claims a
 t.test('configuration', async (t) => {
   t.same(loadConfig({}), {
     port: 3000,
+    demo: true,
     rateLimitPerMinute: 600,
     webhookAllowPrivateNetworks: false,
     host: '127.0.0.1',
@@ -229,6 +230,9 @@ t.test('configuration', async (t) => {
   })
   t.equal(loadConfig({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: '1' }).webhookAllowPrivateNetworks, true)
   t.throws(() => loadConfig({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'yes' }), /WEBHOOK_ALLOW_PRIVATE_NETWORKS/)
+  t.equal(loadConfig({}).demo, true, 'the first run loads the demo city')
+  t.equal(loadConfig({ ZHUNRU_DEMO: '0' }).demo, false)
+  t.throws(() => loadConfig({ ZHUNRU_DEMO: 'no' }), /ZHUNRU_DEMO must be 0 or 1/)
   t.throws(() => loadConfig({ RATE_LIMIT_PER_MINUTE: '0' }), /RATE_LIMIT_PER_MINUTE/)
   t.match(loadConfig({ PORT: '8080', HOST: '0.0.0.0', JWT_SECRET: 'a-long-enough-secret', DATABASE_URL: 'postgres://u@h/db' }), {
     port: 8080,

@@ -25,10 +25,10 @@ interface Server {
   child: ChildProcess
 }
 
-async function startServer(t: Test, databaseUrl: string): Promise<Server> {
+async function startServer(t: Test, databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<Server> {
   const port = await freePort()
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), JWT_SECRET: SECRET, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000',
+    env: { ...process.env, ...extraEnv, DATABASE_URL: databaseUrl, PORT: String(port), JWT_SECRET: SECRET, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000',
       // Killed processes leave no whole coverage record; the suite's own coverage is measured in-process.
       _TAPJS_PROCESSINFO_COVERAGE_: '0'
     },
@@ -67,6 +67,16 @@ async function openDb(t: Test, url: string) {
   t.teardown(() => knex.destroy())
   return knex
 }
+
+t.test('ZHUNRU_DEMO=0: a new database starts empty, with the policy pack but without the demo city', async (t) => {
+  const url = await freshDatabaseUrl(t)
+  const server = await startServer(t, url, { ZHUNRU_DEMO: '0' })
+  const knex = await openDb(t, url)
+  t.same(await knex('org_units').count({ n: '*' }).then((r) => Number(r[0]!.n)), 0, 'no demo org tree')
+  t.ok(Number((await knex('policy_packs').count({ n: '*' }))[0]!.n) >= 1, 'the default pack is in force')
+  const res = await fetch(`${server.base}/v1/tasks`, { method: 'POST', headers: dept, body: JSON.stringify(task(1)) })
+  t.not(res.status, 201, 'east-civil is the demo city’s, not this one’s')
+})
 
 t.test('killed with SIGKILL mid-load: every acknowledged submission is there, and nothing is half-applied', async (t) => {
   const url = await freshDatabaseUrl(t)
