@@ -4,10 +4,11 @@ import { requireRole } from '../platform/auth.js'
 import { Problems } from '../platform/errors.js'
 import { ORG_KIND_NAMES, ORG_KINDS } from '../roles.js'
 import { alternatives, type Bilingual } from '../platform/language.js'
-import { IdParams, Nullable, PUBLIC, TOKEN, problemResponses } from '../platform/schemas.js'
+import { decodeCursor, encodeCursor } from '../platform/pagination.js'
+import { DEFAULT_PAGE_SIZE, IdParams, Nullable, PUBLIC, PageQuery, TOKEN, problemResponses } from '../platform/schemas.js'
 import { ORG_UNIT } from '../tasks/examples.js'
 import { uniquely } from '../engine/db.js'
-import { PARENT_KINDS, getOrgUnit, insertOrgUnit, type OrgUnit } from './org-units.js'
+import { PARENT_KINDS, getOrgUnit, insertOrgUnit, listOrgUnits, type OrgUnit } from './org-units.js'
 
 const OrgUnitSchema = Type.Object(
   {
@@ -60,6 +61,34 @@ export const orgUnitRoutes: FastifyPluginAsyncTypebox = async (app) => {
         () => Problems.alreadyExists('org unit', unit.id)
       )
       return reply.status(201).send(unit)
+    }
+  )
+
+  app.get(
+    '/v1/org-units',
+    {
+      schema: {
+        tags: ['org-units'],
+        summary: 'Browse and search the org tree: the ids a task targets and a token names',
+        description: 'In id order. `parentId` lists a unit’s children, `kind` one kind of unit, `q` searches names (part of the name) and ids (their start).',
+        operationId: 'listOrgUnits',
+        security: PUBLIC,
+        querystring: Type.Object(
+          {
+            parentId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'the units directly under this one' })),
+            kind: Type.Optional(Type.Enum(ORG_KINDS)),
+            q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'part of the name, or the start of the id' })),
+            ...PageQuery
+          },
+          { additionalProperties: false }
+        ),
+        response: { 200: Type.Object({ items: Type.Array(OrgUnitSchema), nextCursor: Nullable(Type.String()) }), ...problemResponses(400) }
+      }
+    },
+    async (req) => {
+      const { parentId, kind, q, limit = DEFAULT_PAGE_SIZE, cursor } = req.query
+      const page = await listOrgUnits(app.gate.db, { parentId, kind, q, limit, offset: decodeCursor(cursor) ?? 0 })
+      return { items: page.items, nextCursor: encodeCursor(page.next) }
     }
   )
 

@@ -24,6 +24,32 @@ export async function getOrgUnit(db: Knex, id: string): Promise<OrgUnit | null> 
   return row ? fromRow(row) : null
 }
 
+export interface OrgUnitQuery {
+  parentId?: string
+  kind?: OrgKind
+  /** Part of the name, or the start of the id. */
+  q?: string
+  offset: number
+  limit: number
+}
+
+/** LIKE treats % and _ as wildcards: a name searched for is searched for as written. */
+const literal = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`)
+
+/** Org units in id order, one page, and the offset of the next page (null when this one is the last). */
+export async function listOrgUnits(db: Knex, query: OrgUnitQuery): Promise<{ items: OrgUnit[]; next: number | null }> {
+  const q = db<DbOrgUnitRow>('org_units')
+  if (query.parentId !== undefined) q.where('parent_id', query.parentId)
+  if (query.kind !== undefined) q.where('kind', query.kind)
+  if (query.q !== undefined) {
+    const text = literal(query.q)
+    // lower() on both sides: SQLite's LIKE ignores ASCII case and PostgreSQL's does not; both answer alike.
+    q.where((w) => w.whereRaw("lower(name) like lower(?) escape '\\'", [`%${text}%`]).orWhereRaw("lower(id) like lower(?) escape '\\'", [`${text}%`]))
+  }
+  const rows = await q.orderBy('id').offset(query.offset).limit(query.limit + 1)
+  return { items: rows.slice(0, query.limit).map(fromRow), next: rows.length > query.limit ? query.offset + query.limit : null }
+}
+
 export async function insertOrgUnit(db: Knex, unit: OrgUnit, now: string): Promise<void> {
   await db('org_units').insert({
     id: unit.id,
