@@ -232,6 +232,7 @@ const CASES: Case[] = [
   },
   { op: 'GET /v1/catalogs', what: 'the lists', request: get('/v1/catalogs'), expected: anyone(OK) },
   { op: 'GET /v1/catalogs/{list}', what: 'one list', request: get('/v1/catalogs/assisted_tasks?level=community'), expected: anyone(OK) },
+  { op: 'GET /v1/org-units', what: 'browsing the org tree (README: anyone)', request: get('/v1/org-units?parentId=east'), expected: anyone(OK) },
   { op: 'GET /v1/org-units/{id}', what: 'an org unit (README: anyone)', request: get('/v1/org-units/east-civil'), expected: anyone(OK) },
   { op: 'GET /v1/machines', what: 'the statecharts', request: get('/v1/machines'), expected: anyone(OK) },
   { op: 'GET /v1/machines/{id}', what: 'the admission statechart', request: get('/v1/machines/admission'), expected: anyone(OK) },
