@@ -18,11 +18,10 @@ import BpmnModdle from 'bpmn-moddle'
 import { Engine as RulesEngine, type NestedCondition, type TopLevelCondition } from 'json-rules-engine'
 import serializer, { TypeResolver, type SerializableContext } from 'moddle-context-serializer'
 import { addWorkingDays } from '../src/calendar/working-days.js'
-import { DEFAULT_CUES } from '../src/policy/default-pack/lexicon.js'
-import { fold, foldTerm } from '../src/policy/fold.js'
-import { scanText, spans, type TextHit } from '../src/policy/lexicon.js'
+import { fold } from '../src/policy/fold.js'
+import { spans } from '../src/policy/lexicon.js'
 import { DEFAULT_PACK, packRef } from '../src/policy/pack.js'
-import { mostSevere, screenTask } from '../src/policy/screen.js'
+import { mostSevere, screenTask, textHits } from '../src/policy/screen.js'
 import {
   EXCLUDED_CATEGORIES,
   type CatalogItem,
@@ -90,16 +89,6 @@ function meetsStandards(task: TaskDeclaration, item: CatalogItem | null, pack: P
   return hourly === undefined || task.funding!.perTarget >= task.workloadHours * hourly.yuan
 }
 
-/** The scan as screenTask reads it: a certificate task's own certificate is not held against it. */
-function hitsOf(pack: PolicyPack, task: TaskDeclaration, texts: Record<string, string>): TextHit[] {
-  const catalogs = pack.levels[task.targetLevel]
-  const hits = scanText(pack.lexicon, pack.cues ?? DEFAULT_CUES, catalogs.negative, texts)
-  const name = task.certificate?.name
-  if (name === undefined) return hits
-  const declared = catalogs.negative.flatMap((i) => (i.rule === 'unverifiable_certificate' ? i.keywords.filter((k) => name.includes(k)) : []))
-  return hits.filter((h) => h.category !== 'unverifiable_certificate' || !declared.some((k) => fold(h.match).text.includes(foldTerm(k))))
-}
-
 function bannedCertificateInText(catalogs: LevelCatalogs, texts: Record<string, string>, declared: string): boolean {
   return Object.values(texts).some((raw) => {
     const { text } = fold(raw)
@@ -114,7 +103,7 @@ function bannedCertificateInText(catalogs: LevelCatalogs, texts: Record<string, 
 export function deriveFacts(task: TaskDeclaration, submitter: Submitter, pack: PolicyPack): Record<string, unknown> {
   const catalogs = pack.levels[task.targetLevel]
   const texts = declaredTexts(task)
-  const hits = hitsOf(pack, task, texts)
+  const hits = textHits(pack, task, texts)
   const claim = findClaim(catalogs, task, submitter)
   const listed = claim !== null && claim.list !== 'negative' ? claim.item : null
   const certName = task.certificate?.name ?? null
@@ -440,7 +429,7 @@ export async function runScreeningBench(cases: ScreeningCase[], seconds: number,
   const profile = {
     scanTextAllFields: await perTask(() => {
       const c = next()
-      return hitsOf(pack, c.task, declaredTexts(c.task))
+      return textHits(pack, c.task, declaredTexts(c.task))
     }),
     addWorkingDays: await perTask(() => addWorkingDays(pack.calendar, next().submitter.submittedOn, pack.parameters.applicationLeadWorkingDays)),
     screenTask: round(1e6 / gate.opsPerSecond, 1)

@@ -176,6 +176,12 @@ function withoutDeclaredCertificate(hits: TextHit[], task: TaskDeclaration, cata
   return hits.filter((h) => h.category !== 'unverifiable_certificate' || !declared.some((k) => fold(h.match).text.includes(foldTerm(k))))
 }
 
+/** What the lexicon reads in a task's texts, as screenTask judges them (its own certificate not held against it). */
+export function textHits(pack: PolicyPack, task: TaskDeclaration, texts: Record<string, string>): TextHit[] {
+  const catalogs = pack.levels[task.targetLevel]
+  return withoutDeclaredCertificate(scanText(pack.lexicon, pack.cues ?? DEFAULT_CUES, catalogs.negative, texts), task, catalogs)
+}
+
 /** Committed funding above zero: what 费随事转 asks of every assisted or new item, standard or none. */
 const fundingIsCommitted = (task: TaskDeclaration): boolean => task.funding !== null && task.funding.committed && task.funding.perTarget > 0
 
@@ -269,7 +275,7 @@ export function excludedInText(pack: PolicyPack, level: TargetLevel, texts: Reco
 export function screenTask(task: TaskDeclaration, submitter: Submitter, pack: PolicyPack, policy: PolicyRef): Screening {
   const catalogs = pack.levels[task.targetLevel]
   const texts = declaredTexts(task)
-  const hits = withoutDeclaredCertificate(scanText(pack.lexicon, pack.cues ?? DEFAULT_CUES, catalogs.negative, texts), task, catalogs)
+  const hits = textHits(pack, task, texts)
   const strongHits = (c: ExcludedCategory) => hits.filter((h) => h.category === c && h.strength === 'strong')
   const weakHits = (c: ExcludedCategory) => hits.filter((h) => h.category === c && h.strength === 'weak')
   const claim = findClaim(catalogs, task, submitter)
