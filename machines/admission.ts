@@ -125,8 +125,8 @@ export const EVENT_ROLES: Record<AdmissionEventType, readonly Role[]> = {
   OFFICE_RETURN: ['office'],
   PUT_ON_AGENDA: ['office'],
   OPEN_CONSULTATION: ['office'],
-  // Invited communities answer themselves; the office records replies to a public notice.
-  CONSULTATION_REPLY: ['community', 'office'],
+  // Invited streets and communities answer themselves; the office records replies to a public notice.
+  CONSULTATION_REPLY: ['street', 'community', 'office'],
   CLOSE_CONSULTATION: ['office'],
   VOTE: ['leading_group'],
   DECIDE: ['leading_group'],

@@ -8,7 +8,8 @@ const unit = (id: string, kind: OrgUnit['kind'], name: string, parentId: string 
   kind,
   name,
   parentId,
-  sector
+  sector,
+  closedAt: null
 })
 
 /**
@@ -73,16 +74,21 @@ export const DEMO_PRINCIPALS: Array<PrincipalClaims & { who: string }> = [
   { sub: 'qian.member', role: 'leading_group', org: 'city', who: '市领导小组 member' },
   { sub: 'sun.chair', role: 'leading_group', org: 'east', who: '东湖区领导小组 chair' },
   { sub: 'lv.member', role: 'leading_group', org: 'east', who: '东湖区领导小组 member' },
+  { sub: 'east-s1.staff', role: 'street', org: 'east-s1', who: '东湖街道 staff' },
   { sub: 'east-s1-c1.staff', role: 'community', org: 'east-s1-c1', who: '东湖一社区 worker' },
+  { sub: 'admin.east', role: 'admin', org: 'east', who: '东湖区 system operator (the district only)' },
   { sub: 'admin', role: 'admin', org: 'city', who: 'system operator' }
 ]
+
+/** Who the demo tree's history says created it. */
+const DEMO_SEED_ACTOR = { sub: 'zhunru-demo', org: null }
 
 /** Loads the demo tree into an empty database; a database with any org unit is left alone. */
 export async function seedDemoIfEmpty(db: Knex, now: string): Promise<boolean> {
   const [{ count }] = (await db('org_units').count({ count: '*' })) as Array<{ count: number | string }>
   if (Number(count) > 0) return false
   await db.transaction(async (trx) => {
-    for (const u of DEMO_ORG_TREE) await insertOrgUnit(trx, u, now)
+    for (const u of DEMO_ORG_TREE) await insertOrgUnit(trx, u, now, DEMO_SEED_ACTOR)
     for (const m of DEMO_GROUP_MEMBERS) await insertMember(trx, m, now)
   })
   return true

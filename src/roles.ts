@@ -1,11 +1,29 @@
 import type { Bilingual } from './platform/language.js'
 
 /** Principals' roles. JWT claims, route guards and the machine's event table read this list. */
-export const ROLES = ['department', 'office', 'leading_group', 'community', 'admin'] as const
+export const ROLES = ['department', 'office', 'leading_group', 'street', 'community', 'admin'] as const
 export type Role = (typeof ROLES)[number]
 
 export const ORG_KINDS = ['city', 'district', 'street', 'community', 'department'] as const
 export type OrgKind = (typeof ORG_KINDS)[number]
+
+/**
+ * The kinds of org a role acts for. A token naming an org of another kind is refused
+ * before any route reads it: an "office" of a community or a "community" of a street
+ * would otherwise pass every check that compares ids, and be trusted for what it is not.
+ */
+export const ROLE_ORG_KINDS: Record<Role, readonly OrgKind[]> = {
+  department: ['department'],
+  office: ['city', 'district'],
+  leading_group: ['city', 'district'],
+  street: ['street'],
+  community: ['community'],
+  admin: ['city', 'district']
+}
+
+/** The roles that act for the places tasks land on: they confirm funding, reply to consultations and report burdens. */
+export const TARGET_ROLES = ['street', 'community'] as const satisfies readonly Role[]
+export const isTargetRole = (role: Role): role is (typeof TARGET_ROLES)[number] => (TARGET_ROLES as readonly Role[]).includes(role)
 
 /** The kinds as answers name them. */
 export const ORG_KIND_NAMES: Record<OrgKind, Bilingual> = {

@@ -133,7 +133,7 @@ t.test('the office returns with reasons, or consults invited communities whose r
   await send(h, task.id, office, { type: 'OPEN_CONSULTATION', consultation: { mode: 'public_notice', invited: [] } })
   const foreign = await reply('west-s1-c1', '我们不在东湖区')
   t.equal(foreign.statusCode, 403, 'a community of another district does not answer this district’s notice')
-  t.match(foreign.json().detail, /only communities of east/)
+  t.match(foreign.json().detail, /only streets and communities of east/)
   t.equal((await reply('east-s2-c1', '同意')).statusCode, 200)
   await send(h, task.id, office, { type: 'CLOSE_CONSULTATION', reason: '公示期满' })
   const returned = await send(h, task.id, office, { type: 'OFFICE_RETURN', reason: '请按社区意见补充人员配备' })

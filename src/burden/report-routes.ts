@@ -183,7 +183,7 @@ export const burdenReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
     },
     async (req, reply) => {
-      const principal = requireRole(req, 'community')
+      const principal = requireRole(req, 'street', 'community')
       const report = await fileReport(app.gate, principal, req.body, req.idempotency)
       return reply.status(201).header('location', `/v1/burden-reports/${report.id}`).send(toReportView(report, principal))
     }

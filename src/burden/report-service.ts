@@ -19,6 +19,7 @@ import { checkCoveredDates } from '../policy/dates.js'
 import type { OrgDirectory } from '../policy/org-directory.js'
 import type { CurrentPack } from '../policy/pack-store.js'
 import { jurisdictionOf } from '../policy/org-units.js'
+import { ORG_KIND_NAMES } from '../roles.js'
 import {
   findReport,
   planReport,
@@ -66,7 +67,8 @@ const actorOf = (p: Principal): ReportActor => ({ sub: p.sub, role: p.role, org:
 export function scopeFor(p: Principal): ReportScope {
   switch (p.role) {
     case 'admin':
-      return { kind: 'all' }
+      return p.administersAll === true ? { kind: 'all' } : { kind: 'jurisdiction', orgUnit: p.org }
+    case 'street':
     case 'community':
       return { kind: 'reporter', orgUnit: p.org }
     case 'office':
@@ -103,19 +105,20 @@ export async function loadVisibleReport(db: Knex, id: string, p: Principal): Pro
 }
 
 /**
- * A community files a report about a department. The department must be one whose
- * city or district contains the community; that city or district's office investigates.
+ * A community or street files a report about a department (the token's org is of the
+ * role's kind: the principal check saw to that). The department must be one whose city
+ * or district contains the reporter; that city or district's office investigates.
  */
 export async function fileReport(ctx: ReportContext, p: Principal, input: NewReportInput, claim: IdempotencyClaim | null = null): Promise<BurdenReportRecord> {
   const community = await ctx.orgs.lineage(ctx.db, p.org)
-  if (community[0]?.kind !== 'community') throw Problems.forbidden({ zh: `令牌所属机构“${p.org}”不是社区`, en: `the token's org "${p.org}" is not a community` })
+  const reporter = ORG_KIND_NAMES[community[0]!.kind]
   const chain = await ctx.orgs.lineage(ctx.db, input.department)
   if (chain[0]?.kind !== 'department') throw Problems.invalid('department', { zh: `“${input.department}”不是部门`, en: `"${input.department}" is not a department` })
   const jurisdiction = jurisdictionOf(chain)
   if (!community.some((u) => u.id === jurisdiction.id)) {
     throw Problems.invalid('department', {
-      zh: `“${input.department}”的辖区为${jurisdiction.id}，不包含本社区`,
-      en: `"${input.department}" works in ${jurisdiction.id}, which does not contain this community`
+      zh: `“${input.department}”的辖区为${jurisdiction.id}，不包含本${reporter.zh}`,
+      en: `"${input.department}" works in ${jurisdiction.id}, which does not contain this ${reporter.en}`
     })
   }
   const now = ctx.now()

@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { requireRole } from '../platform/auth.js'
+import { requireRole, type Principal } from '../platform/auth.js'
 import { chinaDate } from '../clock.js'
 import { Problems } from '../platform/errors.js'
 import { checkCoveredDates } from '../policy/dates.js'
 import { TOKEN, problemResponses } from '../platform/schemas.js'
 import { getOrgUnit, jurisdictionOf } from '../policy/org-units.js'
+import { administers } from '../policy/principals.js'
 import { unitsUnder } from '../tasks/declaration.js'
 import { areaBurden, communityBurden, type Window } from './ledger.js'
 import { departmentScorecard } from './scorecard.js'
@@ -44,14 +45,14 @@ export const burdenRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   /**
-   * A community reads its own ledger; reviewers read those of their city or district;
-   * admins any. A token whose org is not of its role's kind reads nothing.
+   * A community reads its own ledger; a street its own and its communities'; reviewers
+   * those of their city or district; admins those of what they administer. The principal
+   * check has made sure each token's org is of its role's kind.
    */
-  async function mayRead(role: string, org: string, unitId: string) {
-    if (role === 'admin') return
-    const chain = await app.gate.orgs.lineage(app.gate.db, unitId)
-    const allowed = role === 'community' ? org === unitId : chain.some((u) => u.id === org && (u.kind === 'city' || u.kind === 'district'))
-    if (!allowed) throw Problems.forbidden({ zh: `${unitId}的台账不对${role}角色的${org}开放`, en: `${unitId} is not for ${role} ${org}` })
+  async function mayRead(p: Principal, unitId: string) {
+    const inside = p.administersAll === true || (await app.gate.orgs.lineage(app.gate.db, unitId)).some((u) => u.id === p.org)
+    const allowed = p.role === 'community' ? p.org === unitId : inside
+    if (!allowed) throw Problems.forbidden({ zh: `${unitId}的台账不对${p.role}角色的${p.org}开放`, en: `${unitId} is not for ${p.role} ${p.org}` })
   }
 
   app.get(
@@ -90,10 +91,10 @@ export const burdenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
     },
     async (req) => {
-      const p = requireRole(req, 'community', 'office', 'leading_group', 'admin')
+      const p = requireRole(req, 'street', 'community', 'office', 'leading_group', 'admin')
       const unit = await getOrgUnit(app.gate.db, req.params.id)
       if (unit?.kind !== 'community') throw Problems.notFound('community', req.params.id)
-      await mayRead(p.role, p.org, unit.id)
+      await mayRead(p, unit.id)
       return communityBurden(app.gate.db, unit.id, await window(req.query))
     }
   )
@@ -120,10 +121,10 @@ export const burdenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
     },
     async (req) => {
-      const p = requireRole(req, 'office', 'leading_group', 'admin')
+      const p = requireRole(req, 'street', 'office', 'leading_group', 'admin')
       const unit = await getOrgUnit(app.gate.db, req.params.id)
       if (unit === null || !['street', 'district', 'city'].includes(unit.kind)) throw Problems.notFound('street, district or city', req.params.id)
-      await mayRead(p.role, p.org, unit.id)
+      await mayRead(p, unit.id)
       const communities = [...(await unitsUnder(app.gate.db, unit.id, ['community']))].sort()
       return areaBurden(app.gate.db, unit.id, communities, await window(req.query))
     }
@@ -163,7 +164,7 @@ export const burdenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (chain[0]?.kind !== 'department') throw Problems.notFound('department', req.params.id)
       const own = p.role === 'department' && p.org === req.params.id
       const reviewer = (p.role === 'office' || p.role === 'leading_group') && jurisdictionOf(chain).id === p.org
-      if (!own && !reviewer && p.role !== 'admin') throw Problems.forbidden({ zh: '部门评分表仅供该部门、其审核方和管理员查阅', en: 'a scorecard is for the department, its reviewers and admins' })
+      if (!own && !reviewer && !(await administers(app.gate, p, req.params.id))) throw Problems.forbidden({ zh: '部门评分表仅供该部门、其审核方和管理员查阅', en: 'a scorecard is for the department, its reviewers and admins' })
       return departmentScorecard(app.gate.db, req.params.id, await window(req.query))
     }
   )

@@ -113,7 +113,7 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
     },
     async (req, reply) => {
-      const items = await reportFunding(app.gate, req.params.id, requireRole(req, 'community'), req.body, req.idempotency)
+      const items = await reportFunding(app.gate, req.params.id, requireRole(req, 'street', 'community'), req.body, req.idempotency)
       return reply.status(201).send({ items })
     }
   )

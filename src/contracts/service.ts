@@ -1,4 +1,5 @@
 import type { Principal } from '../platform/auth.js'
+import { isTargetRole } from '../roles.js'
 import { Problem, Problems, problemType } from '../platform/errors.js'
 import { checkCoveredDates } from '../policy/dates.js'
 import { excludedInText } from '../policy/screen.js'
@@ -62,7 +63,7 @@ export function contractView(t: TaskRecord, party: boolean): ContractView {
 export async function readContract(ctx: GateContext, id: string, p: Principal | null): Promise<ContractView> {
   const task = await loadVisibleTask(ctx.db, id, p)
   if (!isPublicState(task.position.state)) throw Problems.notFound('contract of task', id)
-  const targeted = p?.role === 'community' && task.declaration.targets.includes(p.org)
+  const targeted = p !== null && isTargetRole(p.role) && task.declaration.targets.includes(p.org)
   return contractView(task, targeted || isParty(visibilityFor(p), task))
 }
 
@@ -117,8 +118,8 @@ export interface FundingReport {
 export async function reportFunding(ctx: GateContext, id: string, p: Principal, report: FundingReport, claim: IdempotencyClaim | null = null): Promise<FundingConfirmation[]> {
   const task = await findTask(ctx.db, id)
   if (task === null || !isPublicState(task.position.state)) throw Problems.notFound('contract of task', id)
-  if (p.role !== 'community' || !task.declaration.targets.includes(p.org)) {
-    throw Problems.forbidden({ zh: '只有任务所面向的社区可以反馈经费到位情况', en: 'only a community the task targets reports on its funding' })
+  if (!isTargetRole(p.role) || !task.declaration.targets.includes(p.org)) {
+    throw Problems.forbidden({ zh: '只有任务所面向的街道或社区可以反馈经费到位情况', en: 'only a street or community the task targets reports on its funding' })
   }
   const now = ctx.now().toISOString()
   const confirmation: FundingConfirmation = {
@@ -148,7 +149,7 @@ export async function reportFunding(ctx: GateContext, id: string, p: Principal, 
 
 export async function fundingOf(ctx: GateContext, id: string, p: Principal): Promise<{ unfunded: boolean; confirmations: FundingConfirmation[] }> {
   const task = await loadVisibleTask(ctx.db, id, p)
-  const targeted = p.role === 'community' && task.declaration.targets.includes(p.org)
+  const targeted = isTargetRole(p.role) && task.declaration.targets.includes(p.org)
   if (!targeted && !isParty(visibilityFor(p), task)) throw Problems.notFound('funding of task', id)
   return { unfunded: task.unfunded, confirmations: await confirmationsOf(ctx.db, task.seq) }
 }

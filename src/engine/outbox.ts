@@ -26,13 +26,17 @@ export interface SubscriberRow {
   events: string
   owner_role: string
   owner_org: string
+  owner_administers_all: boolean | number
 }
 
 /** Whether a webhook's owner may read the instance after the change: the audience the workflow named. */
-export function ownerSees(owner: { role: string; org: string }, change: StateChange): boolean {
+export function ownerSees(owner: { role: string; org: string; administersAll?: boolean }, change: StateChange): boolean {
   const a = change.audience
-  if (a.public || owner.role === 'admin') return true
+  if (a.public || (owner.role === 'admin' && owner.administersAll === true)) return true
   switch (owner.role) {
+    case 'admin':
+      // A district's admin hears what its district's office and group hear.
+      return a.offices.includes(owner.org) || a.groups.includes(owner.org)
     case 'department':
       return a.departments.includes(owner.org)
     case 'office':
@@ -47,7 +51,7 @@ export function ownerSees(owner: { role: string; org: string }, change: StateCha
 /** The active webhooks and the policy pack head in one query: each statement costs a group commit a round trip. */
 export async function subscribersAndPackHead(trx: Knex.Transaction): Promise<{ head: number; subscribers: SubscriberRow[] }> {
   const rows = (await trx
-    .select('p.head', 'w.id', 'w.events', 'w.owner_role', 'w.owner_org')
+    .select('p.head', 'w.id', 'w.events', 'w.owner_role', 'w.owner_org', 'w.owner_administers_all')
     .from(trx('policy_packs').max({ head: 'seq' }).as('p'))
     .leftJoin('webhooks as w', (on) => on.on('w.active', '=', trx.raw('?', [true])))) as Array<SubscriberRow & { head: number | string; id: string | null }>
   return { head: Number(rows[0]!.head), subscribers: rows.filter((r) => r.id !== null) }
@@ -55,13 +59,14 @@ export async function subscribersAndPackHead(trx: Knex.Transaction): Promise<{ h
 
 /** Pending deliveries for changes committed together; the subscribers are read once when not given. */
 export async function enqueueDeliveries(trx: Knex.Transaction, changes: readonly StateChange[], active?: readonly SubscriberRow[]): Promise<void> {
-  const hooks = active ?? ((await trx('webhooks').where({ active: true }).select('id', 'events', 'owner_role', 'owner_org')) as SubscriberRow[])
+  const hooks = active ?? ((await trx('webhooks').where({ active: true }).select('id', 'events', 'owner_role', 'owner_org', 'owner_administers_all')) as SubscriberRow[])
   const rows = []
   for (const hook of hooks) {
     const events = fromJson<string[]>(hook.events)
     for (const change of changes) {
       if (!events.includes('*') && !events.includes(change.type)) continue
-      if (!ownerSees({ role: hook.owner_role, org: hook.owner_org }, change)) continue
+      // SQLite hands a boolean back as 0 or 1.
+      if (!ownerSees({ role: hook.owner_role, org: hook.owner_org, administersAll: Boolean(hook.owner_administers_all) }, change)) continue
       rows.push(deliveryRow(hook.id, change))
     }
   }

@@ -6,6 +6,7 @@ import { Nullable, TOKEN, problemResponses } from '../platform/schemas.js'
 import { LEADING_GROUP_MEMBER } from '../tasks/examples.js'
 import { insertMember, listMembers } from './store.js'
 import { getOrgUnit } from '../policy/org-units.js'
+import { requireAdministers } from '../policy/principals.js'
 import { uniquely } from '../engine/db.js'
 
 const Member = Type.Object(
@@ -60,8 +61,9 @@ export const leadingGroupRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
     },
     async (req, reply) => {
-      requireRole(req, 'admin')
+      const p = requireRole(req, 'admin')
       await groupOrg(req.params.orgUnit)
+      await requireAdministers(app.gate, p, req.params.orgUnit)
       const home = req.body.homeDepartment === null ? null : await getOrgUnit(app.gate.db, req.body.homeDepartment)
       if (req.body.homeDepartment !== null && home?.kind !== 'department') {
         throw Problems.validation({ zh: '字段“homeDepartment”须为部门', en: 'homeDepartment must be a department' }, [

@@ -6,7 +6,13 @@ import { alternatives, type Bilingual } from './language.js'
 import { ROLES, type Role } from '../roles.js'
 import type { PrincipalClaims } from './token.js'
 
-export type Principal = PrincipalClaims
+export type Principal = PrincipalClaims & {
+  /**
+   * An admin of a city (a unit with no parent) administers all of it; an admin of a
+   * district only that district. Set by the principal check (policy/principals.ts).
+   */
+  administersAll?: boolean
+}
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -52,6 +52,9 @@ function sharedComponents(limits: ServerLimits): Json {
       ),
       Unauthenticated: problemResponse('The Authorization header was sent but is not `Bearer <token>`, or its token is invalid or expired: checked even where no token is needed'),
       IdempotencyKeyInFlight: problemResponse('A request with this Idempotency-Key is still being handled: retry shortly'),
+      PrincipalRefused: problemResponse(
+        'The token is valid, but its org does not exist, is closed, or is not of a kind its role acts for (an office of a city or district, a street role of a street …): checked even where no token is needed'
+      ),
       PayloadTooLarge: problemResponse(`The body is over ${limits.bodyLimit} bytes`),
       UnsupportedMediaType: problemResponse('The body is not application/json'),
       IdempotencyKeyReused: problemResponse('This Idempotency-Key was used for a different request (`field` is Idempotency-Key)'),
@@ -96,6 +99,7 @@ const WITH_BODY = ['post', 'put', 'patch', 'delete']
 const CROSS_CUTTING: Array<{ status: string; response: string; applies: (method: string) => boolean }> = [
   { status: '400', response: 'InvalidRequest', applies: () => true },
   { status: '401', response: 'Unauthenticated', applies: () => true },
+  { status: '403', response: 'PrincipalRefused', applies: () => true },
   { status: '409', response: 'IdempotencyKeyInFlight', applies: (method) => method === 'post' },
   // Fastify parses a body sent with these methods, whether or not the route reads one.
   { status: '413', response: 'PayloadTooLarge', applies: (method) => WITH_BODY.includes(method) },
@@ -116,7 +120,7 @@ export function completeDocument(doc: Json, limits: ServerLimits): Json {
       const own = op.responses[c.status]
       // The route's own meaning of the status comes first; the cross-cutting one is added to it.
       if (own === undefined) op.responses[c.status] = ref('responses', c.response)
-      else if (c.status === '409') own.description = `${own.description}; or: ${shared.responses[c.response].description}`
+      else if (c.status === '409' || c.status === '403') own.description = `${own.description}; or: ${shared.responses[c.response].description}`
     }
     // A problem the route declares itself (a $ref is to a shared one, which has its headers).
     for (const response of Object.values(op.responses as Json)) {

@@ -1,66 +1,164 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { parse } from 'csv-parse/sync'
+import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import { requireRole } from '../platform/auth.js'
+import { requireRole, type Principal } from '../platform/auth.js'
 import { Problems } from '../platform/errors.js'
-import { ORG_KIND_NAMES, ORG_KINDS } from '../roles.js'
-import { alternatives, type Bilingual } from '../platform/language.js'
+import { ORG_KINDS } from '../roles.js'
 import { decodeCursor, encodeCursor } from '../platform/pagination.js'
 import { DEFAULT_PAGE_SIZE, IdParams, Nullable, PUBLIC, PageQuery, TOKEN, problemResponses } from '../platform/schemas.js'
 import { ORG_UNIT } from '../tasks/examples.js'
 import { uniquely } from '../engine/db.js'
-import { PARENT_KINDS, getOrgUnit, insertOrgUnit, listOrgUnits, type OrgUnit } from './org-units.js'
+import { getOrgUnit, listOrgUnits, orgUnitChanges, type OrgUnit } from './org-units.js'
+import { ORG_UNIT_ID_PATTERN, applyTreePlan, planTreeChanges, type ProposedUnit, type TreePlan } from './org-tree-changes.js'
+import { requireAdministers } from './principals.js'
 
-const OrgUnitSchema = Type.Object(
+const UnitFields = {
+  id: Type.String({ minLength: 1, maxLength: 64, pattern: ORG_UNIT_ID_PATTERN }),
+  kind: Type.Enum(ORG_KINDS),
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  parentId: Nullable(Type.String({ minLength: 1, maxLength: 64 })),
+  sector: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 64, description: 'departments only: a sector code of the policy pack' })))
+}
+const OrgUnitSchema = Type.Object(UnitFields, { additionalProperties: false })
+const OrgUnitView = Type.Object(
+  { ...UnitFields, sector: Nullable(Type.String()), closedAt: Nullable(Type.String({ format: 'date-time', description: 'when the unit was closed: it keeps its history and takes no new work; null while open' })) },
+  { additionalProperties: false }
+)
+const UnitChange = Type.Object({ from: Type.Unknown(), to: Type.Unknown() })
+const TreePlanSchema = Type.Object(
   {
-    id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$' }),
-    kind: Type.Enum(ORG_KINDS),
-    name: Type.String({ minLength: 1, maxLength: 200 }),
-    parentId: Nullable(Type.String({ minLength: 1, maxLength: 64 })),
-    sector: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 64, description: 'departments only: a sector code of the policy pack' })))
+    dryRun: Type.Boolean({ description: 'true: nothing was stored; this is what the import would do' }),
+    created: Type.Integer(),
+    updated: Type.Integer(),
+    unchanged: Type.Integer(),
+    units: Type.Array(
+      Type.Object({
+        row: Type.Integer({ description: 'the unit’s place in the request: index in `units`, or the CSV line' }),
+        id: Type.String(),
+        action: Type.Enum(['create', 'update']),
+        changes: Type.Object(
+          { name: Type.Optional(UnitChange), parentId: Type.Optional(UnitChange), sector: Type.Optional(UnitChange), closed: Type.Optional(UnitChange) },
+          { description: 'what an update changes: each field with its value before and after' }
+        )
+      }),
+      { description: 'the units created or updated; unchanged ones are only counted' }
+    )
   },
   { additionalProperties: false }
 )
+const view = (u: OrgUnit) => u
+
+/** The CSV columns of an org tree import; the JSON form has the same fields. */
+export const ORG_CSV_COLUMNS = ['id', 'kind', 'name', 'parentId', 'sector', 'closed'] as const
+const MAX_IMPORT_ROWS = 20000
+
+const planView = (plan: TreePlan, dryRun: boolean, rowOf: (index: number) => number) => ({
+  dryRun,
+  created: plan.created,
+  updated: plan.updated,
+  unchanged: plan.unchanged,
+  units: plan.units.filter((u) => u.action !== 'unchanged').map((u) => ({ row: rowOf(u.index), id: u.unit.id, action: u.action as 'create' | 'update', changes: u.changes }))
+})
 
 export const orgUnitRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // Only for the import: a spreadsheet saved as CSV, parsed by the route so that each bad line is named.
+  app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body))
+
+  const admin = (req: FastifyRequest) => requireRole(req, 'admin')
+
   app.post(
     '/v1/org-units',
     {
       schema: {
         tags: ['org-units'],
-        summary: 'Add a city, district, street, community or department (admin)',
+        summary: 'Add a city, district, street, community or department (admin of the parent)',
         operationId: 'createOrgUnit',
         security: TOKEN,
         body: { ...OrgUnitSchema, examples: [ORG_UNIT] },
-        response: { 201: OrgUnitSchema, ...problemResponses(400, 401, 403, { 409: 'An org unit with this id exists' }) }
+        response: { 201: OrgUnitView, ...problemResponses(400, 401, 403, { 409: 'An org unit with this id exists' }) }
       }
     },
     async (req, reply) => {
-      requireRole(req, 'admin')
-      const unit: OrgUnit = { ...req.body, sector: req.body.sector ?? null }
-      const bad = (field: string, message: Bilingual) => Problems.invalid(field, message)
-      const parent = unit.parentId === null ? null : await getOrgUnit(app.gate.db, unit.parentId)
-      if (unit.parentId !== null && parent === null) throw bad('parentId', { zh: `“${unit.parentId}”不存在`, en: `"${unit.parentId}" does not exist` })
-      const allowed = PARENT_KINDS[unit.kind]
-      if (!allowed.includes(parent?.kind ?? null)) {
-        const kind = ORG_KIND_NAMES[unit.kind]
-        const under = alternatives(allowed.filter((k) => k !== null).map((k) => ORG_KIND_NAMES[k].zh))
-        throw bad('parentId', {
-          zh: allowed.includes(null) ? `${kind.zh}不得有上级机构` : `${kind.zh}的上级须为${under.zh}`,
-          en: `a ${unit.kind} must sit under ${allowed.map((k) => k ?? 'nothing').join(' or ')}`
-        })
+      const p = admin(req)
+      if ((await getOrgUnit(app.gate.db, req.body.id)) !== null) throw Problems.alreadyExists('org unit', req.body.id)
+      const plan = await planTreeChanges(app.gate, p, [{ ...req.body, sector: req.body.sector ?? null }], (_i, field) => field)
+      await write(plan, p)
+      return reply.status(201).send(view(plan.units[0]!.unit))
+    }
+  )
+
+  async function write(plan: TreePlan, p: Principal) {
+    await uniquely(
+      () => applyTreePlan(app.gate.db, plan, p, app.gate.now().toISOString()),
+      // Another admin added one of these ids between the check and the write.
+      () => Problems.alreadyExists('org unit', plan.units.find((u) => u.action === 'create')!.unit.id)
+    )
+  }
+
+  app.patch(
+    '/v1/org-units/:id',
+    {
+      schema: {
+        tags: ['org-units'],
+        summary: 'Rename, move, re-sector, close or reopen a unit (admin of the unit and of its new parent)',
+        description:
+          'Only the fields sent change. A unit is never deleted: tasks, events and members refer to it. Closing needs every unit under it closed or moved first; a closed unit takes no new tasks and its tokens are refused. Moving a department changes the jurisdiction of its next submissions only; tasks keep the one they were decided in.',
+        operationId: 'updateOrgUnit',
+        security: TOKEN,
+        params: IdParams,
+        body: Type.Object(
+          {
+            name: Type.Optional(UnitFields.name),
+            parentId: Type.Optional(UnitFields.parentId),
+            sector: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 64 }))),
+            closed: Type.Optional(Type.Boolean({ description: 'true closes the unit, false reopens it' }))
+          },
+          { additionalProperties: false, minProperties: 1, examples: [{ name: '东湖街道东湖新村社区' }, { parentId: 'east-s2' }, { closed: true }] }
+        ),
+        response: { 200: OrgUnitView, ...problemResponses(400, 401, 403, 404) }
       }
-      if (unit.kind === 'department') {
-        if (unit.sector === null) throw bad('sector', { zh: '在kind为department时为必填项', en: 'is required for a department' })
-        const { pack } = await app.gate.packs.get(app.gate.db)
-        if (!pack.sectors.some((s) => s.code === unit.sector)) throw bad('sector', { zh: `“${unit.sector}”不是政策包中的行业领域`, en: `"${unit.sector}" is not a sector of the policy pack` })
-      } else if (unit.sector !== null) {
-        throw bad('sector', { zh: '仅适用于部门', en: 'is only for departments' })
+    },
+    async (req) => {
+      const p = admin(req)
+      if ((await getOrgUnit(app.gate.db, req.params.id)) === null) throw Problems.notFound('org unit', req.params.id)
+      const plan = await planTreeChanges(app.gate, p, [{ ...req.body, id: req.params.id }], (_i, field) => field)
+      await write(plan, p)
+      return view(plan.units[0]!.unit)
+    }
+  )
+
+  app.post(
+    '/v1/org-units/import',
+    {
+      schema: {
+        tags: ['org-units'],
+        summary: 'Import the org tree from CSV or JSON: upsert by id, all or nothing (admin)',
+        description: `Each unit is created, or updated where it differs (rename, move, sector, \`closed\`); a unit left out is left as it is. Every bad row is reported (\`invalidParams\`: \`units[i].field\` in JSON, \`line N: field\` in CSV) and nothing is stored. \`dryRun=true\` answers what would change and stores nothing. CSV: a header line with the columns ${ORG_CSV_COLUMNS.join(', ')} (parentId and sector may be empty; closed is true/false, empty keeps the unit as it is), UTF-8 with or without a BOM. Up to ${MAX_IMPORT_ROWS} units.`,
+        operationId: 'importOrgUnits',
+        security: TOKEN,
+        querystring: Type.Object({ dryRun: Type.Optional(Type.Boolean({ default: false })) }, { additionalProperties: false }),
+        body: {
+          content: {
+            'application/json': {
+              schema: Type.Object(
+                { units: Type.Array(Type.Unknown({ description: 'an org unit with the fields of createOrgUnit and `closed`; only `id` is needed to update one. Checked row by row, so that every bad row is reported' }), { maxItems: MAX_IMPORT_ROWS }) },
+                { additionalProperties: false, examples: [{ units: [ORG_UNIT, { id: 'east-s1-c1', name: '东湖街道第一社区' }] }] }
+              )
+            },
+            'text/csv': { schema: Type.String({ examples: [`${ORG_CSV_COLUMNS.join(',')}\neast-s1-c9,community,东湖街道新建社区,east-s1,,\n`] }) }
+          }
+        },
+        response: { 200: TreePlanSchema, ...problemResponses(400, 401, 403) }
       }
-      await uniquely(
-        () => insertOrgUnit(app.gate.db, unit, app.gate.now().toISOString()),
-        () => Problems.alreadyExists('org unit', unit.id)
-      )
-      return reply.status(201).send(unit)
+    },
+    async (req) => {
+      const p = admin(req)
+      const dryRun = req.query.dryRun === true
+      const { rows, rowOf, locate } = typeof req.body === 'string' ? csvUnits(req.body) : jsonUnits((req.body as { units: ProposedUnit[] }).units)
+      const plan = await planTreeChanges(app.gate, p, rows, locate)
+      if (!dryRun) await write(plan, p)
+      return planView(plan, dryRun, rowOf)
     }
   )
 
@@ -78,17 +176,18 @@ export const orgUnitRoutes: FastifyPluginAsyncTypebox = async (app) => {
             parentId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'the units directly under this one' })),
             kind: Type.Optional(Type.Enum(ORG_KINDS)),
             q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'part of the name, or the start of the id' })),
+            includeClosed: Type.Optional(Type.Boolean({ default: false, description: 'closed units too' })),
             ...PageQuery
           },
           { additionalProperties: false }
         ),
-        response: { 200: Type.Object({ items: Type.Array(OrgUnitSchema), nextCursor: Nullable(Type.String()) }), ...problemResponses(400) }
+        response: { 200: Type.Object({ items: Type.Array(OrgUnitView), nextCursor: Nullable(Type.String()) }), ...problemResponses(400) }
       }
     },
     async (req) => {
       const { parentId, kind, q, limit = DEFAULT_PAGE_SIZE, cursor } = req.query
-      const page = await listOrgUnits(app.gate.db, { parentId, kind, q, limit, offset: decodeCursor(cursor) ?? 0 })
-      return { items: page.items, nextCursor: encodeCursor(page.next) }
+      const page = await listOrgUnits(app.gate.db, { parentId, kind, q, includeClosed: req.query.includeClosed, limit, offset: decodeCursor(cursor) ?? 0 })
+      return { items: page.items.map(view), nextCursor: encodeCursor(page.next) }
     }
   )
 
@@ -101,13 +200,73 @@ export const orgUnitRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getOrgUnit',
         security: PUBLIC,
         params: IdParams,
-        response: { 200: OrgUnitSchema, ...problemResponses(404) }
+        response: { 200: OrgUnitView, ...problemResponses(404) }
       }
     },
     async (req) => {
       const unit = await getOrgUnit(app.gate.db, req.params.id)
       if (unit === null) throw Problems.notFound('org unit', req.params.id)
-      return unit
+      return view(unit)
     }
   )
+
+  app.get(
+    '/v1/org-units/:id/changes',
+    {
+      schema: {
+        tags: ['org-units'],
+        summary: 'How a unit came to be as it is: every create, rename, move, close and reopen, oldest first (admin of the unit)',
+        operationId: 'listOrgUnitChanges',
+        security: TOKEN,
+        params: IdParams,
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                change: Type.Enum(['create', 'update', 'close', 'reopen']),
+                before: Nullable(Type.Record(Type.String(), Type.Unknown())),
+                after: Type.Record(Type.String(), Type.Unknown()),
+                actor: Type.Object({ sub: Type.String(), org: Nullable(Type.String()) }),
+                at: Type.String({ format: 'date-time' })
+              })
+            )
+          }),
+          ...problemResponses(401, 403, 404)
+        }
+      }
+    },
+    async (req) => {
+      const p = admin(req)
+      if ((await getOrgUnit(app.gate.db, req.params.id)) === null) throw Problems.notFound('org unit', req.params.id)
+      await requireAdministers(app.gate, p, req.params.id)
+      return { items: (await orgUnitChanges(app.gate.db, req.params.id)) as never }
+    }
+  )
+}
+
+function jsonUnits(units: ProposedUnit[]) {
+  return { rows: units, rowOf: (i: number) => i, locate: (i: number, field: string) => `units[${i}].${field}` }
+}
+
+/** CSV as a spreadsheet saves it: a header line, quoted fields, a BOM perhaps; each unit named by its line. */
+function csvUnits(body: string) {
+  let records: Array<{ record: Record<string, string>; info: { lines: number } }>
+  try {
+    records = parse(body, { bom: true, columns: true, skip_empty_lines: true, trim: true, info: true, relax_column_count: false })
+  } catch (err) {
+    throw Problems.invalid('body', { zh: `不是有效的CSV：${(err as Error).message}`, en: `is not valid CSV: ${(err as Error).message}` }, 'body')
+  }
+  const header = records[0] === undefined ? [] : Object.keys(records[0].record)
+  const unknown = header.filter((c) => !(ORG_CSV_COLUMNS as readonly string[]).includes(c))
+  if (records.length === 0 || unknown.length > 0 || !header.includes('id')) {
+    throw Problems.invalid('header', {
+      zh: `CSV首行须为列名，可用的列为${ORG_CSV_COLUMNS.join('、')}，且须有id${unknown.length > 0 ? `；不认识的列：${unknown.join('、')}` : ''}`,
+      en: `the first CSV line names the columns, of ${ORG_CSV_COLUMNS.join(', ')}, id among them${unknown.length > 0 ? `; unknown: ${unknown.join(', ')}` : ''}`
+    })
+  }
+  if (records.length > MAX_IMPORT_ROWS) throw Problems.invalid('body', { zh: `最多${MAX_IMPORT_ROWS}行`, en: `has more than ${MAX_IMPORT_ROWS} rows` }, 'body')
+  // A cell left empty in a column the row has means "no value"; a column the file lacks means "keep".
+  const rows = records.map(({ record }) => Object.fromEntries(Object.entries(record).filter(([k, v]) => v !== '' || k === 'parentId' || k === 'sector')))
+  const lines = records.map(({ info }) => info.lines)
+  return { rows, rowOf: (i: number) => lines[i]!, locate: (i: number, field: string) => `line ${lines[i]}: ${field}` }
 }

@@ -5,6 +5,7 @@ import { FindingSchema, PolicyRefSchema, ScreeningSchema } from '../tasks/schema
 import { orgUnitRoutes } from './org-unit-routes.js'
 import { screeningRoutes } from './screening-routes.js'
 import { OrgDirectory } from './org-directory.js'
+import { checkPrincipals } from './principals.js'
 import { CurrentPack } from './pack-store.js'
 import type { GateContext } from '../tasks/service.js'
 
@@ -26,6 +27,7 @@ export const policy = fp(
     app.engine.onPackHead((seq) => packs.observe(seq))
     for (const schema of [FindingSchema, PolicyRefSchema, ScreeningSchema]) app.addSchema(schema)
     app.decorate('gate', { db: app.engine.db, packs, orgs: new OrgDirectory(), commits: app.engine.commits, now: app.engine.now })
+    checkPrincipals(app, app.gate)
     await app.register(catalogRoutes)
     await app.register(screeningRoutes)
     await app.register(orgUnitRoutes)

@@ -73,11 +73,14 @@ async function checkUnits(orgs: OrgDirectory, db: Knex, ids: string[], field: st
   const reachable = await orgs.within(db, ids, jurisdiction.id, kinds)
   const names = alternatives(kinds.map((k) => ORG_KIND_NAMES[k].zh))
   const invalid: InvalidParam[] = ids
-    .map((id, i) => ({ id, i }))
-    .filter(({ id }) => !reachable.has(id))
-    .map(({ id, i }) => ({
+    .map((id, i) => ({ id, i, unit: reachable.get(id) }))
+    .filter(({ unit }) => unit === undefined || unit.closedAt !== null)
+    .map(({ id, i, unit }) => ({
       field: `${field}[${i}]`,
-      message: { zh: `“${id}”不是${jurisdiction.name}（${jurisdiction.id}）辖区内的${names.zh}`, en: `"${id}" is not a ${kinds.join(' or ')} in ${jurisdiction.name} (${jurisdiction.id})` }
+      message:
+        unit === undefined
+          ? { zh: `“${id}”不是${jurisdiction.name}（${jurisdiction.id}）辖区内的${names.zh}`, en: `"${id}" is not a ${kinds.join(' or ')} in ${jurisdiction.name} (${jurisdiction.id})` }
+          : { zh: `“${id}”（${unit.name}）已于${unit.closedAt!.slice(0, 10)}撤销，不再承接任务`, en: `"${id}" (${unit.name}) was closed on ${unit.closedAt!.slice(0, 10)} and takes no new work` }
     }))
   if (invalid.length > 0) {
     throw Problems.validation(

@@ -54,7 +54,7 @@ export const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const p = requireRole(req, 'office', 'leading_group', 'admin')
       const tasks = await listReviewQueue(
         app.gate.db,
-        { orgUnit: p.role === 'admin' ? null : p.org, stages: [...STAGES_FOR.office, ...STAGES_FOR.leading_group], overdueOnly: true },
+        { orgUnit: p.role === 'admin' && p.administersAll === true ? null : p.org, stages: [...STAGES_FOR.office, ...STAGES_FOR.leading_group], overdueOnly: true },
         req.query.limit ?? 100
       )
       return { items: await taskViews(app.gate, tasks, p) }

@@ -13,6 +13,7 @@ import { amendPack } from '../policy/pack.js'
 import type { PolicyPack, PolicyRef, Screening, TaskDeclaration } from '../policy/types.js'
 import type { TaskEventBodyT, TaskInputT, TaskViewT } from './schemas.js'
 import { getOrgUnit, jurisdictionOf, type OrgUnit } from '../policy/org-units.js'
+import { ORG_KIND_NAMES, isTargetRole } from '../roles.js'
 import type { OrgDirectory } from '../policy/org-directory.js'
 import type { GroupCommitter, IdempotencyClaim, WriteResult } from '../engine/group-commit.js'
 import { fromJson, uniquely } from '../engine/db.js'
@@ -128,7 +129,7 @@ async function offeredEvents(ctx: GateContext, t: TaskRecord, viewer: Principal 
   if (candidates.length === 0) return []
   const facts: EventFacts = { departmentCtx: null, group: null }
   if (members !== null) facts.group = { members, me: members.find((m) => m.sub === viewer.sub) ?? null, eligible: 0 }
-  if (viewer.role === 'community' && candidates.includes('CONSULTATION_REPLY')) {
+  if (isTargetRole(viewer.role) && candidates.includes('CONSULTATION_REPLY')) {
     facts.replierWithin = (await ctx.orgs.lineage(ctx.db, viewer.org)).some((u) => u.id === t.jurisdictionId)
   }
   return candidates.filter((type) => refusal(t, viewer, type, facts) === null)
@@ -139,12 +140,14 @@ export function visibilityFor(p: Principal | null): Visibility {
   if (p === null) return { kind: 'admitted' }
   switch (p.role) {
     case 'admin':
-      return { kind: 'all' }
+      // A district's admin reads what its district decides, as its office does.
+      return p.administersAll === true ? { kind: 'all' } : { kind: 'jurisdiction', orgUnit: p.org }
     case 'department':
       return { kind: 'department', departmentId: p.org }
     case 'office':
     case 'leading_group':
       return { kind: 'jurisdiction', orgUnit: p.org }
+    case 'street':
     case 'community':
       return { kind: 'target', orgUnit: p.org }
   }
@@ -260,7 +263,7 @@ interface EventFacts {
 
 async function eventFacts(ctx: GateContext, task: TaskRecord, p: Principal, body: TaskEventBodyT): Promise<EventFacts> {
   const departmentCtx = p.role === 'department' ? await departmentContext(ctx, task.departmentId) : null
-  if (p.role === 'community' && body.type === 'CONSULTATION_REPLY') {
+  if (isTargetRole(p.role) && body.type === 'CONSULTATION_REPLY') {
     const chain = await ctx.orgs.lineage(ctx.db, p.org)
     return { departmentCtx, group: null, replierWithin: chain.some((u) => u.id === task.jurisdictionId) }
   }
@@ -288,11 +291,12 @@ function refusal(task: TaskRecord, p: Principal, type: AdmissionEventType, facts
   if ((p.role === 'office' || p.role === 'leading_group') && task.decider.orgUnit !== p.org) {
     return { zh: `该任务由${task.decider.orgUnit}研究决定，而非${p.org}`, en: `this task is decided in ${task.decider.orgUnit}, not in ${p.org}` }
   }
-  if (p.role === 'community' && !isParty(visibilityFor(p), task)) {
-    return { zh: '本社区未被邀请就该任务反馈意见', en: 'this community was not asked to reply on this task' }
+  if (isTargetRole(p.role) && !isParty(visibilityFor(p), task)) {
+    const unit = ORG_KIND_NAMES[p.role]
+    return { zh: `本${unit.zh}未被邀请就该任务反馈意见`, en: `this ${unit.en} was not asked to reply on this task` }
   }
   if (facts.replierWithin === false) {
-    return { zh: `只有${task.jurisdictionId}辖区内的社区可就该任务的征求意见作出反馈`, en: `only communities of ${task.jurisdictionId} reply to its consultations` }
+    return { zh: `只有${task.jurisdictionId}辖区内的街道和社区可就该任务的征求意见作出反馈`, en: `only streets and communities of ${task.jurisdictionId} reply to its consultations` }
   }
   if (type === 'VOTE' || type === 'DECIDE') {
     const me = facts.group?.me ?? null

@@ -69,6 +69,8 @@ interface DbWebhookRow {
   owner_sub: string
   owner_role: string
   owner_org: string
+  /** An admin of a whole city hears every change; a district's admin those of its district. */
+  owner_administers_all: boolean | number
   created_at: string
   active: boolean | number
 }
@@ -119,7 +121,7 @@ const ownedBy = (row: DbWebhookRow, p: Principal) => row.owner_sub === p.sub && 
 /** A live webhook the principal owns (an admin owns them all); any other is reported as missing. */
 async function ownWebhook(db: Knex, id: string, p: Principal): Promise<DbWebhookRow> {
   const row = (await db<DbWebhookRow>('webhooks').where({ id, active: true }).first()) as DbWebhookRow | undefined
-  if (row === undefined || (p.role !== 'admin' && !ownedBy(row, p))) throw Problems.notFound('webhook', id)
+  if (row === undefined || (p.administersAll !== true && !ownedBy(row, p))) throw Problems.notFound('webhook', id)
   return row
 }
 
@@ -155,6 +157,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ allowPrivateNetworks: bo
         owner_sub: principal.sub,
         owner_role: principal.role,
         owner_org: principal.org,
+        owner_administers_all: principal.administersAll === true,
         created_at: app.engine.now().toISOString(),
         active: true
       }
@@ -177,7 +180,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ allowPrivateNetworks: bo
     async (req) => {
       const principal = requirePrincipal(req)
       const q = app.engine.db<DbWebhookRow>('webhooks').where({ active: true })
-      if (principal.role !== 'admin') q.where({ owner_sub: principal.sub, owner_role: principal.role, owner_org: principal.org })
+      if (principal.administersAll !== true) q.where({ owner_sub: principal.sub, owner_role: principal.role, owner_org: principal.org })
       const rows = (await q.orderBy([{ column: 'created_at' }, { column: 'id' }])) as DbWebhookRow[]
       return { items: rows.map(toWebhookView) }
     }
