@@ -272,7 +272,7 @@ t.test('filing: only a community, about a department over it; every refusal name
   t.equal((await h.app.inject({ method: 'POST', url: '/v1/burden-reports', payload: report() })).statusCode, 401)
   const notACommunity = await post(report(), h.auth('community', 'east-s1'))
   t.equal(notACommunity.statusCode, 403, 'the token’s org must be a community')
-  t.match(notACommunity.json().detail, /not a community/)
+  t.match(notACommunity.json().detail, /the role community acts for a community; the token's org "east-s1" is a street/)
 
   const { department: _omit, ...noDepartment } = report()
   const cases: Array<[string, Record<string, unknown>, string]> = [

@@ -80,8 +80,8 @@ t.test('a problem of each status carries both languages; Accept-Language picks t
 
   const burden = await h.app.inject({ method: 'GET', url: '/v1/communities/east-s1-c1/burden', headers: { ...dept, ...ZH } })
   t.match(bilingual(t, burden, '403 of several roles'), {
-    detail: '此操作须由community、office、leading_group或admin角色执行，令牌的角色为department',
-    message: { en: 'this needs the role community or office or leading_group or admin; the token has department' }
+    detail: '此操作须由street、community、office、leading_group或admin角色执行，令牌的角色为department',
+    message: { en: 'this needs the role street or community or office or leading_group or admin; the token has department' }
   })
 
   // 404: a task, and a route.

@@ -10,7 +10,7 @@ import {
   type BurdenReportEvent,
   type BurdenReportEventType
 } from '../../machines/burden-report.js'
-import { reservedFor, type Principal } from '../platform/auth.js'
+import { administersAll, reservedFor, type Principal } from '../platform/auth.js'
 import { chinaDate } from '../clock.js'
 import { Problems } from '../platform/errors.js'
 import type { Bilingual } from '../platform/language.js'
@@ -67,7 +67,7 @@ const actorOf = (p: Principal): ReportActor => ({ sub: p.sub, role: p.role, org:
 export function scopeFor(p: Principal): ReportScope {
   switch (p.role) {
     case 'admin':
-      return p.administersAll === true ? { kind: 'all' } : { kind: 'jurisdiction', orgUnit: p.org }
+      return administersAll(p) ? { kind: 'all' } : { kind: 'jurisdiction', orgUnit: p.org }
     case 'street':
     case 'community':
       return { kind: 'reporter', orgUnit: p.org }

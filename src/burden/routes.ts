@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { requireRole, type Principal } from '../platform/auth.js'
+import { administersAll, requireRole, type Principal } from '../platform/auth.js'
 import { chinaDate } from '../clock.js'
 import { Problems } from '../platform/errors.js'
 import { checkCoveredDates } from '../policy/dates.js'
@@ -50,7 +50,7 @@ export const burdenRoutes: FastifyPluginAsyncTypebox = async (app) => {
    * check has made sure each token's org is of its role's kind.
    */
   async function mayRead(p: Principal, unitId: string) {
-    const inside = p.administersAll === true || (await app.gate.orgs.lineage(app.gate.db, unitId)).some((u) => u.id === p.org)
+    const inside = administersAll(p) || (await app.gate.orgs.lineage(app.gate.db, unitId)).some((u) => u.id === p.org)
     const allowed = p.role === 'community' ? p.org === unitId : inside
     if (!allowed) throw Problems.forbidden({ zh: `${unitId}的台账不对${p.role}角色的${p.org}开放`, en: `${unitId} is not for ${p.role} ${p.org}` })
   }

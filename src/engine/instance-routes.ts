@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { requirePrincipal, reservedFor, type Principal } from '../platform/auth.js'
+import { administersAll, requirePrincipal, reservedFor, type Principal } from '../platform/auth.js'
 import { Problems } from '../platform/errors.js'
 import { decodeCursor, encodeCursor } from '../platform/pagination.js'
 import { DEFAULT_PAGE_SIZE, PageQuery, problemResponses, SeeOtherSchema, TOKEN } from '../platform/schemas.js'
@@ -109,7 +109,7 @@ export const instanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const machine = runtime.workflow.id
     const row = (await engine.db<DbInstanceRow>(GENERIC_TABLES.instances).where({ id, machine_id: machine }).first()) as DbInstanceRow | undefined
     const creator = row && { sub: row.created_by, role: row.created_by_role, org: row.created_by_org }
-    const reaches = creator !== undefined && ((p.role === 'admin' && p.administersAll === true) || p.org === creator.org || runtime.workflow.mayAccess?.(p, creator) === true)
+    const reaches = creator !== undefined && (administersAll(p) || p.org === creator.org || runtime.workflow.mayAccess?.(p, creator) === true)
     if (!reaches) throw Problems.notFound({ zh: `${machine}流程实例`, en: `${machine} instance` }, id)
     return row!
   }

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex'
-import type { Principal } from '../platform/auth.js'
+import { administersAll, type Principal } from '../platform/auth.js'
 import { Problems, type InvalidParam } from '../platform/errors.js'
 import { alternatives, type Bilingual } from '../platform/language.js'
 import { ORG_KIND_NAMES, ORG_KINDS, type OrgKind } from '../roles.js'
@@ -168,7 +168,7 @@ export async function planTreeChanges(gate: GateContext, actor: Principal, propo
     }
     const action: UnitAction = before === null ? 'create' : Object.keys(changes).length > 0 ? 'update' : 'unchanged'
     if (action !== 'unchanged') {
-      const reaches = (tree: Map<string, OrgUnit>, id: string | null) => actor.administersAll === true || (id !== null && ancestry(tree, id).includes(actor.org))
+      const reaches = (tree: Map<string, OrgUnit>, id: string | null) => administersAll(actor) || (id !== null && ancestry(tree, id).includes(actor.org))
       // An update needs the unit where it is now; a creation or a move needs where it goes too.
       const moves = before === null || before.parentId !== unit.parentId
       if ((before !== null && !reaches(current, before.id)) || (moves && !reaches(after, unit.parentId))) {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Problems } from '../platform/errors.js'
 import { alternatives } from '../platform/language.js'
-import type { Principal } from '../platform/auth.js'
+import { administersAll, type Principal } from '../platform/auth.js'
 import { ORG_KIND_NAMES, ROLE_ORG_KINDS } from '../roles.js'
 import type { GateContext } from '../tasks/service.js'
 
@@ -35,13 +35,13 @@ export function checkPrincipals(app: FastifyInstance, gate: GateContext): void {
 /** Whether an admin administers the unit: it is the admin's own org or lies below it. */
 export async function administers(gate: GateContext, p: Principal, unitId: string): Promise<boolean> {
   if (p.role !== 'admin') return false
-  if (p.administersAll === true) return true
+  if (administersAll(p)) return true
   return (await gate.orgs.lineage(gate.db, unitId)).some((u) => u.id === p.org)
 }
 
 /** Refuses an admin outside its part of the tree, naming the unit it reached for. */
 export async function requireAdministers(gate: GateContext, p: Principal, unitId: string | null): Promise<void> {
-  const allowed = unitId === null ? p.administersAll === true : await administers(gate, p, unitId)
+  const allowed = unitId === null ? administersAll(p) : await administers(gate, p, unitId)
   if (allowed) return
   throw Problems.forbidden(
     unitId === null

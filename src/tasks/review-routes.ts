@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { requireRole } from '../platform/auth.js'
+import { administersAll, requireRole } from '../platform/auth.js'
 import { TOKEN, problemResponses } from '../platform/schemas.js'
 import { listReviewQueue } from './store.js'
 import { taskViews } from './service.js'
@@ -54,7 +54,7 @@ export const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const p = requireRole(req, 'office', 'leading_group', 'admin')
       const tasks = await listReviewQueue(
         app.gate.db,
-        { orgUnit: p.role === 'admin' && p.administersAll === true ? null : p.org, stages: [...STAGES_FOR.office, ...STAGES_FOR.leading_group], overdueOnly: true },
+        { orgUnit: administersAll(p) ? null : p.org, stages: [...STAGES_FOR.office, ...STAGES_FOR.leading_group], overdueOnly: true },
         req.query.limit ?? 100
       )
       return { items: await taskViews(app.gate, tasks, p) }

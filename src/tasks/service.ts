@@ -5,7 +5,7 @@ import { EVENT_ROLES, isPublicState, tally, type AdmissionEvent, type AdmissionE
 import { admissionRuntime, enabledEvents, initialAdmissionSnapshot, mustStep, positionOf, stepAdmission, type AdmissionPosition } from '../../machines/runtime.js'
 import { addWorkingDays } from '../calendar/working-days.js'
 import { addCalendarDays, chinaDate } from '../clock.js'
-import { reservedFor, type Principal } from '../platform/auth.js'
+import { administersAll, reservedFor, type Principal } from '../platform/auth.js'
 import { Problems } from '../platform/errors.js'
 import type { Bilingual } from '../platform/language.js'
 import { screenTask } from '../policy/screen.js'
@@ -141,7 +141,7 @@ export function visibilityFor(p: Principal | null): Visibility {
   switch (p.role) {
     case 'admin':
       // A district's admin reads what its district decides, as its office does.
-      return p.administersAll === true ? { kind: 'all' } : { kind: 'jurisdiction', orgUnit: p.org }
+      return administersAll(p) ? { kind: 'all' } : { kind: 'jurisdiction', orgUnit: p.org }
     case 'department':
       return { kind: 'department', departmentId: p.org }
     case 'office':

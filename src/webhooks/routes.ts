@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Knex } from 'knex'
 import { Type, type Static } from 'typebox'
-import { requirePrincipal, type Principal } from '../platform/auth.js'
+import { administersAll, requirePrincipal, type Principal } from '../platform/auth.js'
 import { Problems } from '../platform/errors.js'
 import { decodeCursor, encodeCursor } from '../platform/pagination.js'
 import { DEFAULT_PAGE_SIZE, IdParams, Nullable, PageQuery, TOKEN, problemResponses } from '../platform/schemas.js'
@@ -121,7 +121,7 @@ const ownedBy = (row: DbWebhookRow, p: Principal) => row.owner_sub === p.sub && 
 /** A live webhook the principal owns (an admin owns them all); any other is reported as missing. */
 async function ownWebhook(db: Knex, id: string, p: Principal): Promise<DbWebhookRow> {
   const row = (await db<DbWebhookRow>('webhooks').where({ id, active: true }).first()) as DbWebhookRow | undefined
-  if (row === undefined || (p.administersAll !== true && !ownedBy(row, p))) throw Problems.notFound('webhook', id)
+  if (row === undefined || (!administersAll(p) && !ownedBy(row, p))) throw Problems.notFound('webhook', id)
   return row
 }
 
@@ -157,7 +157,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ allowPrivateNetworks: bo
         owner_sub: principal.sub,
         owner_role: principal.role,
         owner_org: principal.org,
-        owner_administers_all: principal.administersAll === true,
+        owner_administers_all: administersAll(principal),
         created_at: app.engine.now().toISOString(),
         active: true
       }
@@ -180,7 +180,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ allowPrivateNetworks: bo
     async (req) => {
       const principal = requirePrincipal(req)
       const q = app.engine.db<DbWebhookRow>('webhooks').where({ active: true })
-      if (principal.administersAll !== true) q.where({ owner_sub: principal.sub, owner_role: principal.role, owner_org: principal.org })
+      if (!administersAll(principal)) q.where({ owner_sub: principal.sub, owner_role: principal.role, owner_org: principal.org })
       const rows = (await q.orderBy([{ column: 'created_at' }, { column: 'id' }])) as DbWebhookRow[]
       return { items: rows.map(toWebhookView) }
     }

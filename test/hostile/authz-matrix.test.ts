@@ -26,6 +26,8 @@ type Who =
   | 'office:foreign'
   | 'leading_group:own'
   | 'leading_group:foreign'
+  | 'street:own'
+  | 'street:foreign'
   | 'community:own'
   | 'community:foreign'
   | 'admin:own'
@@ -44,7 +46,10 @@ const PRINCIPALS: Record<Exclude<Who, 'none'>, { role: Role; org: string; sub: s
   // A community every task targets and that filed the burden report, and one of the other district.
   'community:own': { role: 'community', org: 'east-s1-c1', sub: 'east-s1-c1.staff' },
   'community:foreign': { role: 'community', org: 'west-s1-c1', sub: 'west-s1-c1.staff' },
-  // An admin is not bound to an org unit: both must behave alike.
+  // The street of that community, and a street of the other district.
+  'street:own': { role: 'street', org: 'east-s1', sub: 'east-s1.staff' },
+  'street:foreign': { role: 'street', org: 'west-s1', sub: 'west-s1.staff' },
+  // The city's admin administers all of it; the other district's admin only that district, where no fixture lies.
   'admin:own': { role: 'admin', org: 'city', sub: 'admin' },
   'admin:foreign': { role: 'admin', org: 'west', sub: 'admin.west' }
 }
@@ -219,7 +224,7 @@ function listing(rules: Partial<Record<Who, Partial<Record<keyof Fixtures, boole
 }
 
 const REVIEWERS_OWN = { 'office:own': OK, 'leading_group:own': OK } as const
-const ADMINS = { 'admin:own': OK, 'admin:foreign': OK } as const
+const ADMINS = { 'admin:own': OK } as const
 
 const CASES: Case[] = [
   // --- anyone (README: "anyone", "public")
@@ -279,7 +284,7 @@ const CASES: Case[] = [
       'community:own': { admitted: true, draft: false, escalated: false, agenda: false },
       'community:foreign': { admitted: true, draft: false, escalated: false, agenda: false, consultation: false },
       'admin:own': { admitted: true, draft: true, escalated: true, agenda: true, consultation: true },
-      'admin:foreign': { admitted: true, draft: true, escalated: true, agenda: true, consultation: true }
+      'admin:foreign': { admitted: true, draft: false, escalated: false, agenda: false, consultation: false }
     })
   },
   {
@@ -373,7 +378,7 @@ const CASES: Case[] = [
     op: 'GET /v1/tasks/{id}/screening',
     what: 'the draft’s screening (none yet: 409 for those who may see the draft; others must not learn it exists)',
     request: async (_o, fx) => ({ method: 'GET', url: `/v1/tasks/${fx.draft}/screening` }),
-    expected: expect({ none: HIDDEN_FROM_PUBLIC, 'department:own': [409], 'admin:own': [409], 'admin:foreign': [409], 'office:own': [404, 409], 'leading_group:own': [404, 409] }, DENIED)
+    expected: expect({ none: HIDDEN_FROM_PUBLIC, 'department:own': [409], 'admin:own': [409], 'office:own': [404, 409], 'leading_group:own': [404, 409] }, DENIED)
   },
   {
     op: 'GET /v1/tasks/{id}/screening',
@@ -390,8 +395,8 @@ const CASES: Case[] = [
     expected: anyone(OK),
     check: (who, body) => {
       const contacts = body.terms?.contacts
-      const mustHide: Who[] = ['none', 'department:foreign', 'office:foreign', 'leading_group:foreign', 'community:foreign']
-      const mustShow: Who[] = ['department:own', 'office:own', 'leading_group:own', 'admin:own', 'admin:foreign', 'community:own']
+      const mustHide: Who[] = ['none', 'department:foreign', 'office:foreign', 'leading_group:foreign', 'street:foreign', 'community:foreign', 'admin:foreign']
+      const mustShow: Who[] = ['department:own', 'office:own', 'leading_group:own', 'admin:own', 'community:own']
       if (mustHide.includes(who) && JSON.stringify(contacts) !== '[]') return [`shows the contacts: ${JSON.stringify(contacts)}`]
       if (mustShow.includes(who) && JSON.stringify(contacts) !== JSON.stringify(CONTACTS)) return [`does not show the contacts to a party: ${JSON.stringify(contacts)}`]
       return []
@@ -428,7 +433,25 @@ const CASES: Case[] = [
     op: 'POST /v1/org-units',
     what: 'add a street under east (README: admin)',
     request: async (o) => ({ method: 'POST', url: '/v1/org-units', payload: { id: o.unique('authz-street'), kind: 'street', name: '新街道', parentId: 'east' } }),
-    expected: only({ 'admin:own': CREATED, 'admin:foreign': CREATED }, FORBIDDEN)
+    expected: only({ 'admin:own': CREATED }, FORBIDDEN)
+  },
+  {
+    op: 'PATCH /v1/org-units/{id}',
+    what: 'rename a community of east (README: admin of the unit)',
+    request: async (o) => ({ method: 'PATCH', url: '/v1/org-units/east-s2-c2', payload: { name: o.unique('青山二社区') } }),
+    expected: only({ 'admin:own': OK }, FORBIDDEN)
+  },
+  {
+    op: 'POST /v1/org-units/import',
+    what: 'a dry run of an import that renames a community of east (README: admin of the units)',
+    request: async () => ({ method: 'POST', url: '/v1/org-units/import?dryRun=true', payload: { units: [{ id: 'east-s2-c2', name: '青山新二社区' }] } }),
+    expected: only({ 'admin:own': OK }, FORBIDDEN)
+  },
+  {
+    op: 'GET /v1/org-units/{id}/changes',
+    what: 'the history of a community of east (README: admin of the unit)',
+    request: get('/v1/org-units/east-s1-c1/changes'),
+    expected: only({ 'admin:own': OK }, FORBIDDEN)
   },
   {
     op: 'GET /v1/leading-groups/{orgUnit}/members',
@@ -440,7 +463,7 @@ const CASES: Case[] = [
     op: 'POST /v1/leading-groups/{orgUnit}/members',
     what: 'add a member to the east group (README: admin)',
     request: async (o) => ({ method: 'POST', url: '/v1/leading-groups/east/members', payload: { sub: o.unique('authz.member'), name: '新委员', homeDepartment: null, chair: false } }),
-    expected: only({ 'admin:own': CREATED, 'admin:foreign': CREATED }, FORBIDDEN)
+    expected: only({ 'admin:own': CREATED }, FORBIDDEN)
   },
 
   // --- reviews
@@ -460,7 +483,8 @@ const CASES: Case[] = [
     op: 'GET /v1/reviews/overdue',
     what: 'overdue escalations (README: office, leading group, admin)',
     request: get('/v1/reviews/overdue'),
-    expected: only({ 'office:own': OK, 'office:foreign': OK, 'leading_group:own': OK, 'leading_group:foreign': OK, ...ADMINS }, FORBIDDEN)
+    // Each reads its own jurisdiction's: the other district's admin reads its district's (none here).
+    expected: only({ 'office:own': OK, 'office:foreign': OK, 'leading_group:own': OK, 'leading_group:foreign': OK, 'admin:own': OK, 'admin:foreign': OK }, FORBIDDEN)
   },
 
   // --- the engine's instance routes serve workflows kept in the engine's own tables; the gate keeps its own
@@ -491,7 +515,7 @@ const CASES: Case[] = [
     request: get('/v1/webhooks'),
     expected: anyPrincipal(OK),
     check: listing(
-      Object.fromEntries(EVERYONE.filter((w) => w !== 'none').map((w) => [w, { webhook: w === 'office:own' || w.startsWith('admin:') }]))
+      Object.fromEntries(EVERYONE.filter((w) => w !== 'none').map((w) => [w, { webhook: w === 'office:own' || w === 'admin:own' }]))
     )
   },
   {
@@ -504,21 +528,21 @@ const CASES: Case[] = [
     op: 'DELETE /v1/webhooks/{id}',
     what: 'delete a fresh webhook of office.east (its owner, an admin)',
     request: async (o) => ({ method: 'DELETE', url: `/v1/webhooks/${await o.webhook()}` }),
-    expected: only({ 'office:own': NO_CONTENT, 'admin:own': NO_CONTENT, 'admin:foreign': NO_CONTENT })
+    expected: only({ 'office:own': NO_CONTENT, 'admin:own': NO_CONTENT })
   },
 
   // --- burden ledgers and scorecards
   {
     op: 'GET /v1/communities/{id}/burden',
-    what: 'east-s1-c1’s ledger (README: the community, its reviewers, admin)',
+    what: 'east-s1-c1’s ledger (README: the community, its street, its reviewers, its admin)',
     request: get('/v1/communities/east-s1-c1/burden'),
-    expected: only({ 'community:own': OK, ...REVIEWERS_OWN, ...ADMINS })
+    expected: only({ 'community:own': OK, 'street:own': OK, ...REVIEWERS_OWN, ...ADMINS })
   },
   {
     op: 'GET /v1/org-units/{id}/burden',
-    what: 'street east-s1’s burden (README: reviewers, admin)',
+    what: 'street east-s1’s burden (README: the street itself, reviewers, admin)',
     request: get('/v1/org-units/east-s1/burden'),
-    expected: only({ ...REVIEWERS_OWN, ...ADMINS })
+    expected: only({ 'street:own': OK, ...REVIEWERS_OWN, ...ADMINS })
   },
   {
     op: 'GET /v1/departments/{id}/scorecard',
@@ -530,10 +554,10 @@ const CASES: Case[] = [
   // --- burden reports (README: the reporter, the office of the jurisdiction, the department concerned without the reporter, admin)
   {
     op: 'POST /v1/burden-reports',
-    what: 'report east-civil (a community of its district)',
+    what: 'report east-civil (a community or street of its district)',
     request: async () => ({ method: 'POST', url: '/v1/burden-reports', payload: REPORT }),
     // A community of another district may be refused (403) or told the department is not one it can report (400).
-    expected: only({ 'community:own': CREATED, 'community:foreign': [400, 403] }, FORBIDDEN)
+    expected: only({ 'community:own': CREATED, 'community:foreign': [400, 403], 'street:own': CREATED, 'street:foreign': [400, 403] }, FORBIDDEN)
   },
   {
     op: 'GET /v1/burden-reports',
@@ -552,7 +576,7 @@ const CASES: Case[] = [
         'leading_group:own': { report: false },
         'leading_group:foreign': { report: false },
         'admin:own': { report: true },
-        'admin:foreign': { report: true }
+        'admin:foreign': { report: false }
       })(who, body, fx),
       ...(who === 'department:own' ? reporterHidden(body) : [])
     ]
@@ -699,7 +723,7 @@ t.test('webhooks report only the transitions of tasks their owner may see', asyn
     'community:own': { draft: false, escalated: false, agenda: false },
     'community:foreign': hidden,
     'admin:own': { draft: true, escalated: true, agenda: true, consultation: true, admitted: true },
-    'admin:foreign': { draft: true, escalated: true, agenda: true, consultation: true, admitted: true }
+    'admin:foreign': hidden
   }
   for (const [who, hook] of hooks) {
     const url = `/v1/webhooks/${hook}/deliveries?limit=200`
