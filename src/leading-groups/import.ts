@@ -71,7 +71,8 @@ export function rowsFromJson(body: unknown): ImportRowInput[] {
 export function rowsFromCsv(text: string): ImportRowInput[] {
   let records: Array<{ record: string[]; info: { lines: number; empty_lines: number } }>
   try {
-    records = parse(text, { bom: true, info: true, skip_empty_lines: true, trim: true, relax_column_count: false }) as unknown as typeof records
+    // csv-parse counts a CRLF inside a quoted field as two lines: read as LF, rows keep their line numbers.
+    records = parse(text.replaceAll('\r\n', '\n'), { bom: true, info: true, skip_empty_lines: true, trim: true, relax_column_count: false }) as unknown as typeof records
   } catch (err) {
     const e = err as Error & { lines?: number }
     throw bodyProblem({ zh: `不是有效的CSV（第${e.lines}行）：${e.message}`, en: `is not valid CSV (line ${e.lines}): ${e.message}` })
@@ -99,7 +100,7 @@ export function rowsFromCsv(text: string): ImportRowInput[] {
 function rowProblem(errors: InvalidParam[]) {
   const rows = new Set(errors.map((e) => e.row)).size
   return Problems.validation(
-    { zh: `导入文件有${rows}行存在错误，未导入任何成员`, en: `${rows} row${rows === 1 ? '' : 's'} of the import are wrong; no member was imported` },
+    { zh: `导入文件有${rows}行存在错误，未导入任何成员`, en: rows === 1 ? '1 row of the import is wrong; no member was imported' : `${rows} rows of the import are wrong; no member was imported` },
     errors.sort((a, b) => a.row! - b.row!) as [InvalidParam, ...InvalidParam[]]
   )
 }
@@ -167,6 +168,7 @@ function plan(rows: readonly CheckedRow[], stored: readonly StoredMember[]): { i
   const named = new Set(rows.map((r) => key(r.orgUnit, r.sub)))
   const items: ImportItem[] = []
   const changes: MemberChange[] = []
+  const demotions: MemberChange[] = []
   const record = (row: number | null, before: StoredMember | null, after: GroupMember) => {
     const member = { name: after.name, homeDepartment: after.homeDepartment, position: after.position }
     if (before === null) {
@@ -179,7 +181,7 @@ function plan(rows: readonly CheckedRow[], stored: readonly StoredMember[]): { i
     if (before.removedAt !== null) diff.removedAt = { from: before.removedAt, to: null }
     const changed = Object.keys(diff).length > 0
     items.push({ row, group: after.orgUnit, sub: after.sub, outcome: changed ? 'updated' : 'unchanged', changes: diff, member })
-    if (changed) changes.push({ before, after })
+    if (changed) (row === null ? demotions : changes).push({ before, after })
   }
   for (const r of rows) {
     const { row: _row, ...after } = r
@@ -191,7 +193,8 @@ function plan(rows: readonly CheckedRow[], stored: readonly StoredMember[]): { i
       record(null, holder, { ...holder, position: 'member' })
     }
   }
-  return { items, changes }
+  // The history says the seat was given up before it was taken, as it is written.
+  return { items, changes: [...demotions, ...changes] }
 }
 
 /**
