@@ -46,7 +46,8 @@ export const DEMO_ORG_TREE: OrgUnit[] = [
 
 /**
  * Leading-group members. Some come from a department and recuse on its tasks
- * (zhou.civil on 市民政局's, he.civil on 东湖区民政局's); the chair records decisions.
+ * (zhou.civil on 市民政局's, he.civil on 东湖区民政局's); the chair records decisions (a deputy
+ * chair, when a group has one, records them on the tasks of the chair's own department).
  */
 export const DEMO_GROUP_MEMBERS: GroupMember[] = [
   { orgUnit: 'city', sub: 'chen.chair', name: '陈主任(市领导小组组长)', homeDepartment: null, position: 'chair' },
