@@ -90,7 +90,8 @@ export type AdmissionEvent =
   | { type: 'CONSULTATION_REPLY'; reply: ConsultationReply }
   | { type: 'CLOSE_CONSULTATION'; reason?: string }
   | { type: 'VOTE'; member: string; vote: Vote }
-  | { type: 'DECIDE'; decision: Decision; reason?: string; minutes: string; chair: string; eligible: number; quorum: number; at: string }
+  /** `chair` is who records it: the chair, or the deputy chair when the chair recuses. `electorate`: the members who may vote on the task now. */
+  | { type: 'DECIDE'; decision: Decision; reason?: string; minutes: string; chair: string; electorate: readonly string[]; quorum: number; at: string }
   | { type: 'ACTIVATE' }
   | { type: 'COMPLETE' }
   | { type: 'SUSPEND'; reason: string }
@@ -151,12 +152,17 @@ export interface AdmissionContext {
 /**
  * The collective decision's arithmetic (wuhan-2015 解读3: 集体研究决定): quorum is more
  * than `quorum` of the eligible members voting; the majority is the option with
- * more than half of the votes cast. Pure, so the guard and the server's explanation agree.
+ * more than half of the votes cast. Only the votes of the `electorate`, the members who may
+ * vote on the task now, count: a member who has left the group, or who now comes from the
+ * submitting department, no longer weighs on the decision, though the vote stays recorded
+ * (and counts again if the member comes back before the decision). Pure, so the guard and the
+ * server's explanation agree.
  */
-export function tally(votes: Record<string, Vote>, eligible: number, quorum: number): Tally {
+export function tally(votes: Record<string, Vote>, electorate: readonly string[], quorum: number): Tally {
   const counts = { approve: 0, reject: 0, return: 0 }
-  for (const v of Object.values(votes)) counts[v.vote] += 1
+  for (const [member, v] of Object.entries(votes)) if (electorate.includes(member)) counts[v.vote] += 1
   const voted = counts.approve + counts.reject + counts.return
+  const eligible = electorate.length
   return {
     ...counts,
     voted,
@@ -176,7 +182,7 @@ const admissionSetup = setup({
     screenedAs: ({ context }, params: { outcome: Verdict }) => context.lastOutcome === params.outcome,
     collectivelyDecided: ({ context, event }, params: { decision: Decision }) => {
       assertEvent(event, 'DECIDE')
-      const t = tally(context.votes, event.eligible, event.quorum)
+      const t = tally(context.votes, event.electorate, event.quorum)
       return event.decision === params.decision && t.quorumMet && t.majority === event.decision
     }
   },
@@ -212,7 +218,7 @@ const admissionSetup = setup({
           decision: event.decision,
           reason: event.reason ?? null,
           minutes: event.minutes,
-          tally: tally(context.votes, event.eligible, event.quorum),
+          tally: tally(context.votes, event.electorate, event.quorum),
           chair: event.chair,
           at: event.at
         }

@@ -9,6 +9,7 @@ import * as groupCommit from './20261124060000_group_commit.js'
 import * as engine from './20261201000000_engine.js'
 import * as citations from './20261215000000_citations.js'
 import * as orgTreeChanges from './20261216000000_org_tree_changes.js'
+import * as memberPositions from './20261220000000_group_member_positions.js'
 
 /**
  * Migrations are listed here, by name without extension, so that knex records
@@ -24,7 +25,8 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261124060000_group_commit': groupCommit,
   '20261201000000_engine': engine,
   '20261215000000_citations': citations,
-  '20261216000000_org_tree_changes': orgTreeChanges
+  '20261216000000_org_tree_changes': orgTreeChanges,
+  '20261220000000_group_member_positions': memberPositions
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -47,20 +47,21 @@ export const DEMO_ORG_TREE: OrgUnit[] = [
 
 /**
  * Leading-group members. Some come from a department and recuse on its tasks
- * (zhou.civil on 市民政局's, he.civil on 东湖区民政局's); the chair records decisions.
+ * (zhou.civil on 市民政局's, he.civil on 东湖区民政局's); the chair records decisions (a deputy
+ * chair, when a group has one, records them on the tasks of the chair's own department).
  */
 export const DEMO_GROUP_MEMBERS: GroupMember[] = [
-  { orgUnit: 'city', sub: 'chen.chair', name: '陈主任(市领导小组组长)', homeDepartment: null, chair: true },
-  { orgUnit: 'city', sub: 'zhou.civil', name: '周委员(市民政局)', homeDepartment: 'city-civil', chair: false },
-  { orgUnit: 'city', sub: 'wu.police', name: '吴委员(市公安局)', homeDepartment: 'city-police', chair: false },
-  { orgUnit: 'city', sub: 'qian.member', name: '钱委员', homeDepartment: null, chair: false },
-  { orgUnit: 'city', sub: 'feng.member', name: '冯委员', homeDepartment: null, chair: false },
-  { orgUnit: 'east', sub: 'sun.chair', name: '孙主任(东湖区领导小组组长)', homeDepartment: null, chair: true },
-  { orgUnit: 'east', sub: 'he.civil', name: '何委员(东湖区民政局)', homeDepartment: 'east-civil', chair: false },
-  { orgUnit: 'east', sub: 'lv.member', name: '吕委员', homeDepartment: null, chair: false },
-  { orgUnit: 'west', sub: 'shi.chair', name: '施主任(西岭区领导小组组长)', homeDepartment: null, chair: true },
-  { orgUnit: 'west', sub: 'zhang.housing', name: '张委员(西岭区住建局)', homeDepartment: 'west-housing', chair: false },
-  { orgUnit: 'west', sub: 'kong.member', name: '孔委员', homeDepartment: null, chair: false }
+  { orgUnit: 'city', sub: 'chen.chair', name: '陈主任(市领导小组组长)', homeDepartment: null, position: 'chair' },
+  { orgUnit: 'city', sub: 'zhou.civil', name: '周委员(市民政局)', homeDepartment: 'city-civil', position: 'member' },
+  { orgUnit: 'city', sub: 'wu.police', name: '吴委员(市公安局)', homeDepartment: 'city-police', position: 'member' },
+  { orgUnit: 'city', sub: 'qian.member', name: '钱委员', homeDepartment: null, position: 'member' },
+  { orgUnit: 'city', sub: 'feng.member', name: '冯委员', homeDepartment: null, position: 'member' },
+  { orgUnit: 'east', sub: 'sun.chair', name: '孙主任(东湖区领导小组组长)', homeDepartment: null, position: 'chair' },
+  { orgUnit: 'east', sub: 'he.civil', name: '何委员(东湖区民政局)', homeDepartment: 'east-civil', position: 'member' },
+  { orgUnit: 'east', sub: 'lv.member', name: '吕委员', homeDepartment: null, position: 'member' },
+  { orgUnit: 'west', sub: 'shi.chair', name: '施主任(西岭区领导小组组长)', homeDepartment: null, position: 'chair' },
+  { orgUnit: 'west', sub: 'zhang.housing', name: '张委员(西岭区住建局)', homeDepartment: 'west-housing', position: 'member' },
+  { orgUnit: 'west', sub: 'kong.member', name: '孔委员', homeDepartment: null, position: 'member' }
 ]
 
 /** Principals of the demo tree, for minting local tokens. */

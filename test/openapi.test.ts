@@ -240,6 +240,17 @@ t.test('the examples work: "Try it out" answers as the README’s tour says', as
   t.equal((await send('POST', '/v1/webhooks', office, example('/v1/webhooks', 'post'))).statusCode, 201, 'webhook')
   t.equal((await send('POST', '/v1/org-units', admin, example('/v1/org-units', 'post'))).statusCode, 201, 'org unit')
   t.equal((await send('POST', '/v1/leading-groups/city/members', admin, example('/v1/leading-groups/{orgUnit}/members', 'post'))).statusCode, 201, 'member')
+  const importOp = doc.paths['/v1/leading-groups/members/import'].post
+  const dryImport = await send('POST', '/v1/leading-groups/members/import?dryRun=true', admin, importOp.requestBody.content['application/json'].examples.json.value)
+  t.same(dryImport.json().summary, { created: 1, updated: 1, unchanged: 0 }, 'a members import, dry run')
+  const csv = importOp.requestBody.content['text/csv'].example
+  const csvImport = await h.app.inject({ method: 'POST', url: '/v1/leading-groups/members/import?dryRun=true', headers: { ...admin, 'content-type': 'text/csv' }, payload: csv })
+  t.same(csvImport.json().summary, { created: 1, updated: 1, unchanged: 0 }, 'the same import as CSV')
+  const members = '/v1/leading-groups/{orgUnit}/members/{sub}'
+  for (const name of Object.keys(doc.paths[members].patch.requestBody.content['application/json'].examples)) {
+    const changed = await h.app.inject({ method: 'PATCH', url: '/v1/leading-groups/city/members/qian.member', headers: admin, payload: example(members, 'patch', name) })
+    t.equal(changed.statusCode, 200, `member change: ${name}`)
+  }
 })
 
 t.test('the docs UI is served at /docs', async (t) => {

@@ -1,11 +1,29 @@
 import type { Knex } from 'knex'
 
+export const POSITIONS = ['chair', 'deputy_chair', 'member'] as const
+export type Position = (typeof POSITIONS)[number]
+
+/** The seats a group has one of at most. */
+export const SEATS = ['chair', 'deputy_chair'] as const satisfies readonly Position[]
+
 export interface GroupMember {
   orgUnit: string
   sub: string
   name: string
   homeDepartment: string | null
-  chair: boolean
+  position: Position
+}
+
+/** A member as stored: one who left the group keeps its row, with the time it left. */
+export interface StoredMember extends GroupMember {
+  removedAt: string | null
+}
+
+/** Who changed a group's membership, and through what: the API or a bulk import. */
+export interface ChangeActor {
+  sub: string
+  role: string
+  via: 'api' | 'import'
 }
 
 interface DbGroupMemberRow {
@@ -13,30 +31,144 @@ interface DbGroupMemberRow {
   sub: string
   name: string
   home_department_id: string | null
-  chair: boolean | number
+  position: Position
+  removed_at: string | null
 }
 
-const fromRow = (r: DbGroupMemberRow): GroupMember => ({
+const fromRow = (r: DbGroupMemberRow): StoredMember => ({
   orgUnit: r.org_unit_id,
   sub: r.sub,
   name: r.name,
   homeDepartment: r.home_department_id,
-  // SQLite has no boolean type and hands back 0 or 1.
-  chair: Boolean(r.chair)
+  position: r.position,
+  removedAt: r.removed_at
 })
 
+const plain = ({ removedAt: _removed, ...m }: StoredMember): GroupMember => m
+
+/** The group as it stands: members who left are not in it. */
 export async function listMembers(db: Knex, orgUnit: string): Promise<GroupMember[]> {
-  const rows = (await db('group_members').where({ org_unit_id: orgUnit }).orderBy('seq')) as DbGroupMemberRow[]
+  const rows = (await db('group_members').where({ org_unit_id: orgUnit }).whereNull('removed_at').orderBy('seq')) as DbGroupMemberRow[]
+  return rows.map((r) => plain(fromRow(r)))
+}
+
+/** Every row of these groups, members who left included: what an import is compared with. */
+export async function storedMembers(db: Knex, orgUnits: readonly string[]): Promise<StoredMember[]> {
+  const rows = (await db('group_members').whereIn('org_unit_id', orgUnits).orderBy('seq')) as DbGroupMemberRow[]
   return rows.map(fromRow)
 }
 
+export async function findMember(db: Knex, orgUnit: string, sub: string): Promise<StoredMember | null> {
+  const row = (await db('group_members').where({ org_unit_id: orgUnit, sub }).first()) as DbGroupMemberRow | undefined
+  return row === undefined ? null : fromRow(row)
+}
+
+/** Seeds a member without a history entry: the demo city, before anybody acts. */
 export async function insertMember(db: Knex, m: GroupMember, now: string): Promise<void> {
   await db('group_members').insert({
     org_unit_id: m.orgUnit,
     sub: m.sub,
     name: m.name,
     home_department_id: m.homeDepartment,
-    chair: m.chair,
+    position: m.position,
+    chair: m.position === 'chair',
     created_at: now
   })
+}
+
+/** One member's change: `before` null adds it, `after` null removes it, a removed `before` brings it back. */
+export interface MemberChange {
+  before: StoredMember | null
+  after: GroupMember | null
+}
+
+const changeKind = (c: MemberChange) => (c.before === null ? 'added' : c.after === null ? 'removed' : c.before.removedAt !== null ? 'reinstated' : 'updated')
+
+const columns = (m: GroupMember) => ({ name: m.name, home_department_id: m.homeDepartment, position: m.position, chair: m.position === 'chair' })
+
+/**
+ * Writes changes in `trx`, each with its history entry. Seats are given up before they are
+ * taken: the unique index on (group, seat) would refuse a new chair while the old one is still
+ * recorded as chair, even though both are written in the same transaction.
+ */
+export async function writeMemberChanges(trx: Knex.Transaction, changes: readonly MemberChange[], actor: ChangeActor, now: string): Promise<void> {
+  const stamp = { updated_at: now, updated_by: actor.sub }
+  for (const c of changes) {
+    const leaving = c.before !== null && c.after !== null && c.before.removedAt === null && c.before.position !== 'member' && c.after.position !== c.before.position
+    if (leaving) await trx('group_members').where({ org_unit_id: c.before!.orgUnit, sub: c.before!.sub }).update({ position: 'member', chair: false })
+  }
+  for (const c of changes) {
+    const { orgUnit, sub } = (c.after ?? c.before)!
+    if (c.before === null) {
+      await trx('group_members').insert({ org_unit_id: orgUnit, sub, ...columns(c.after!), created_at: now, ...stamp })
+    } else if (c.after === null) {
+      await trx('group_members').where({ org_unit_id: orgUnit, sub }).update({ removed_at: now, ...stamp })
+    } else {
+      await trx('group_members').where({ org_unit_id: orgUnit, sub }).update({ ...columns(c.after), removed_at: null, ...stamp })
+    }
+    await trx('group_member_changes').insert({
+      org_unit_id: orgUnit,
+      sub,
+      change: changeKind(c),
+      before: c.before === null ? null : JSON.stringify(plain(c.before)),
+      after: c.after === null ? null : JSON.stringify(c.after),
+      via: actor.via,
+      actor_sub: actor.sub,
+      actor_role: actor.role,
+      at: now
+    })
+  }
+}
+
+export interface MemberHistoryEntry {
+  seq: number
+  sub: string
+  change: 'added' | 'updated' | 'removed' | 'reinstated'
+  before: GroupMember | null
+  after: GroupMember | null
+  via: ChangeActor['via']
+  actor: { sub: string; role: string }
+  at: string
+}
+
+interface DbChangeRow {
+  seq: number
+  sub: string
+  change: MemberHistoryEntry['change']
+  before: string | null
+  after: string | null
+  via: ChangeActor['via']
+  actor_sub: string
+  actor_role: string
+  at: string
+}
+
+const parsed = (v: string | null): GroupMember | null => (v === null ? null : (JSON.parse(v) as GroupMember))
+
+/** A group's membership changes, oldest first, a page after `afterSeq`; `nextSeq` is null on the last page. */
+export async function memberHistory(db: Knex, orgUnit: string, afterSeq: number, limit: number): Promise<{ items: MemberHistoryEntry[]; nextSeq: number | null }> {
+  const rows = (await db('group_member_changes').where({ org_unit_id: orgUnit }).where('seq', '>', afterSeq).orderBy('seq').limit(limit + 1)) as DbChangeRow[]
+  const page = rows.slice(0, limit)
+  const items = page.map((r) => ({
+    seq: r.seq,
+    sub: r.sub,
+    change: r.change,
+    before: parsed(r.before),
+    after: parsed(r.after),
+    via: r.via,
+    actor: { sub: r.actor_sub, role: r.actor_role },
+    at: r.at
+  }))
+  return { items, nextSeq: rows.length > limit ? page.at(-1)!.seq : null }
+}
+
+/**
+ * The changes that give `m` its seat: whoever holds the seat now is demoted to member in the
+ * same write (the group has one chair, one deputy chair).
+ */
+export function seatChanges(members: readonly GroupMember[], m: GroupMember): MemberChange[] {
+  if (m.position === 'member') return []
+  return members
+    .filter((o) => o.position === m.position && o.sub !== m.sub)
+    .map((o) => ({ before: { ...o, removedAt: null }, after: { ...o, position: 'member' as const } }))
 }

@@ -6,6 +6,8 @@ import type { Bilingual, Language } from './language.js'
  * Titles and details are Bilingual, so a problem without its Chinese does not compile.
  */
 export interface InvalidParam {
+  /** A bulk import's row the field is in (a CSV line, a JSON position from 1). */
+  row?: number
   field: string
   message: Bilingual
 }
@@ -51,7 +53,7 @@ export class Problem extends Error {
       ...this.extensions,
       ...(first === undefined
         ? {}
-        : { field: first.field, invalidParams: this.invalidParams.map((p) => ({ field: p.field, message: p.message[language], messages: p.message })) }),
+        : { field: first.field, invalidParams: this.invalidParams.map((p) => ({ ...(p.row === undefined ? {} : { row: p.row }), field: p.field, message: p.message[language], messages: p.message })) }),
       titles: this.title,
       message: this.detail
     }

@@ -21,6 +21,7 @@ export const ProblemSchema = Type.Object(
     invalidParams: Type.Optional(
       Type.Array(
         Type.Object({
+          row: Type.Optional(Type.Integer({ description: 'a bulk import: the row the field is in (a CSV file’s line, the header being line 1; a JSON array’s position, from 1)' })),
           field: Type.String({ description: 'as the client names it: period.start, targets[3]' }),
           message: Type.String({ description: `what is wrong with it, ${IN_CONTENT_LANGUAGE}; an enum's allowed values are listed` }),
           messages: Bilingual('`message` in both languages')

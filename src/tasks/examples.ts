@@ -66,7 +66,22 @@ export const WEBHOOK = { url: 'https://example.org/zhunru-hook', events: ['SUBMI
 export const ORG_UNIT = { id: 'east-s1-c9', kind: 'community', name: '东湖街道新建社区', parentId: 'east-s1' }
 
 /** POST /v1/leading-groups/city/members, an admin token. */
-export const LEADING_GROUP_MEMBER = { sub: 'zhang.member', name: '张委员', homeDepartment: 'city-civil', chair: false }
+export const LEADING_GROUP_MEMBER = { sub: 'zhang.member', name: '张委员', homeDepartment: 'city-civil', position: 'member' }
+
+/** PATCH /v1/leading-groups/city/members/qian.member, an admin token. */
+export const LEADING_GROUP_MEMBER_CHANGES = named({
+  deputy: { summary: 'qian.member becomes the deputy chair: records decisions when the chair recuses', value: { position: 'deputy_chair' } },
+  moved: { summary: 'a member now comes from 市卫生健康委员会, and recuses on its tasks', value: { name: '钱委员(市卫生健康委员会)', homeDepartment: 'city-health' } }
+})
+
+/** POST /v1/leading-groups/members/import?dryRun=true, an admin token: JSON. */
+export const MEMBER_IMPORT_JSON = [
+  { group: 'city', sub: 'qian.member', name: '钱委员', homeDepartment: null, position: 'deputy_chair' },
+  { group: 'city', sub: 'zheng.member', name: '郑委员(市卫生健康委员会)', homeDepartment: 'city-health', position: 'member' }
+]
+
+/** The same as CSV (Content-Type: text/csv), as a spreadsheet saves it. */
+export const MEMBER_IMPORT_CSV = 'group,sub,name,homeDepartment,position\ncity,qian.member,钱委员,,deputy_chair\ncity,zheng.member,"郑委员(市卫生健康委员会, 列席)",city-health,member\n'
 
 /** PUT /v1/tasks/{id}/contract, the owning department. */
 export const CONTRACT_TERMS = {

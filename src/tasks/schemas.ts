@@ -241,8 +241,8 @@ const TallySchema = Type.Object({
   approve: Type.Integer(),
   reject: Type.Integer(),
   return: Type.Integer(),
-  voted: Type.Integer(),
-  eligible: Type.Integer({ description: 'members who may vote: the group minus those recused' }),
+  voted: Type.Integer({ description: 'votes that count: those of members who may vote on the task now (a removed member’s vote stays in `votes`, uncounted)' }),
+  eligible: Type.Integer({ description: 'members who may vote: the group (members removed from it excluded) minus those recused' }),
   quorumMet: Type.Boolean(),
   majority: Nullable(Type.Enum(DECISIONS))
 })
@@ -262,9 +262,21 @@ export const ReviewSchema = Type.Object(
     ),
     tally: Nullable(TallySchema),
     votes: Nullable(
-      Type.Array(Type.Object({ member: Type.String(), vote: Type.Enum(DECISIONS), reason: Type.String(), at: Type.String() }), {
-        description: 'individual votes: shown to office, leading-group and admin principals only'
-      })
+      Type.Array(
+        Type.Object({
+          member: Type.String(),
+          vote: Type.Enum(DECISIONS),
+          reason: Type.String(),
+          at: Type.String(),
+          counted: Nullable(
+            Type.Boolean({
+              description:
+                'whether the vote counts in the tally: false once its member has left the group (or comes from the submitting department); null when the group is not deciding the task now'
+            })
+          )
+        }),
+        { description: 'individual votes: shown to office, leading-group and admin principals only' }
+      )
     ),
     decision: Nullable(
       Type.Object({
@@ -272,7 +284,7 @@ export const ReviewSchema = Type.Object(
         reason: Nullable(Type.String()),
         minutes: Type.String(),
         tally: TallySchema,
-        chair: Type.String(),
+        chair: Type.String({ description: 'who recorded the decision: the chair, or the deputy chair when the chair recused or the group had none' }),
         at: Type.String()
       })
     )

@@ -55,11 +55,11 @@ export const SYSTEM_ACTOR: Actor = { sub: 'zhunru-system', role: 'admin', org: n
 export const SEES_VOTES: readonly Principal['role'][] = ['office', 'leading_group', 'admin']
 
 /**
- * A task as clients see it. `eligible` (members of the deciding group minus the
+ * A task as clients see it. The `electorate` (members of the deciding group minus the
  * recused) is known only where the caller looked the group up; without it the
  * running tally is left out.
  */
-export function toTaskView(t: TaskRecord, viewer: Principal | null, offered: readonly string[], eligible: number | null = null, quorum = 0.5): TaskViewT {
+export function toTaskView(t: TaskRecord, viewer: Principal | null, offered: readonly string[], electorate: readonly string[] | null = null, quorum = 0.5): TaskViewT {
   const d = t.declaration
   const c = t.snapshot.context
   const showVotes = viewer !== null && SEES_VOTES.includes(viewer.role)
@@ -87,8 +87,8 @@ export function toTaskView(t: TaskRecord, viewer: Principal | null, offered: rea
     review: {
       ...t.deadline,
       consultation: c.consultation,
-      tally: eligible === null || t.position.stage !== 'leading_group' ? null : tally(c.votes, eligible, quorum),
-      votes: showVotes ? Object.entries(c.votes).map(([member, v]) => ({ member, ...v })) : null,
+      tally: electorate === null || t.position.stage !== 'leading_group' ? null : tally(c.votes, electorate, quorum),
+      votes: showVotes ? Object.entries(c.votes).map(([member, v]) => ({ member, ...v, counted: electorate === null ? null : electorate.includes(member) })) : null,
       decision: c.decision
     },
     createdAt: t.createdAt,
@@ -104,7 +104,7 @@ export async function taskView(ctx: GateContext, t: TaskRecord, viewer: Principa
   const offered = await offeredEvents(ctx, t, viewer, members)
   if (members === null) return toTaskView(t, viewer, offered)
   const { pack } = await ctx.packs.get(ctx.db)
-  return toTaskView(t, viewer, offered, members.filter((m) => m.homeDepartment !== t.departmentId).length, pack.parameters.quorum)
+  return toTaskView(t, viewer, offered, electorateOf(members, t), pack.parameters.quorum)
 }
 
 /** Views of a page of tasks: each deciding group's members are read once. */
@@ -128,7 +128,7 @@ async function offeredEvents(ctx: GateContext, t: TaskRecord, viewer: Principal 
   const candidates = (enabledEvents(t.snapshot) as AdmissionEventType[]).filter((type) => EVENT_ROLES[type].includes(viewer.role))
   if (candidates.length === 0) return []
   const facts: EventFacts = { departmentCtx: null, group: null }
-  if (members !== null) facts.group = { members, me: members.find((m) => m.sub === viewer.sub) ?? null, eligible: 0 }
+  if (members !== null) facts.group = { members, me: members.find((m) => m.sub === viewer.sub) ?? null, electorate: [] }
   if (isTargetRole(viewer.role) && candidates.includes('CONSULTATION_REPLY')) {
     facts.replierWithin = (await ctx.orgs.lineage(ctx.db, viewer.org)).some((u) => u.id === t.jurisdictionId)
   }
@@ -256,7 +256,7 @@ function settled(result: WriteResult): TaskRecord | null {
 /** What the server looked up for an event: who the department is, and the deciding group. */
 interface EventFacts {
   departmentCtx: DepartmentContext | null
-  group: { members: GroupMember[]; me: GroupMember | null; eligible: number } | null
+  group: { members: GroupMember[]; me: GroupMember | null; electorate: string[] } | null
   /** A community replying: whether it lies in the task's jurisdiction (a public notice asks those, not every city's). */
   replierWithin?: boolean
 }
@@ -274,8 +274,40 @@ async function eventFacts(ctx: GateContext, task: TaskRecord, p: Principal, body
     group: {
       members,
       me: members.find((m) => m.sub === p.sub) ?? null,
-      eligible: members.filter((m) => m.homeDepartment !== task.departmentId).length
+      electorate: electorateOf(members, task)
     }
+  }
+}
+
+/** Who may vote on the task: the group's members, less those from the submitting department. */
+const electorateOf = (members: readonly GroupMember[], task: TaskRecord): string[] => members.filter((m) => m.homeDepartment !== task.departmentId).map((m) => m.sub)
+
+/**
+ * Who records the group's decision on a department's task, and why (wuhan-2015 解读3): the
+ * chair; the deputy chair when the chair comes from that department and recuses, or when the
+ * group has no chair; nobody when neither may, until an admin names one who may.
+ */
+export function decisionRecorder(members: readonly GroupMember[], departmentId: string): { recorder: GroupMember | null; because: Bilingual } {
+  const recuses = (m: GroupMember) => m.homeDepartment === departmentId
+  const chair = members.find((m) => m.position === 'chair')
+  const deputy = members.find((m) => m.position === 'deputy_chair')
+  if (chair !== undefined && !recuses(chair)) {
+    return { recorder: chair, because: { zh: `集体决定由组长${chair.sub}记录`, en: `the chair, ${chair.sub}, records the collective decision` } }
+  }
+  const noChair =
+    chair === undefined
+      ? { zh: '本小组暂无组长', en: 'the group has no chair' }
+      : { zh: `组长${chair.sub}来自${departmentId}，须回避`, en: `the chair, ${chair.sub}, comes from ${departmentId} and recuses` }
+  if (deputy !== undefined && !recuses(deputy)) {
+    return { recorder: deputy, because: { zh: `${noChair.zh}，集体决定由副组长${deputy.sub}记录`, en: `${noChair.en}: the deputy chair, ${deputy.sub}, records the collective decision` } }
+  }
+  const noDeputy =
+    deputy === undefined
+      ? { zh: '也无副组长', en: 'there is no deputy chair' }
+      : { zh: `副组长${deputy.sub}也来自${departmentId}，须回避`, en: `the deputy chair, ${deputy.sub}, comes from ${departmentId} too` }
+  return {
+    recorder: null,
+    because: { zh: `${noChair.zh}，${noDeputy.zh}：须由管理员任命可记录该决定的组长或副组长`, en: `${noChair.en} and ${noDeputy.en}: an admin must name a chair or deputy chair who may record it` }
   }
 }
 
@@ -301,9 +333,13 @@ function refusal(task: TaskRecord, p: Principal, type: AdmissionEventType, facts
   if (type === 'VOTE' || type === 'DECIDE') {
     const me = facts.group?.me ?? null
     if (me === null) return { zh: `${p.sub}不是${task.decider.orgUnit}领导小组的成员`, en: `${p.sub} is not a member of the ${task.decider.orgUnit} leading group` }
+    if (type === 'DECIDE') {
+      const { recorder, because } = decisionRecorder(facts.group!.members, task.departmentId)
+      if (recorder?.sub !== me.sub) return { zh: `${p.sub}不能记录该任务的集体决定：${because.zh}`, en: `${p.sub} may not record this task's decision: ${because.en}` }
+      return null
+    }
     // A member from the submitting department does not judge its own department's task.
     if (me.homeDepartment === task.departmentId) return { zh: `${p.sub}来自${task.departmentId}，须回避`, en: `${p.sub} comes from ${task.departmentId} and must recuse` }
-    if (type === 'DECIDE' && !me.chair) return { zh: '集体决定只能由组长记录', en: 'only the chair records the collective decision' }
   }
   return null
 }
@@ -393,7 +429,7 @@ async function planTransition(ctx: GateContext, db: Knex, current: TaskRecord, p
   const sector = body.type === 'SUBMIT' ? facts.departmentCtx!.department.sector : null
   const jurisdiction = body.type === 'SUBMIT' ? facts.departmentCtx!.jurisdiction.id : null
   const screening = body.type === 'SUBMIT' ? screenTask(declaration, { sector, jurisdiction, submittedOn: chinaDate(now) }, pack, ref) : null
-  const event = machineEvent(body, { screening, p, now, eligible: facts.group?.eligible ?? 0, quorum: pack.parameters.quorum })
+  const event = machineEvent(body, { screening, p, now, electorate: facts.group?.electorate ?? [], quorum: pack.parameters.quorum })
   const step = stepAdmission(current.snapshot, event)
   if (!step.accepted) throw notAccepted(current, body, facts, pack.parameters.quorum)
   const payload: EventPayload = {}
@@ -425,7 +461,7 @@ async function planTransition(ctx: GateContext, db: Knex, current: TaskRecord, p
 /** Why the machine refused: a quorum or majority the chair lacks is said plainly. */
 function notAccepted(current: TaskRecord, body: EventBody, facts: EventFacts, quorum: number) {
   if (body.type === 'DECIDE' && current.position.stage === 'leading_group') {
-    const t = tally(current.snapshot.context.votes, facts.group!.eligible, quorum)
+    const t = tally(current.snapshot.context.votes, facts.group!.electorate, quorum)
     const detail = !t.quorumMet
       ? {
           zh: `未达到法定人数：${t.eligible}名有表决权的成员中${t.voted}人投票，须超过${quorum * 100}%`,
@@ -443,7 +479,7 @@ function notAccepted(current: TaskRecord, body: EventBody, facts: EventFacts, qu
 /** The server builds the machine's event; the request body never reaches the machine as such. */
 function machineEvent(
   body: EventBody,
-  f: { screening: Screening | null; p: Principal; now: Date; eligible: number; quorum: number }
+  f: { screening: Screening | null; p: Principal; now: Date; electorate: readonly string[]; quorum: number }
 ): AdmissionEvent {
   const at = f.now.toISOString()
   switch (body.type) {
@@ -460,7 +496,7 @@ function machineEvent(
     case 'VOTE':
       return { type: 'VOTE', member: f.p.sub, vote: { vote: body.vote!, reason: body.reason!, at } }
     case 'DECIDE':
-      return { type: 'DECIDE', decision: body.decision!, reason: body.reason, minutes: body.minutes!, chair: f.p.sub, eligible: f.eligible, quorum: f.quorum, at }
+      return { type: 'DECIDE', decision: body.decision!, reason: body.reason, minutes: body.minutes!, chair: f.p.sub, electorate: f.electorate, quorum: f.quorum, at }
     default:
       return { type: body.type as 'WITHDRAW' | 'PUT_ON_AGENDA' | 'CLOSE_CONSULTATION' | 'RESUME' | 'SUSPEND' | 'REVOKE', reason: body.reason! }
   }

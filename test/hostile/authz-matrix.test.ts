@@ -465,6 +465,38 @@ const CASES: Case[] = [
     request: async (o) => ({ method: 'POST', url: '/v1/leading-groups/east/members', payload: { sub: o.unique('authz.member'), name: '新委员', homeDepartment: null, chair: false } }),
     expected: only({ 'admin:own': CREATED }, FORBIDDEN)
   },
+  {
+    op: 'PATCH /v1/leading-groups/{orgUnit}/members/{sub}',
+    what: 'change a member of the east group (README: admin)',
+    request: async (o) => {
+      const sub = o.unique('authz.member')
+      await o.must('POST', '/v1/leading-groups/east/members', 'admin:own', { sub, name: '新委员', homeDepartment: null })
+      return { method: 'PATCH', url: `/v1/leading-groups/east/members/${sub}`, payload: { position: 'deputy_chair' } }
+    },
+    expected: only({ 'admin:own': OK }, FORBIDDEN)
+  },
+  {
+    op: 'DELETE /v1/leading-groups/{orgUnit}/members/{sub}',
+    what: 'remove a member of the east group (README: admin)',
+    request: async (o) => {
+      const sub = o.unique('authz.member')
+      await o.must('POST', '/v1/leading-groups/east/members', 'admin:own', { sub, name: '新委员', homeDepartment: null })
+      return { method: 'DELETE', url: `/v1/leading-groups/east/members/${sub}` }
+    },
+    expected: only({ 'admin:own': NO_CONTENT }, FORBIDDEN)
+  },
+  {
+    op: 'GET /v1/leading-groups/{orgUnit}/member-changes',
+    what: 'who changed the east group’s membership (README: admin)',
+    request: get('/v1/leading-groups/east/member-changes'),
+    expected: only(ADMINS, FORBIDDEN)
+  },
+  {
+    op: 'POST /v1/leading-groups/members/import',
+    what: 'a dry run of a members import (README: admin)',
+    request: async (o) => ({ method: 'POST', url: '/v1/leading-groups/members/import?dryRun=true', payload: [{ group: 'east', sub: o.unique('authz.member'), name: '新委员' }] }),
+    expected: only(ADMINS, FORBIDDEN)
+  },
 
   // --- reviews
   {

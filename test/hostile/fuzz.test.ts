@@ -94,6 +94,7 @@ const SUBS = ['zhao.lei', 'li.min', 'office.east', 'office.city', 'sun.chair', '
 function realPathValues(path: string, name: string, fx: Fixtures): string[] {
   if (name === 'version') return [DEFAULT_PACK.version]
   if (name === 'orgUnit') return ['city', 'east', 'west']
+  if (name === 'sub' && path.startsWith('/v1/leading-groups/')) return ['lv.member', 'he.civil', 'qian.member', 'feng.member', 'kong.member']
   if (path.startsWith('/v1/tasks/')) return fx.tasks
   if (path.startsWith('/v1/burden-reports/')) return fx.reports
   if (path.startsWith('/v1/webhooks/')) return fx.webhooks
@@ -116,6 +117,7 @@ function hints(fx: Fixtures): Record<string, readonly unknown[]> {
     relatedTaskId: fx.tasks,
     target: [...COMMUNITIES, ...STREETS],
     sector: ['civil_affairs', 'public_security', 'veterans_affairs', null],
+    group: ['city', 'east', 'west', 'east-s1', 'east-civil'],
     url: ['https://example.org/zhunru-hook', 'http://127.0.0.1:9/hook'],
     events: ['*', 'SUBMIT', 'DECIDE', 'CREATE', 'DEADLINE_MISSED']
   }
