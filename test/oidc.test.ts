@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import { createServer, type RequestListener } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { exportJWK, generateKeyPair, type JWK } from 'jose'
@@ -7,7 +8,7 @@ import { buildApp } from '../src/app.js'
 import { DEVELOPMENT_JWT_SECRET, loadConfig } from '../src/config.js'
 import type { IdentityProviderOptions } from '../src/platform/identity-provider.js'
 import { signToken } from '../src/platform/token.js'
-import { build, demoCommunities, freshDatabase, TEST_SECRET } from './helper.js'
+import { build, demoCommunities, freshDatabase, freshDatabaseUrl, TEST_SECRET } from './helper.js'
 
 // Issue 11, item 3: the gate believes the city's identity provider. A real OpenID provider
 // (oidc-provider) runs on loopback and issues JWT access tokens with client_credentials and a
@@ -356,4 +357,31 @@ t.test('AUTH_* configuration: defaults, and every bad value a startup error nami
   for (const [env, error] of refused) t.throws(() => loadConfig(env), error, JSON.stringify(env))
   t.equal(loadConfig({ ...provider, AUTH_ISSUER: 'http://localhost:8080/realms/dev' }).identityProvider?.issuer, 'http://localhost:8080/realms/dev', 'http on localhost')
   t.equal(loadConfig({ ...provider, AUTH_ISSUER: 'http://[::1]:8080' }).identityProvider?.issuer, 'http://[::1]:8080')
+})
+
+t.test('npm start with AUTH_ISSUER and no JWT_SECRET: the provider’s tokens are taken, the development secret’s are not', async (t) => {
+  const idp = await startProvider(t, [await signingKey('RS256', 'rsa-1')])
+  const probe = createServer()
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+  const port = (probe.address() as AddressInfo).port
+  await new Promise((resolve) => probe.close(resolve))
+  const { JWT_SECRET: _ignored, ...env } = process.env
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: { ...env, DATABASE_URL: await freshDatabaseUrl(t), PORT: String(port), AUTH_ISSUER: idp.issuer, AUTH_AUDIENCE: AUDIENCE, LOG_LEVEL: 'warn', _TAPJS_PROCESSINFO_COVERAGE_: '0' },
+    stdio: ['ignore', 'pipe', 'inherit']
+  })
+  t.teardown(() => void child.kill('SIGKILL'))
+  let console = ''
+  child.stdout!.on('data', (chunk) => (console += chunk))
+  const base = `http://127.0.0.1:${port}`
+  for (let i = 0; i < 300 && !(await fetch(`${base}/healthz`).then((r) => r.ok, () => false)); i++) {
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  const get = async (token: string) => (await fetch(`${base}/v1/tasks`, { headers: bearer(token) })).status
+  t.equal(await get(await idp.token()), 200, 'a token of the provider')
+  t.equal(await get(signToken({ sub: 'li.min', role: 'admin', org: 'city' }, DEVELOPMENT_JWT_SECRET, { nowSeconds: nowSeconds(), ttlSeconds: 600 })), 401, 'one signed with the development secret')
+  t.match(console, `from the identity provider ${idp.issuer}`)
+  t.match(console, 'HS256 tokens are refused')
+  t.notMatch(console, 'npm run token', 'no advice to mint tokens nobody takes')
 })
