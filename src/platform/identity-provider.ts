@@ -130,7 +130,8 @@ export function identityProvider(opts: IdentityProviderOptions, log: { warn: (ob
   const orgClaim = opts.orgClaim ?? 'org'
   const timeoutDuration = opts.fetchTimeoutMs ?? 5000
   const keySetAt = (url: URL) => createRemoteJWKSet(url, { timeoutDuration, cooldownDuration: (opts.jwksCooldownSeconds ?? 30) * 1000 })
-  // Thrown where the key set is needed, not at startup: public reads go on while the provider is down.
+  // Discovered at the first token, not at start-up: the gate starts, and serves public reads, while the provider is down.
+  // A discovery that succeeded is kept for the process; jose refreshes the keys themselves.
   let keySet: Promise<JWTVerifyGetKey> | null = opts.jwksUrl === undefined ? null : Promise.resolve(keySetAt(new URL(opts.jwksUrl)))
 
   const discover = async (issuer: string): Promise<JWTVerifyGetKey> => {
