@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { createHmac } from 'node:crypto'
 import { createServer, type RequestListener } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { exportJWK, generateKeyPair, type JWK } from 'jose'
@@ -178,6 +179,21 @@ t.test('with JWT_SECRET set on purpose, HS256 tokens are believed beside the pro
   t.equal((await h.app.inject({ method: 'GET', url: '/v1/tasks', headers: bearer(await idp.token()) })).statusCode, 200, 'RS256 from the provider')
   const bad = await h.app.inject({ method: 'GET', url: '/v1/tasks', headers: bearer(signToken({ sub: 'x', role: 'admin', org: 'city' }, 'another-secret-0123456789', { nowSeconds: nowSeconds(), ttlSeconds: 60 })) })
   t.equal(bad.statusCode, 401, 'an HS256 token with another secret is refused as before')
+  // HS256 tokens are held to the same limits on sub, org and role as the provider's.
+  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url')
+  const hs256 = (claims: object) => {
+    const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ exp: nowSeconds() + 600, ...claims })}`
+    return `${unsigned}.${createHmac('sha256', TEST_SECRET).update(unsigned).digest('base64url')}`
+  }
+  for (const [claims, why] of [
+    [{ sub: 'x'.repeat(201), role: 'department', org: 'east-civil' }, 'a sub over 200 characters'],
+    [{ sub: 'li.min', role: 'department', org: 'a\u0000b' }, 'an org with a NUL'],
+    [{ sub: 'li.min', role: 'mayor', org: 'east-civil' }, 'a role the gate does not have']
+  ] as const) {
+    const res = await h.app.inject({ method: 'GET', url: '/v1/tasks', headers: bearer(hs256(claims)) })
+    t.equal(res.statusCode, 401, why)
+    t.match(res.json().message.en, 'the token needs claims sub, org and role', why)
+  }
 })
 
 t.test('ES256 and EdDSA keys of the provider; AUTH_ALGORITHMS narrows what is taken', async (t) => {
