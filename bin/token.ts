@@ -18,4 +18,9 @@ if (!(ROLES as readonly string[]).includes(role ?? '') || !org || !Number.isFini
   process.exit(2)
 }
 const { jwtSecret } = loadConfig(process.env)
+if (jwtSecret === undefined) {
+  // Next to an identity provider the server believes HS256 tokens only with a JWT_SECRET set on purpose.
+  console.error('An identity provider is configured (AUTH_ISSUER or AUTH_JWKS_URL) and JWT_SECRET is not set: the server takes no HS256 token; get one from the provider.')
+  process.exit(2)
+}
 console.log(signToken({ sub, role: role as Role, org }, jwtSecret, { nowSeconds: Math.floor(Date.now() / 1000), ttlSeconds: ttl }))

@@ -2,11 +2,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { platformServerOptions } from './platform/plugin.js'
 import type { Database } from './engine/db.js'
+import type { IdentityProviderOptions } from './platform/identity-provider.js'
 import { zhunru } from './zhunru.js'
 
 export interface AppOptions {
   database: Database
-  jwtSecret: string
+  jwtSecret?: string
+  identityProvider?: IdentityProviderOptions
   logger?: FastifyServerOptions['logger']
   now?: () => Date
   /** Requests per principal (or per address, without a token) per minute; off when absent. */
@@ -23,6 +25,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(zhunru, {
     database: opts.database,
     jwtSecret: opts.jwtSecret,
+    identityProvider: opts.identityProvider,
     now: opts.now,
     rateLimitPerMinute: opts.rateLimitPerMinute,
     allowPrivateWebhooks: opts.allowPrivateWebhooks

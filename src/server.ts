@@ -19,6 +19,7 @@ async function main(): Promise<void> {
   const app = await buildApp({
     database,
     jwtSecret: config.jwtSecret,
+    identityProvider: config.identityProvider,
     rateLimitPerMinute: config.rateLimitPerMinute,
     allowPrivateWebhooks: config.webhookAllowPrivateNetworks,
     logger: { level: process.env.LOG_LEVEL ?? 'info' }
@@ -55,6 +56,8 @@ async function main(): Promise<void> {
   await app.listen({ port: config.port, host: config.host })
   const pack = await app.gate.packs.get(database.knex)
   const base = `http://${config.host}:${config.port}`
+  const provider = config.identityProvider
+  const hs256 = config.jwtSecret !== undefined
   console.log(
     [
       '',
@@ -62,8 +65,9 @@ async function main(): Promise<void> {
       seeded ? 'Loaded the demo org tree (a city, two districts, their streets, communities and departments).' : '',
       config.demo ? '' : 'Started without the demo city (ZHUNRU_DEMO=0): org units, members and policy are your own.',
       `API docs:       ${base}/docs   (OpenAPI: ${base}/docs/json)`,
-      'Get a token:    npm run token -- department city-civil li.min',
-      'Demo accounts:  npm run token -- --list',
+      provider === undefined ? '' : `Tokens:         from the identity provider ${provider.issuer ?? provider.jwksUrl} for audience ${provider.audience}${hs256 ? ', and HS256 with JWT_SECRET' : ' (HS256 tokens are refused: JWT_SECRET is not set)'}`,
+      hs256 ? 'Get a token:    npm run token -- department city-civil li.min' : '',
+      hs256 ? 'Demo accounts:  npm run token -- --list' : '',
       config.jwtSecretIsDevelopmentDefault ? 'WARNING: JWT_SECRET is not set; using the development secret. Set it before deploying.' : '',
       ''
     ]

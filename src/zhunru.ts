@@ -5,6 +5,7 @@ import { contracts } from './contracts/plugin.js'
 import { engine } from './engine/plugin.js'
 import { leadingGroups } from './leading-groups/plugin.js'
 import { platform } from './platform/plugin.js'
+import type { IdentityProviderOptions } from './platform/identity-provider.js'
 import { DEFAULT_PACK } from './policy/pack.js'
 import { policy } from './policy/plugin.js'
 import { register } from './register/plugin.js'
@@ -18,7 +19,10 @@ export interface ZhunruOptions {
   databaseUrl?: string
   /** An open database instead (migrated already): the caller closes it. */
   database?: Database
-  jwtSecret: string
+  /** HS256 tokens signed with it are believed (npm run token mints them); needed unless there is an identityProvider. */
+  jwtSecret?: string
+  /** The city's identity provider (OpenID Connect issuer or key set URL): its public-key tokens are believed. */
+  identityProvider?: IdentityProviderOptions
   /** Requests per principal per minute; off when absent. */
   rateLimitPerMinute?: number
   /** Webhooks may name loopback and private addresses; off unless set. */
@@ -38,7 +42,7 @@ export const zhunru = fp(
     if (opts.database === undefined) app.addHook('onClose', () => database.knex.destroy())
     // An empty database gets the default pack; one in use keeps the pack in force (npm start upgrades it with loadBasePack).
     if ((await database.knex('policy_packs').first('seq')) === undefined) await ensurePack(database.knex, DEFAULT_PACK, new Date().toISOString())
-    await app.register(platform, { jwtSecret: opts.jwtSecret, db: database.knex, now: opts.now, rateLimitPerMinute: opts.rateLimitPerMinute })
+    await app.register(platform, { jwtSecret: opts.jwtSecret, identityProvider: opts.identityProvider, db: database.knex, now: opts.now, rateLimitPerMinute: opts.rateLimitPerMinute })
     await app.register(engine, { database, now: opts.now })
     await app.register(policy)
     await app.register(admission)

@@ -5,6 +5,7 @@ import { buildApp, type App } from '../src/app.js'
 import { signToken } from '../src/platform/token.js'
 import { DEMO_ORG_TREE, seedDemoIfEmpty } from '../src/demo.js'
 import { DEFAULT_PACK } from '../src/policy/pack.js'
+import type { IdentityProviderOptions } from '../src/platform/identity-provider.js'
 import type { Role } from '../src/roles.js'
 import { openDatabase, type Database } from '../src/engine/db.js'
 import { ensurePack } from '../src/policy/pack-store.js'
@@ -48,14 +49,18 @@ export interface Harness {
 }
 
 /** The app on a fresh database with the default pack and the demo org tree, closed when the test ends. */
-export async function build(t: Test, opts: { seed?: boolean; now?: () => Date; rateLimitPerMinute?: number; allowPrivateWebhooks?: boolean } = {}): Promise<Harness> {
+export async function build(
+  t: Test,
+  opts: { seed?: boolean; now?: () => Date; rateLimitPerMinute?: number; allowPrivateWebhooks?: boolean; identityProvider?: IdentityProviderOptions; hs256?: boolean } = {}
+): Promise<Harness> {
   const db = await freshDatabase(t)
   const now = new Date().toISOString()
   await ensurePack(db.knex, DEFAULT_PACK, now)
   if (opts.seed !== false) await seedDemoIfEmpty(db.knex, now)
   const app = await buildApp({
     database: db,
-    jwtSecret: TEST_SECRET,
+    jwtSecret: opts.hs256 === false ? undefined : TEST_SECRET,
+    identityProvider: opts.identityProvider,
     now: opts.now ?? (() => TEST_NOW),
     rateLimitPerMinute: opts.rateLimitPerMinute,
     allowPrivateWebhooks: opts.allowPrivateWebhooks

@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import Fastify from 'fastify'
 import t, { type Test } from 'tap'
 import { Type } from 'typebox'
-import { Problems, type Named, type Noun, type Problem, type RequestPart } from '../src/platform/errors.js'
+import { Problems, TOKEN_REFUSALS, type Named, type Noun, type Problem, type RequestPart } from '../src/platform/errors.js'
 import { platform, platformServerOptions } from '../src/index.js'
 import { TASK_KINDS } from '../src/policy/types.js'
 import { FUNDED_ASSISTED_TASK } from '../src/tasks/examples.js'
@@ -370,7 +370,7 @@ const param = fc.record({ field: text, message: bilingualText })
 const ARGUMENTS: { [K in keyof typeof Problems]: fc.Arbitrary<Parameters<(typeof Problems)[K]>> } = {
   validation: fc.tuple(bilingualText, fc.tuple(param, fc.array(param, { maxLength: 3 })).map(([first, rest]) => [first, ...rest] as [typeof first, ...(typeof first)[]])),
   invalid: fc.tuple(text, bilingualText, fc.option(fc.constantFrom(...(Object.keys(parts) as RequestPart[])), { nil: undefined })),
-  unauthenticated: fc.tuple(fc.option(bilingualText, { nil: undefined })),
+  unauthenticated: fc.tuple(fc.option(bilingualText, { nil: undefined }), fc.option(fc.constantFrom(...TOKEN_REFUSALS), { nil: undefined })),
   forbidden: fc.tuple(bilingualText),
   notFound: fc.tuple(fc.oneof(fc.constantFrom(...(Object.keys(named) as Named[])), bilingualText), id),
   versionConflict: fc.tuple(version, text, bilingualText),
@@ -385,7 +385,8 @@ const ARGUMENTS: { [K in keyof typeof Problems]: fc.Arbitrary<Parameters<(typeof
   idempotencyKeyInFlight: fc.constant([] as []),
   rateLimited: fc.tuple(version, fc.integer({ min: 1, max: 60 }), text),
   internal: fc.constant([] as []),
-  overloaded: fc.constant([] as [])
+  overloaded: fc.constant([] as []),
+  identityProviderUnavailable: fc.constant([] as [])
 }
 
 t.test('every Problems factory yields non-empty Chinese and English, served in the language asked for', async (t) => {

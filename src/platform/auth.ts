@@ -1,9 +1,11 @@
 import jwt from '@fastify/jwt'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { decodeProtectedHeader } from 'jose'
 import { Problems } from './errors.js'
 import { alternatives, type Bilingual } from './language.js'
 import { ROLES, type Role } from '../roles.js'
+import { identityProvider, isOrgId, isRole, isSubject, type IdentityProviderOptions } from './identity-provider.js'
 import type { PrincipalClaims } from './token.js'
 
 export type Principal = PrincipalClaims & {
@@ -22,26 +24,60 @@ declare module 'fastify' {
 
 // fast-jwt only verifies tokens whose payload is a JSON object.
 function asPrincipal(p: Record<string, unknown>): Principal | null {
-  // The same limits as the columns that record who acted (actor_sub, org unit ids).
-  if (typeof p.sub !== 'string' || p.sub.length === 0 || p.sub.length > 200 || p.sub.includes('\u0000')) return null
-  if (typeof p.org !== 'string' || p.org.length === 0 || p.org.length > 64 || p.org.includes('\u0000')) return null
-  if (typeof p.role !== 'string' || !(ROLES as readonly string[]).includes(p.role)) return null
-  return { sub: p.sub, role: p.role as Role, org: p.org }
+  if (!isSubject(p.sub)) return null
+  if (!isOrgId(p.org)) return null
+  if (!isRole(p.role)) return null
+  return { sub: p.sub, role: p.role, org: p.org }
+}
+
+export interface AuthOptions {
+  /** HS256 tokens signed with this secret (npm run token): for local use, the demo, and integrators without a provider. */
+  secret?: string
+  /** Tokens of the city's identity provider, checked against its published keys. */
+  identityProvider?: IdentityProviderOptions
 }
 
 /**
  * Reads the bearer token when there is one. Anonymous requests pass with a null
  * principal (catalogs and admitted tasks are public); routes that need a
  * principal ask for one with requirePrincipal or requireRole.
+ *
+ * The token's own header says whose it is: HS256 is the local secret's, anything else the
+ * identity provider's. Without a secret, HS256 tokens are refused outright, so that a secret
+ * nobody set can never stand next to a real provider.
  */
 export const authPlugin = fp(
-  async (app: FastifyInstance, opts: { secret: string }) => {
-    await app.register(jwt, { secret: opts.secret, sign: { algorithm: 'HS256' }, verify: { algorithms: ['HS256'], requiredClaims: ['exp'] } })
+  async (app: FastifyInstance, opts: AuthOptions) => {
+    if (opts.secret === undefined && opts.identityProvider === undefined) throw new Error('authentication needs a JWT secret, an identity provider, or both')
+    if (opts.secret !== undefined) {
+      await app.register(jwt, { secret: opts.secret, sign: { algorithm: 'HS256' }, verify: { algorithms: ['HS256'], requiredClaims: ['exp'] } })
+    }
+    const provider = opts.identityProvider === undefined ? null : identityProvider(opts.identityProvider, app.log)
+    const issuer = opts.identityProvider?.issuer ?? opts.identityProvider?.jwksUrl
     app.decorateRequest('principal', null)
     app.addHook('onRequest', async (req) => {
       const header = req.headers.authorization
       if (header === undefined) return
       if (!/^Bearer\s+\S+$/i.test(header)) throw Problems.unauthenticated({ zh: '请求头Authorization须为“Bearer <令牌>”格式', en: 'the Authorization header must be "Bearer <token>"' })
+      if (provider !== null) {
+        const token = header.replace(/^Bearer\s+/i, '')
+        let alg: unknown
+        try {
+          alg = decodeProtectedHeader(token).alg
+        } catch {
+          throw Problems.unauthenticated({ zh: '访问令牌不是有效的JWT', en: 'the bearer token is not a valid JWT' }, 'malformed')
+        }
+        if (alg !== 'HS256') {
+          req.principal = await provider(token)
+          return
+        }
+        if (opts.secret === undefined) {
+          throw Problems.unauthenticated(
+            { zh: `本服务只接受身份认证服务（${issuer}）签发的令牌，不接受HS256令牌`, en: `HS256 tokens are not accepted: this server takes tokens from its identity provider (${issuer})` },
+            'algorithm-not-allowed'
+          )
+        }
+      }
       let payload: Record<string, unknown>
       try {
         payload = await req.jwtVerify()

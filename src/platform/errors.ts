@@ -60,6 +60,24 @@ export class Problem extends Error {
   }
 }
 
+/** Why a bearer token was refused, as a 401's `reason` names it. */
+export const TOKEN_REFUSALS = [
+  'malformed',
+  'expired',
+  'not-yet-valid',
+  'missing-expiry',
+  'invalid-claim',
+  'wrong-issuer',
+  'wrong-audience',
+  'unknown-key',
+  'bad-signature',
+  'algorithm-not-allowed',
+  'principal-claims'
+] as const
+export type TokenRefusal = (typeof TOKEN_REFUSALS)[number]
+
+export const IDENTITY_PROVIDER_RETRY_SECONDS = 10
+
 const PROBLEM_BASE = 'https://zhunru.example/problems/'
 
 export const problemType = (slug: string) => `${PROBLEM_BASE}${slug}`
@@ -113,6 +131,7 @@ const TITLES = {
   idempotencyKeyInFlight: { zh: '请求正在处理中', en: 'Request in progress' },
   rateLimited: { zh: '请求过于频繁', en: 'Too many requests' },
   overloaded: { zh: '服务繁忙', en: 'Overloaded' },
+  identityProviderUnavailable: { zh: '身份认证服务不可用', en: 'Identity provider unavailable' },
   internal: { zh: '服务器内部错误', en: 'Internal error' }
 } as const satisfies Record<string, Bilingual>
 
@@ -136,8 +155,9 @@ export const Problems = {
       },
       [{ field, message: reason }]
     ),
-  unauthenticated: (detail: Bilingual = { zh: '须提供有效的访问令牌（Bearer token）', en: 'a valid bearer token is required' }) =>
-    new Problem(401, problemType('unauthenticated'), TITLES.unauthenticated, detail),
+  /** `reason` says in one word why a token was refused (expired, wrong-audience, …): for clients to branch on. */
+  unauthenticated: (detail: Bilingual = { zh: '须提供有效的访问令牌（Bearer token）', en: 'a valid bearer token is required' }, reason?: TokenRefusal) =>
+    new Problem(401, problemType('unauthenticated'), TITLES.unauthenticated, detail, reason === undefined ? {} : { extensions: { reason } }),
   forbidden: (detail: Bilingual) => new Problem(403, problemType('forbidden'), TITLES.forbidden, detail),
   notFound: (what: Named | Bilingual, id: string) => {
     const named = typeof what === 'string' ? NAMED[what](id) : byId(what)(id)
@@ -215,5 +235,17 @@ export const Problems = {
       TITLES.overloaded,
       { zh: '待写入的变更过多，请一秒后重试', en: 'too many changes are waiting to be written; retry in a second' },
       { headers: { 'retry-after': '1' } }
+    ),
+  /** The token may well be good: the provider's keys could not be fetched to check it, so this is no 401. */
+  identityProviderUnavailable: () =>
+    new Problem(
+      503,
+      problemType('identity-provider-unavailable'),
+      TITLES.identityProviderUnavailable,
+      {
+        zh: '暂时无法从身份认证服务获取验证令牌所需的公钥，令牌未被拒绝，请稍后重试',
+        en: 'the keys to check the token could not be fetched from the identity provider; the token was not refused, retry shortly'
+      },
+      { headers: { 'retry-after': String(IDENTITY_PROVIDER_RETRY_SECONDS) } }
     )
 } as const

@@ -50,7 +50,13 @@ function sharedComponents(limits: ServerLimits): Json {
       InvalidRequest: problemResponse(
         `Invalid request: \`field\` and \`invalidParams\` name what is wrong. Any request may get one: a malformed URL or query, a NUL character or nesting deeper than ${limits.maxDepth} levels anywhere in it, a bad Idempotency-Key`
       ),
-      Unauthenticated: problemResponse('The Authorization header was sent but is not `Bearer <token>`, or its token is invalid or expired: checked even where no token is needed'),
+      Unauthenticated: problemResponse(
+        'The Authorization header was sent but is not `Bearer <token>`, or its token is refused (expired, not yet valid, another issuer or audience, an unknown key, a bad signature, an algorithm not allowed, no usable role or org): checked even where no token is needed; `reason` says which'
+      ),
+      IdentityProviderUnavailable: {
+        ...problemResponse('A token of the identity provider was sent, and its keys could not be fetched to check it: the token was not refused, retry after the seconds in Retry-After'),
+        headers: { ...contentLanguage(), 'Retry-After': ref('headers', 'OverloadedRetryAfter') }
+      },
       IdempotencyKeyInFlight: problemResponse('A request with this Idempotency-Key is still being handled: retry shortly'),
       PrincipalRefused: problemResponse(
         'The token is valid, but its org does not exist, is closed, or is not of a kind its role acts for (an office of a city or district, a street role of a street …): checked even where no token is needed'
@@ -107,7 +113,8 @@ const CROSS_CUTTING: Array<{ status: string; response: string; applies: (method:
   { status: '422', response: 'IdempotencyKeyReused', applies: (method) => method === 'post' },
   { status: '429', response: 'RateLimited', applies: () => true },
   { status: '431', response: 'HeaderFieldsTooLarge', applies: () => true },
-  { status: '500', response: 'InternalError', applies: () => true }
+  { status: '500', response: 'InternalError', applies: () => true },
+  { status: '503', response: 'IdentityProviderUnavailable', applies: () => true }
 ]
 
 /** For `transformObject` of @fastify/swagger: the generated document, completed. */
@@ -120,13 +127,15 @@ export function completeDocument(doc: Json, limits: ServerLimits): Json {
       const own = op.responses[c.status]
       // The route's own meaning of the status comes first; the cross-cutting one is added to it.
       if (own === undefined) op.responses[c.status] = ref('responses', c.response)
-      else if (c.status === '409' || c.status === '403') own.description = `${own.description}; or: ${shared.responses[c.response].description}`
+      else if (['403', '409', '503'].includes(c.status)) own.description = `${own.description}; or: ${shared.responses[c.response].description}`
     }
     // A problem the route declares itself (a $ref is to a shared one, which has its headers).
     for (const response of Object.values(op.responses as Json)) {
       if (response.content?.[PROBLEM_MEDIA_TYPE] !== undefined) response.headers = { ...response.headers, ...contentLanguage() }
     }
-    if (op.responses['503'] !== undefined) op.responses['503'].headers = { ...op.responses['503'].headers, 'Retry-After': ref('headers', 'OverloadedRetryAfter') }
+    // Every operation has a 503 now (the identity provider's); one of its own (overloaded) gets the header here.
+    const unavailable = op.responses['503']
+    if (unavailable.$ref === undefined) unavailable.headers = { ...unavailable.headers, 'Retry-After': ref('headers', 'OverloadedRetryAfter') }
     op.responses = Object.fromEntries(Object.entries(op.responses as Json).sort(([a], [b]) => a.localeCompare(b)))
     if (method === 'post') op.parameters = [...(op.parameters ?? []), ref('parameters', 'IdempotencyKey')]
     if (op['x-request-examples'] !== undefined) {

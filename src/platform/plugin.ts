@@ -11,6 +11,7 @@ import fp from 'fastify-plugin'
 import type { Knex } from 'knex'
 import { authPlugin, principalKey } from './auth.js'
 import { Problem, Problems, problemType } from './errors.js'
+import type { IdentityProviderOptions } from './identity-provider.js'
 import { IDEMPOTENCY_KEY, idempotencyPlugin } from './idempotency.js'
 import { CONTENT_LANGUAGE, preferredLanguage, type Bilingual } from './language.js'
 import { completeDocument } from './openapi.js'
@@ -152,7 +153,10 @@ function hostileAt(value: unknown): { field: string; message: Bilingual } | null
 }
 
 export interface PlatformOptions {
-  jwtSecret: string
+  /** HS256 tokens signed with it are believed (npm run token); needed unless there is an identityProvider. */
+  jwtSecret?: string
+  /** The city's identity provider: its RS256, ES256 or EdDSA tokens are checked against its published keys. */
+  identityProvider?: IdentityProviderOptions
   /** Where Idempotency-Keys are kept: the engine's database. */
   db: Knex
   now?: () => Date
@@ -225,7 +229,13 @@ export const platform = fp(
         ],
         components: {
           securitySchemes: {
-            bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'HS256 token with claims sub, role and org; mint one with npm run token' }
+            bearer: {
+              type: 'http',
+              scheme: 'bearer',
+              bearerFormat: 'JWT',
+              description:
+                'A JWT naming sub, role and org: from the identity provider the server is configured with (RS256, ES256 or EdDSA, checked against its published keys; the role and org claims may have other names there), or HS256 with the server’s own secret (mint one with npm run token). A refused token is a 401 whose `reason` says why.'
+            }
           }
         },
         tags: [
@@ -250,7 +260,7 @@ export const platform = fp(
         completeDocument((generated as { openapiObject: Record<string, unknown> }).openapiObject, { bodyLimit: BODY_LIMIT, maxDepth: MAX_DEPTH, maxHeaderSize, idempotencyKey: IDEMPOTENCY_KEY })
     })
     await app.register(swaggerUi, { routePrefix: '/docs' })
-    await app.register(authPlugin, { secret: opts.jwtSecret })
+    await app.register(authPlugin, { secret: opts.jwtSecret, identityProvider: opts.identityProvider })
     if (opts.rateLimitPerMinute !== undefined) {
       await app.register(rateLimit, {
         max: opts.rateLimitPerMinute,

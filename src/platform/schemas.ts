@@ -1,6 +1,6 @@
 import { Type } from 'typebox'
 import { TASK_KINDS } from '../policy/types.js'
-import { Problems } from './errors.js'
+import { Problems, TOKEN_REFUSALS } from './errors.js'
 import { mustBeOneOf } from './validation.js'
 
 const Bilingual = (description: string) =>
@@ -27,6 +27,12 @@ export const ProblemSchema = Type.Object(
           messages: Bilingual('`message` in both languages')
         }),
         { description: 'every field found wrong, the first named by `field`' }
+      )
+    ),
+    reason: Type.Optional(
+      Type.Union(
+        TOKEN_REFUSALS.map((r) => Type.Literal(r)),
+        { description: 'a 401 for a token that was sent: why it was refused (tokens of the identity provider; HS256 tokens say it in `detail` only)' }
       )
     ),
     currentVersion: Type.Optional(Type.Integer({ description: 'a conflict: the version the task or instance is at' })),
