@@ -13,7 +13,8 @@ import type { GateContext } from '../tasks/service.js'
 export function checkPrincipals(app: FastifyInstance, gate: GateContext): void {
   app.addHook('onRequest', async (req: FastifyRequest) => {
     const p = req.principal
-    if (p === null) return
+    // Routes of plugins registered before the auth plugin (the docs UI) have no principal at all.
+    if (p === null || p === undefined) return
     const chain = await gate.orgs.lineage(gate.db, p.org)
     const unit = chain[0]
     if (unit === undefined) throw Problems.forbidden({ zh: `令牌所属机构“${p.org}”不存在`, en: `the token's org "${p.org}" does not exist` })
