@@ -351,6 +351,9 @@ t.test('the org tree imported from a spreadsheet saved as CSV', async (t) => {
   t.equal(bad.statusCode, 400)
   t.same(bad.json().invalidParams.map((p: { field: string }) => p.field), ['line 3: name', 'line 4: parentId'])
   t.equal((await h.app.inject({ method: 'GET', url: '/v1/org-units/south' })).statusCode, 404)
+  const plain = await h.app.inject({ method: 'POST', url: '/v1/org-units/import', headers: { ...admin, 'content-type': 'text/plain' }, payload: csv })
+  t.equal(plain.statusCode, 415, 'text/plain is not taken for CSV')
+  t.match(plain.json().message.en, /application\/json or text\/csv/)
   for (const [body, field] of [
     ['', 'header'],
     ['name,kind\n北湖,district\n', 'header'],

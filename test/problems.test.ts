@@ -372,6 +372,7 @@ const ARGUMENTS: { [K in keyof typeof Problems]: fc.Arbitrary<Parameters<(typeof
   invalid: fc.tuple(text, bilingualText, fc.option(fc.constantFrom(...(Object.keys(parts) as RequestPart[])), { nil: undefined })),
   unauthenticated: fc.tuple(fc.option(bilingualText, { nil: undefined }), fc.option(fc.constantFrom(...TOKEN_REFUSALS), { nil: undefined })),
   forbidden: fc.tuple(bilingualText),
+  unsupportedMediaType: fc.tuple(fc.array(fc.constantFrom('application/json', 'text/csv'), { minLength: 1, maxLength: 2 })),
   notFound: fc.tuple(fc.oneof(fc.constantFrom(...(Object.keys(named) as Named[])), bilingualText), id),
   versionConflict: fc.tuple(version, text, bilingualText),
   staleVersion: fc.tuple(noun, version, text, version),

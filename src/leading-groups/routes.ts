@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { requirePrincipal, requireRole, type Principal } from '../platform/auth.js'
-import { Problem, Problems, problemType } from '../platform/errors.js'
+import { Problems } from '../platform/errors.js'
 import { decodeCursor, encodeCursor } from '../platform/pagination.js'
 import { DEFAULT_PAGE_SIZE, Nullable, PageQuery, TOKEN, problemResponses } from '../platform/schemas.js'
 import { LEADING_GROUP_MEMBER, LEADING_GROUP_MEMBER_CHANGES, MEMBER_IMPORT_CSV, MEMBER_IMPORT_JSON } from '../tasks/examples.js'
@@ -299,7 +299,7 @@ export const leadingGroupRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const principal = requireRole(req, 'admin')
       // Fastify reads text/plain as text too: only what says it is CSV is read as CSV.
       if (typeof req.body === 'string' && !/^text\/csv\s*(;|$)/i.test(req.headers['content-type']!)) {
-        throw new Problem(415, problemType('unsupported-media-type'), { zh: '不支持的媒体类型', en: 'Unsupported media type' }, { zh: '请求体须为application/json或text/csv格式', en: 'the body must be application/json or text/csv' })
+        throw Problems.unsupportedMediaType(['application/json', 'text/csv'])
       }
       const rows = typeof req.body === 'string' ? rowsFromCsv(req.body) : rowsFromJson(req.body)
       // A district's admin imports its own district's group only.

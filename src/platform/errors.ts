@@ -159,6 +159,9 @@ export const Problems = {
   unauthenticated: (detail: Bilingual = { zh: '须提供有效的访问令牌（Bearer token）', en: 'a valid bearer token is required' }, reason?: TokenRefusal) =>
     new Problem(401, problemType('unauthenticated'), TITLES.unauthenticated, detail, reason === undefined ? {} : { extensions: { reason } }),
   forbidden: (detail: Bilingual) => new Problem(403, problemType('forbidden'), TITLES.forbidden, detail),
+  /** A route that reads CSV as well as JSON: Fastify reads text/plain as text too, and that is neither. */
+  unsupportedMediaType: (accepted: readonly string[]) =>
+    new Problem(415, problemType('unsupported-media-type'), { zh: '不支持的媒体类型', en: 'Unsupported media type' }, { zh: `请求体须为${accepted.join('或')}格式`, en: `the body must be ${accepted.join(' or ')}` }),
   notFound: (what: Named | Bilingual, id: string) => {
     const named = typeof what === 'string' ? NAMED[what](id) : byId(what)(id)
     return new Problem(404, problemType('not-found'), TITLES.notFound, { zh: `${named.zh}不存在`, en: `${named.en} does not exist` })

@@ -154,6 +154,8 @@ export const orgUnitRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const p = admin(req)
+      // Fastify reads text/plain as text too: only what says it is CSV is read as CSV.
+      if (typeof req.body === 'string' && !/^text\/csv\s*(;|$)/i.test(req.headers['content-type']!)) throw Problems.unsupportedMediaType(['application/json', 'text/csv'])
       const dryRun = req.query.dryRun === true
       const { rows, rowOf, locate } = typeof req.body === 'string' ? csvUnits(req.body) : jsonUnits((req.body as { units: ProposedUnit[] }).units)
       const plan = await planTreeChanges(app.gate, p, rows, locate)
