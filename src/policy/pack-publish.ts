@@ -51,7 +51,7 @@ const staleBase = (base: Row, since: Row) =>
       zh: `文件导出自${base.pack_id} ${base.version}之后，管理员又发布了${since.pack_id} ${since.version}；请重新导出并再次修改，以免覆盖他人的修改`,
       en: `after ${base.pack_id} ${base.version}, which the file was exported from, ${since.pack_id} ${since.version} was published by an administrator or the code; export again and redo the edit, so as not to undo theirs`
     },
-    { extensions: { field: 'base', currentVersion: since.version } }
+    { extensions: { field: 'base', publishedSince: since.version } }
   )
 
 const ref = (r: Row): PolicyRef => ({ id: r.pack_id, version: r.version, hash: r.hash })
