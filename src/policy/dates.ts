@@ -2,13 +2,8 @@ import { calendarCovers, countWorkingDays, type WorkingCalendar } from '../calen
 import { Problem, Problems, problemType, type InvalidParam } from '../platform/errors.js'
 import type { Bilingual } from '../platform/language.js'
 
-/** The first and last year the pack's working-day calendar has an arrangement for. */
-export interface CoveredYears {
-  first: number
-  last: number
-}
-
-export function coveredYears(calendar: WorkingCalendar): CoveredYears {
+/** The first and last year the pack's working-day calendar has an arrangement for (its years are consecutive). */
+export function coveredYears(calendar: WorkingCalendar): { first: number; last: number } {
   const years = calendar.sources.map((s) => s.year)
   return { first: Math.min(...years), last: Math.max(...years) }
 }

@@ -130,16 +130,14 @@ export const packRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const before = decodeCursor(cursor)
       const q = db()('policy_packs').orderBy('seq', 'desc').limit(limit + 1)
       if (before !== null) q.where('seq', '<', before)
-      // One more than the page, to say what the page's last version changed.
+      // One more than the page: what the page's last version changed (without it, that one was the first).
       const rows = (await q) as ListRow[]
       const page = rows.slice(0, limit)
-      const last = page.at(-1)
-      const beforeLast = rows[limit] ?? (last === undefined ? undefined : ((await db()('policy_packs').where('seq', '<', last.seq).orderBy('seq', 'desc').first()) as ListRow | undefined))
       const head = Number(((await db()('policy_packs').max({ seq: 'seq' }).first()) as { seq: number }).seq)
       const admin = req.principal?.role === 'admin'
       return {
-        items: page.map((row, i) => versionView(row, i + 1 < page.length ? page[i + 1] : beforeLast, head, admin)),
-        nextCursor: encodeCursor(rows.length > limit ? Number(last!.seq) : null)
+        items: page.map((row, i) => versionView(row, rows[i + 1], head, admin)),
+        nextCursor: encodeCursor(rows.length > limit ? Number(page.at(-1)!.seq) : null)
       }
     }
   )
