@@ -4,6 +4,7 @@ import t from 'tap'
 import { ADMISSION_EVENT_TYPES, EVENT_ROLES } from '../machines/admission.js'
 import { BURDEN_REPORT_EVENT_ROLES, BURDEN_REPORT_EVENT_TYPES } from '../machines/burden-report.js'
 import type { Role } from '../src/roles.js'
+import { policyPackJsonSchema } from '../src/policy/pack-schema.js'
 import { build, type Harness } from './helper.js'
 
 type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -40,6 +41,12 @@ t.test('the OpenAPI document is valid 3.1 and the committed copy matches the rou
   }
   const committed = JSON.parse(readFileSync(new URL('../openapi/openapi.json', import.meta.url), 'utf8'))
   t.same(committed, generated, 'openapi/openapi.json is current (regenerate with npm run openapi)')
+  const packSchema = JSON.parse(readFileSync(new URL('../openapi/policy-pack.schema.json', import.meta.url), 'utf8'))
+  t.same(packSchema, policyPackJsonSchema(), 'openapi/policy-pack.schema.json is current (regenerate with npm run openapi)')
+  t.same(generated.paths['/v1/policy-packs'].post.requestBody.content['application/json'].schema, { $ref: '#/components/schemas/PolicyPack' }, 'the publish body is the pack schema')
+  const { $schema: _, $id: __, ...component } = packSchema
+  const { $id: ___, ...documented } = generated.components.schemas.PolicyPack
+  t.same(JSON.parse(JSON.stringify(documented)), JSON.parse(JSON.stringify(component)), 'the document and the shipped schema are one definition')
 })
 
 t.test('every operation has its own operationId, a summary, its security and somewhere to send it', async (t) => {
@@ -239,6 +246,8 @@ t.test('the examples work: "Try it out" answers as the README’s tour says', as
 
   t.equal((await send('POST', '/v1/webhooks', office, example('/v1/webhooks', 'post'))).statusCode, 201, 'webhook')
   t.equal((await send('POST', '/v1/org-units', admin, example('/v1/org-units', 'post'))).statusCode, 201, 'org unit')
+  const pack = await h.app.inject({ method: 'POST', url: '/v1/policy-packs?dryRun=true', headers: admin, payload: example('/v1/policy-packs', 'post', 'the default pack') })
+  t.match(pack.json(), { dryRun: true, published: false }, 'the default pack validates')
   t.equal((await send('POST', '/v1/leading-groups/city/members', admin, example('/v1/leading-groups/{orgUnit}/members', 'post'))).statusCode, 201, 'member')
   const importOp = doc.paths['/v1/leading-groups/members/import'].post
   const dryImport = await send('POST', '/v1/leading-groups/members/import?dryRun=true', admin, importOp.requestBody.content['application/json'].examples.json.value)

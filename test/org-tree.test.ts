@@ -212,6 +212,13 @@ t.test('an admin administers its own part of the tree', async (t) => {
   t.equal(root.statusCode, 403)
   t.match(root.json().message.en, /only an admin of a whole city/)
   t.equal((await create({ id: 'city2', kind: 'city', name: '另一市', parentId: null }, h.auth('admin', 'city'))).statusCode, 201)
+  // The lists are the city's: a district's admin may try a pack file, not publish it.
+  const pack = (await h.app.inject({ method: 'GET', url: '/v1/policy-packs/current' })).json()
+  const edited = { ...pack, name: { ...pack.name, en: 'East lake’s own pack' } }
+  t.equal((await h.app.inject({ method: 'POST', url: '/v1/policy-packs?dryRun=true', headers: eastAdmin, payload: edited })).statusCode, 200)
+  const publish = await h.app.inject({ method: 'POST', url: '/v1/policy-packs', headers: eastAdmin, payload: edited })
+  t.equal(publish.statusCode, 403)
+  t.match(publish.json().message.en, /the policy pack is the whole city's/)
 
   // What it reads is its district's too.
   const escalated = await submit(h, 'west-housing', { ...assisted(), targets: ['west-s1-c1'], catalogItem: undefined, title: '协助开展老旧小区改造意愿调查', legalBasis: [{ title: '《城市居民委员会组织法》' }] })
@@ -250,24 +257,22 @@ t.test('the org tree imported from JSON: upsert by id, a dry run, an error per b
   t.equal(dry.statusCode, 200, dry.body)
   t.same(dry.json(), {
     dryRun: true,
-    created: 4,
-    updated: 1,
-    unchanged: 1,
-    units: [
-      { row: 0, id: 'north-s1-c1', action: 'create', changes: {} },
-      { row: 1, id: 'north-s1', action: 'create', changes: {} },
-      { row: 2, id: 'north', action: 'create', changes: {} },
-      { row: 3, id: 'north-civil', action: 'create', changes: {} },
-      { row: 4, id: 'east-s1-c1', action: 'update', changes: { name: { from: '东湖一社区', to: '东湖新村社区' } } }
+    summary: { created: 4, updated: 1, unchanged: 1 },
+    items: [
+      { row: 0, id: 'north-s1-c1', outcome: 'created', changes: {} },
+      { row: 1, id: 'north-s1', outcome: 'created', changes: {} },
+      { row: 2, id: 'north', outcome: 'created', changes: {} },
+      { row: 3, id: 'north-civil', outcome: 'created', changes: {} },
+      { row: 4, id: 'east-s1-c1', outcome: 'updated', changes: { name: { from: '东湖一社区', to: '东湖新村社区' } } }
     ]
   })
   t.equal((await h.app.inject({ method: 'GET', url: '/v1/org-units/north' })).statusCode, 404, 'a dry run stores nothing')
   const done = await load(units)
   t.equal(done.json().dryRun, false)
-  t.equal(done.json().created, 4)
+  t.equal(done.json().summary.created, 4)
   t.equal((await unit(h, 'north-s1-c1')).parentId, 'north-s1')
   t.equal((await unit(h, 'east-s1-c1')).name, '东湖新村社区')
-  t.match((await load(units)).json(), { created: 0, updated: 0, unchanged: 6, units: [] }, 'the same file again changes nothing')
+  t.match((await load(units)).json(), { summary: { created: 0, updated: 0, unchanged: 6 }, items: [] }, 'the same file again changes nothing')
   t.equal((await submit(h, 'north-civil', assisted({ targets: ['north-s1-c1'] }))).json().state, 'admitted', 'the imported tree is the gate’s at once')
 
   // Every bad row is named, and nothing is stored.
@@ -312,7 +317,7 @@ t.test('the org tree imported from JSON: upsert by id, a dry run, an error per b
   const outside = await load([{ id: 'west-s1-c1', name: '西岭新村' }], '', h.auth('admin', 'east'))
   t.equal(outside.statusCode, 403)
   t.match(outside.json().message.en, /outside what the admin of east administers/)
-  t.equal((await load([{ id: 'east-s1-c1', name: '东湖一社区' }], '?dryRun=true', h.auth('admin', 'east'))).json().updated, 1, 'inside it, it may')
+  t.equal((await load([{ id: 'east-s1-c1', name: '东湖一社区' }], '?dryRun=true', h.auth('admin', 'east'))).json().summary.updated, 1, 'inside it, it may')
   for (const [body, why] of [
     [{}, 'no units'],
     [{ units: 'x' }, 'not an array'],
@@ -337,14 +342,14 @@ t.test('the org tree imported from a spreadsheet saved as CSV', async (t) => {
   ].join('\r\n')
   const dry = await load(csv, '?dryRun=true')
   t.equal(dry.statusCode, 200, dry.body)
-  t.match(dry.json(), { dryRun: true, created: 4, updated: 1, units: [{ row: 2, id: 'north' }, { row: 3, id: 'north-s1' }, { row: 4 }, { row: 6 }, { row: 7, id: 'east-s1-c2', changes: { closed: { from: false, to: true } } }] })
+  t.match(dry.json(), { dryRun: true, summary: { created: 4, updated: 1 }, items: [{ row: 2, id: 'north' }, { row: 3, id: 'north-s1' }, { row: 4 }, { row: 6 }, { row: 7, id: 'east-s1-c2', changes: { closed: { from: false, to: true } } }] })
   t.equal((await load(csv)).statusCode, 200)
   t.equal((await unit(h, 'north-s1')).name, '北湖街道(原北湖镇,2026年撤镇设街)', 'a quoted comma is part of the name')
   t.match((await unit(h, 'east-s1-c2')).closedAt, /^2026/)
-  t.equal((await load(csv)).json().unchanged, 5)
+  t.equal((await load(csv)).json().summary.unchanged, 5)
 
   // A file without the columns it does not change keeps what it leaves out.
-  t.match((await load('id,name\nnorth-s1-c1,北湖新村社区\n')).json(), { updated: 1, units: [{ row: 2, changes: { name: { to: '北湖新村社区' } } }] })
+  t.match((await load('id,name\nnorth-s1-c1,北湖新村社区\n')).json(), { summary: { updated: 1 }, items: [{ row: 2, changes: { name: { to: '北湖新村社区' } } }] })
   t.equal((await unit(h, 'north-s1-c1')).parentId, 'north-s1')
 
   const bad = await load(`${CSV_HEADER}\nsouth,district,南湖区,city,,\nsouth-s1,street,,south,,\nsouth-c1,community,南湖一社区,south,,\n`)
@@ -376,7 +381,7 @@ t.test('a city-sized import', async (t) => {
   }
   const res = await h.app.inject({ method: 'POST', url: '/v1/org-units/import', headers: { ...h.auth('admin', 'east'), 'content-type': 'text/csv' }, payload: lines.join('\n') })
   t.equal(res.statusCode, 200, res.body.slice(0, 500))
-  t.equal(res.json().created, 820)
+  t.equal(res.json().summary.created, 820)
   const page = await h.app.inject({ method: 'GET', url: '/v1/org-units?parentId=big-s20&limit=200' })
   t.equal(page.json().items.length, 40)
 })

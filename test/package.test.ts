@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import t, { type Test } from 'tap'
@@ -214,4 +214,20 @@ t.test('a bare Fastify app registers zhunru as one plugin: it migrates, loads th
   t.same((await call(base, 'GET', '/v1/machines')).json.items.map((m: { id: string }) => m.id).sort(), ['admission', 'burden-report'])
   t.equal((await call(base, 'GET', '/v1/org-units/east')).status, 404, 'no demo data: that is npm start’s')
   t.equal((await call(base, 'GET', '/healthz')).status, 200)
+})
+
+t.test('the installed package’s zhunru command runs the compiled CLI: export the pack in force of a fresh database', async (t) => {
+  // The URL first: a SQLite one lives in the test's fixture dir, which installing fills afresh.
+  const env = { ...process.env, DATABASE_URL: await freshDatabaseUrl(t) }
+  const dir = await installPackage(t)
+  const { files } = await pack(mkdtempSync(join(ROOT, '.tap', 'pack-')))
+  t.ok(files.includes('bin/zhunru.js') && files.includes('dist/src/cli.js'), 'the command and the code it runs')
+  t.ok(files.includes('openapi/policy-pack.schema.json'), 'the pack’s JSON Schema ships with the package')
+  const manifest = JSON.parse(readFileSync(join(dir, 'node_modules', 'zhunru', 'package.json'), 'utf8')) as { bin: Record<string, string> }
+  t.same(manifest.bin, { zhunru: 'bin/zhunru.js' })
+  const bin = join(dir, 'node_modules', 'zhunru', manifest.bin.zhunru!)
+  const { stdout } = await run(process.execPath, [bin, 'pack', 'export'], { cwd: dir, env, maxBuffer: 16 * 1024 * 1024 })
+  t.match(JSON.parse(stdout), { id: DEFAULT_PACK.id, version: DEFAULT_PACK.version, base: { version: DEFAULT_PACK.version } })
+  const usage = await run(process.execPath, [bin, 'pack', 'nothing'], { cwd: dir, env }).catch((e: { code: number; stderr: string }) => e)
+  t.match(usage, { code: 2, stderr: /unknown command: pack nothing/ })
 })

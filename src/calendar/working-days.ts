@@ -7,7 +7,8 @@
 // A working day is Monday to Friday unless the calendar lists it as a holiday;
 // a Saturday or Sunday is a working day only when the calendar lists it as a
 // make-up workday (调休上班日). Years missing from `sources` fall back to plain
-// Monday–Friday: ask `calendarCovers` before relying on such a date.
+// Monday–Friday in addWorkingDays: the gate counts with `countWorkingDays`, which stops
+// where the calendar does instead of guessing (src/policy/dates.ts).
 
 export interface CalendarDay {
   date: string
@@ -106,4 +107,24 @@ export function calendarCovers (calendar: WorkingCalendar, date: string): boolea
   toDayNumber(date)
   const year = Number(date.slice(0, 4))
   return calendar.sources.some((entry) => entry.year === year)
+}
+
+/**
+ * `addWorkingDays` that never counts a day of a year the calendar does not cover: when the
+ * count would walk into one, `covered` is false and `date` is the first such day (the answer
+ * lies on or after it). `from` itself must be covered.
+ */
+export function countWorkingDays (calendar: WorkingCalendar, from: string, n: number): { date: string; covered: boolean } {
+  if (!calendarCovers(calendar, from)) return { date: from, covered: false }
+  const years = new Set(calendar.sources.map((entry) => entry.year))
+  const sets = daySets(calendar)
+  let dayNumber = toDayNumber(from)
+  let remaining = n
+  while (remaining > 0) {
+    dayNumber += 1
+    const date = fromDayNumber(dayNumber)
+    if (!years.has(Number(date.slice(0, 4)))) return { date, covered: false }
+    if (isWorking(sets, dayNumber)) remaining -= 1
+  }
+  return { date: fromDayNumber(dayNumber), covered: true }
 }

@@ -242,6 +242,7 @@ export const platform = fp(
           { name: 'tasks', description: 'Tasks and their admission workflow' },
           { name: 'screening', description: 'Dry-run screening' },
           { name: 'catalogs', description: 'Published lists (清单)' },
+          { name: 'policy-packs', description: 'The policy pack: its versions, export, validation, diff and publishing' },
           { name: 'org-units', description: 'The org tree' },
           { name: 'reviews', description: 'Reviewer queues and deadlines' },
           { name: 'leading-groups', description: 'Leading-group membership' },

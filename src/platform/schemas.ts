@@ -37,6 +37,8 @@ export const ProblemSchema = Type.Object(
     ),
     currentVersion: Type.Optional(Type.Integer({ description: 'a conflict: the version the task or instance is at' })),
     currentState: Type.Optional(Type.String({ description: 'a conflict: the state it is in' })),
+    coveredYears: Type.Optional(Type.String({ description: 'calendar-not-covered: the years the policy pack’s working-day calendar covers (2025–2027)' })),
+    publishedSince: Type.Optional(Type.String({ description: 'policy-pack-base-stale: the version an administrator published after the file’s base' })),
     findings: Type.Optional(
       Type.Array(Type.Object({}, { additionalProperties: true, description: 'a gate finding, as a screening carries it (the Finding schema)' }), {
         description: 'text refused for what it assigns (contract terms): each excluded category, where and under which rule'
@@ -64,6 +66,14 @@ const PROBLEM_MEANINGS = {
   409: 'Conflict with the current state; for a task or report, `currentVersion` and `currentState` say what it is',
   503: 'Too many changes are waiting to be written: retry after the seconds in Retry-After'
 } as const satisfies Record<number, string>
+
+/** The gate counts working days from today: when the pack's calendar has no arrangement for the days counted, it refuses rather than guess. */
+export const CALENDAR_NOT_COVERED = {
+  503: 'Too many changes are waiting to be written (retry after the seconds in Retry-After); or, type calendar-not-covered, the policy pack’s working-day calendar does not cover today or the days counted from it, until an administrator publishes a pack that does'
+}
+export const CALENDAR_NOT_COVERED_ONLY = {
+  503: 'type calendar-not-covered: the policy pack’s working-day calendar does not cover today or the days counted from it, until an administrator publishes a pack that does'
+}
 
 /** An error response as the document declares it and the serializer writes it: a Problem, as application/problem+json. */
 export const problemResponse = (description: string) => ({ description, content: { [PROBLEM_MEDIA_TYPE]: { schema: Type.Ref('Problem') } } })

@@ -40,7 +40,7 @@ function literalsOf(branches: unknown): unknown[] | null {
 }
 
 /** Why the value fails, in both languages: a predicate that follows the field's name. `event` names the events-body branch it failed in. */
-function reason(e: ErrorObject, event: string | undefined): Bilingual {
+export function reason(e: ErrorObject, event?: string): Bilingual {
   const p = e.params as Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
   const en = e.message!
   switch (e.keyword) {

@@ -1,9 +1,10 @@
+import { parse } from 'csv-parse/sync'
 import type { Knex } from 'knex'
 import { administersAll, type Principal } from '../platform/auth.js'
+import type { CurrentPack } from './pack-store.js'
 import { Problems, type InvalidParam } from '../platform/errors.js'
 import { alternatives, type Bilingual } from '../platform/language.js'
 import { ORG_KIND_NAMES, ORG_KINDS, type OrgKind } from '../roles.js'
-import type { GateContext } from '../tasks/service.js'
 import { PARENT_KINDS, bumpTreeRevision, orgUnitOf, writeOrgUnit, type DbOrgUnitRow, type OrgUnit } from './org-units.js'
 
 // Adding, renaming, moving, closing and importing units are one operation with one set of
@@ -37,6 +38,22 @@ export interface TreePlan {
   units: PlannedUnit[]
 }
 
+/** Who changes the tree: an admin through the API, or an operator with the CLI (who administers all). */
+export interface TreeChanger {
+  sub: string
+  org: string | null
+  administersAll: boolean
+}
+
+export const changerOf = (p: Principal): TreeChanger => ({ sub: p.sub, org: p.org, administersAll: administersAll(p) })
+
+/** What checking a change needs: the tree's database, the pack in force (its sectors), the clock. */
+export interface TreeContext {
+  db: Knex
+  packs: CurrentPack
+  now: () => Date
+}
+
 /** A proposed unit as a client sent it: from JSON with types, from CSV all text. */
 export type ProposedUnit = Record<string, unknown>
 
@@ -60,7 +77,7 @@ function flag(v: unknown): boolean | null | undefined {
  * Checks every proposed unit against the tree as it would be, and says what each would
  * change. All problems are reported together, each naming its row and field.
  */
-export async function planTreeChanges(gate: GateContext, actor: Principal, proposed: readonly ProposedUnit[], locate: Locate): Promise<TreePlan> {
+export async function planTreeChanges(gate: TreeContext, actor: TreeChanger, proposed: readonly ProposedUnit[], locate: Locate): Promise<TreePlan> {
   const rows = (await gate.db('org_units').select('id', 'kind', 'name', 'parent_id', 'sector', 'closed_at')) as DbOrgUnitRow[]
   const current = new Map(rows.map((r) => [r.id, orgUnitOf(r)]))
   const { pack } = await gate.packs.get(gate.db)
@@ -168,7 +185,7 @@ export async function planTreeChanges(gate: GateContext, actor: Principal, propo
     }
     const action: UnitAction = before === null ? 'create' : Object.keys(changes).length > 0 ? 'update' : 'unchanged'
     if (action !== 'unchanged') {
-      const reaches = (tree: Map<string, OrgUnit>, id: string | null) => administersAll(actor) || (id !== null && ancestry(tree, id).includes(actor.org))
+      const reaches = (tree: Map<string, OrgUnit>, id: string | null) => actor.administersAll || (id !== null && actor.org !== null && ancestry(tree, id).includes(actor.org))
       // An update needs the unit where it is now; a creation or a move needs where it goes too.
       const moves = before === null || before.parentId !== unit.parentId
       if ((before !== null && !reaches(current, before.id)) || (moves && !reaches(after, unit.parentId))) {
@@ -213,8 +230,17 @@ function invalidUnits(errors: InvalidParam[]) {
   )
 }
 
+/** As the members import answers: a summary, and each unit created or updated (unchanged ones are only counted). */
+export const planView = (plan: TreePlan, dryRun: boolean, rowOf: (index: number) => number) => ({
+  dryRun,
+  summary: { created: plan.created, updated: plan.updated, unchanged: plan.unchanged },
+  items: plan.units
+    .filter((u) => u.action !== 'unchanged')
+    .map((u) => ({ row: rowOf(u.index), id: u.unit.id, outcome: u.action === 'create' ? ('created' as const) : ('updated' as const), changes: u.changes }))
+})
+
 /** Writes a checked plan in one transaction, parents before the units under them. */
-export async function applyTreePlan(db: Knex, plan: TreePlan, actor: Principal, now: string): Promise<void> {
+export async function applyTreePlan(db: Knex, plan: TreePlan, actor: TreeChanger, now: string): Promise<void> {
   const changed = plan.units.filter((u) => u.action !== 'unchanged')
   if (changed.length === 0) return
   const tree = new Map(changed.map((u) => [u.unit.id, u.unit]))
@@ -230,4 +256,44 @@ export async function applyTreePlan(db: Knex, plan: TreePlan, actor: Principal, 
     for (const u of ordered) await writeOrgUnit(trx, stored.get(u.unit.id) ?? null, u.unit, { sub: actor.sub, org: actor.org }, now)
     await bumpTreeRevision(trx)
   })
+}
+
+/** The CSV columns of an org tree import; the JSON form has the same fields. */
+export const ORG_CSV_COLUMNS = ['id', 'kind', 'name', 'parentId', 'sector', 'closed'] as const
+export const MAX_IMPORT_ROWS = 20000
+
+/** An import's units, and how to name each one's place in the file. */
+export interface ImportedUnits {
+  rows: ProposedUnit[]
+  rowOf: (index: number) => number
+  locate: Locate
+}
+
+/** Units of a JSON import, each named by its place in `units`. */
+export function unitsFromJson(units: ProposedUnit[]): ImportedUnits {
+  return { rows: units, rowOf: (i: number) => i, locate: (i: number, field: string) => `units[${i}].${field}` }
+}
+
+/** CSV as a spreadsheet saves it: a header line, quoted fields, a BOM perhaps; each unit named by its line. */
+export function unitsFromCsv(body: string): ImportedUnits {
+  let records: Array<{ record: Record<string, string>; info: { lines: number } }>
+  try {
+    // csv-parse counts a CRLF inside a quoted field as two lines: read as LF, units keep their line numbers.
+    records = parse(body.replace(/\r\n/g, '\n'), { bom: true, columns: true, skip_empty_lines: true, trim: true, info: true, relax_column_count: false })
+  } catch (err) {
+    throw Problems.invalid('body', { zh: `不是有效的CSV：${(err as Error).message}`, en: `is not valid CSV: ${(err as Error).message}` }, 'body')
+  }
+  const header = records[0] === undefined ? [] : Object.keys(records[0].record)
+  const unknown = header.filter((c) => !(ORG_CSV_COLUMNS as readonly string[]).includes(c))
+  if (records.length === 0 || unknown.length > 0 || !header.includes('id')) {
+    throw Problems.invalid('header', {
+      zh: `CSV首行须为列名，可用的列为${ORG_CSV_COLUMNS.join('、')}，且须有id${unknown.length > 0 ? `；不认识的列：${unknown.join('、')}` : ''}`,
+      en: `the first CSV line names the columns, of ${ORG_CSV_COLUMNS.join(', ')}, id among them${unknown.length > 0 ? `; unknown: ${unknown.join(', ')}` : ''}`
+    })
+  }
+  if (records.length > MAX_IMPORT_ROWS) throw Problems.invalid('body', { zh: `最多${MAX_IMPORT_ROWS}行`, en: `has more than ${MAX_IMPORT_ROWS} rows` }, 'body')
+  // A cell left empty in a column the row has means "no value"; a column the file lacks means "keep".
+  const rows = records.map(({ record }) => Object.fromEntries(Object.entries(record).filter(([k, v]) => v !== '' || k === 'parentId' || k === 'sector')))
+  const lines = records.map(({ info }) => info.lines)
+  return { rows, rowOf: (i: number) => lines[i]!, locate: (i: number, field: string) => `line ${lines[i]}: ${field}` }
 }

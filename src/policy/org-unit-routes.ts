@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { parse } from 'csv-parse/sync'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { requireRole, type Principal } from '../platform/auth.js'
@@ -10,7 +9,7 @@ import { DEFAULT_PAGE_SIZE, IdParams, Nullable, PUBLIC, PageQuery, TOKEN, proble
 import { ORG_UNIT } from '../tasks/examples.js'
 import { uniquely } from '../engine/db.js'
 import { getOrgUnit, listOrgUnits, orgUnitChanges, type OrgUnit } from './org-units.js'
-import { ORG_UNIT_ID_PATTERN, applyTreePlan, planTreeChanges, type ProposedUnit, type TreePlan } from './org-tree-changes.js'
+import { MAX_IMPORT_ROWS, ORG_CSV_COLUMNS, ORG_UNIT_ID_PATTERN, applyTreePlan, changerOf, planTreeChanges, planView, unitsFromCsv, unitsFromJson, type ProposedUnit, type TreePlan } from './org-tree-changes.js'
 import { requireAdministers } from './principals.js'
 
 const UnitFields = {
@@ -29,14 +28,12 @@ const UnitChange = Type.Object({ from: Type.Unknown(), to: Type.Unknown() })
 const TreePlanSchema = Type.Object(
   {
     dryRun: Type.Boolean({ description: 'true: nothing was stored; this is what the import would do' }),
-    created: Type.Integer(),
-    updated: Type.Integer(),
-    unchanged: Type.Integer(),
-    units: Type.Array(
+    summary: Type.Object({ created: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer() }),
+    items: Type.Array(
       Type.Object({
         row: Type.Integer({ description: 'the unit’s place in the request: index in `units`, or the CSV line' }),
         id: Type.String(),
-        action: Type.Enum(['create', 'update']),
+        outcome: Type.Enum(['created', 'updated']),
         changes: Type.Object(
           { name: Type.Optional(UnitChange), parentId: Type.Optional(UnitChange), sector: Type.Optional(UnitChange), closed: Type.Optional(UnitChange) },
           { description: 'what an update changes: each field with its value before and after' }
@@ -49,17 +46,7 @@ const TreePlanSchema = Type.Object(
 )
 const view = (u: OrgUnit) => u
 
-/** The CSV columns of an org tree import; the JSON form has the same fields. */
-export const ORG_CSV_COLUMNS = ['id', 'kind', 'name', 'parentId', 'sector', 'closed'] as const
-const MAX_IMPORT_ROWS = 20000
 
-const planView = (plan: TreePlan, dryRun: boolean, rowOf: (index: number) => number) => ({
-  dryRun,
-  created: plan.created,
-  updated: plan.updated,
-  unchanged: plan.unchanged,
-  units: plan.units.filter((u) => u.action !== 'unchanged').map((u) => ({ row: rowOf(u.index), id: u.unit.id, action: u.action as 'create' | 'update', changes: u.changes }))
-})
 
 export const orgUnitRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // Only for the import: a spreadsheet saved as CSV, parsed by the route so that each bad line is named.
@@ -82,7 +69,7 @@ export const orgUnitRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => {
       const p = admin(req)
       if ((await getOrgUnit(app.gate.db, req.body.id)) !== null) throw Problems.alreadyExists('org unit', req.body.id)
-      const plan = await planTreeChanges(app.gate, p, [{ ...req.body, sector: req.body.sector ?? null }], (_i, field) => field)
+      const plan = await planTreeChanges(app.gate, changerOf(p), [{ ...req.body, sector: req.body.sector ?? null }], (_i, field) => field)
       await write(plan, p)
       return reply.status(201).send(view(plan.units[0]!.unit))
     }
@@ -90,7 +77,7 @@ export const orgUnitRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   async function write(plan: TreePlan, p: Principal) {
     await uniquely(
-      () => applyTreePlan(app.gate.db, plan, p, app.gate.now().toISOString()),
+      () => applyTreePlan(app.gate.db, plan, changerOf(p), app.gate.now().toISOString()),
       // Another admin added one of these ids between the check and the write.
       () => Problems.alreadyExists('org unit', plan.units.find((u) => u.action === 'create')!.unit.id)
     )
@@ -122,7 +109,7 @@ export const orgUnitRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const p = admin(req)
       if ((await getOrgUnit(app.gate.db, req.params.id)) === null) throw Problems.notFound('org unit', req.params.id)
-      const plan = await planTreeChanges(app.gate, p, [{ ...req.body, id: req.params.id }], (_i, field) => field)
+      const plan = await planTreeChanges(app.gate, changerOf(p), [{ ...req.body, id: req.params.id }], (_i, field) => field)
       await write(plan, p)
       return view(plan.units[0]!.unit)
     }
@@ -157,8 +144,8 @@ export const orgUnitRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // Fastify reads text/plain as text too: only what says it is CSV is read as CSV.
       if (typeof req.body === 'string' && !/^text\/csv\s*(;|$)/i.test(req.headers['content-type']!)) throw Problems.unsupportedMediaType(['application/json', 'text/csv'])
       const dryRun = req.query.dryRun === true
-      const { rows, rowOf, locate } = typeof req.body === 'string' ? csvUnits(req.body) : jsonUnits((req.body as { units: ProposedUnit[] }).units)
-      const plan = await planTreeChanges(app.gate, p, rows, locate)
+      const { rows, rowOf, locate } = typeof req.body === 'string' ? unitsFromCsv(req.body) : unitsFromJson((req.body as { units: ProposedUnit[] }).units)
+      const plan = await planTreeChanges(app.gate, changerOf(p), rows, locate)
       if (!dryRun) await write(plan, p)
       return planView(plan, dryRun, rowOf)
     }
@@ -244,31 +231,4 @@ export const orgUnitRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return { items: (await orgUnitChanges(app.gate.db, req.params.id)) as never }
     }
   )
-}
-
-function jsonUnits(units: ProposedUnit[]) {
-  return { rows: units, rowOf: (i: number) => i, locate: (i: number, field: string) => `units[${i}].${field}` }
-}
-
-/** CSV as a spreadsheet saves it: a header line, quoted fields, a BOM perhaps; each unit named by its line. */
-function csvUnits(body: string) {
-  let records: Array<{ record: Record<string, string>; info: { lines: number } }>
-  try {
-    records = parse(body, { bom: true, columns: true, skip_empty_lines: true, trim: true, info: true, relax_column_count: false })
-  } catch (err) {
-    throw Problems.invalid('body', { zh: `不是有效的CSV：${(err as Error).message}`, en: `is not valid CSV: ${(err as Error).message}` }, 'body')
-  }
-  const header = records[0] === undefined ? [] : Object.keys(records[0].record)
-  const unknown = header.filter((c) => !(ORG_CSV_COLUMNS as readonly string[]).includes(c))
-  if (records.length === 0 || unknown.length > 0 || !header.includes('id')) {
-    throw Problems.invalid('header', {
-      zh: `CSV首行须为列名，可用的列为${ORG_CSV_COLUMNS.join('、')}，且须有id${unknown.length > 0 ? `；不认识的列：${unknown.join('、')}` : ''}`,
-      en: `the first CSV line names the columns, of ${ORG_CSV_COLUMNS.join(', ')}, id among them${unknown.length > 0 ? `; unknown: ${unknown.join(', ')}` : ''}`
-    })
-  }
-  if (records.length > MAX_IMPORT_ROWS) throw Problems.invalid('body', { zh: `最多${MAX_IMPORT_ROWS}行`, en: `has more than ${MAX_IMPORT_ROWS} rows` }, 'body')
-  // A cell left empty in a column the row has means "no value"; a column the file lacks means "keep".
-  const rows = records.map(({ record }) => Object.fromEntries(Object.entries(record).filter(([k, v]) => v !== '' || k === 'parentId' || k === 'sector')))
-  const lines = records.map(({ info }) => info.lines)
-  return { rows, rowOf: (i: number) => lines[i]!, locate: (i: number, field: string) => `line ${lines[i]}: ${field}` }
 }

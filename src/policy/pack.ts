@@ -5,7 +5,7 @@ import { DEFAULT_CUES, DEFAULT_LEXICON } from './default-pack/lexicon.js'
 import { DEFAULT_SECTORS } from './default-pack/sectors.js'
 import { STREET_CATALOGS } from './default-pack/street.js'
 import { BUILT_IN_SOURCES } from './sources.js'
-import { TARGET_LEVELS, type CatalogItem, type PolicyPack, type PolicyRef, type TargetLevel } from './types.js'
+import { CATALOG_LISTS, TARGET_LEVELS, type CatalogItem, type PolicyPack, type PolicyRef, type TargetLevel } from './types.js'
 
 /** The pack built from the reform documents and the national rules (its sources table). */
 export const DEFAULT_PACK: PolicyPack = {
@@ -50,23 +50,45 @@ export function packRef(pack: PolicyPack): PolicyRef {
   return { id: pack.id, version: pack.version, hash: packHash(pack) }
 }
 
+/** The version a leading group's amendment publishes: 2026.1 → 2026.1-a1 → 2026.1-a2, whatever the city's own numbering before it. */
+export function amendedVersion(version: string): string {
+  const amended = /^(.*)-a(\d+)$/.exec(version)
+  return amended === null ? `${version}-a1` : `${amended[1]}-a${Number(amended[2]) + 1}`
+}
+
+/**
+ * The next code of a level's assisted tasks in the city's own numbering: the series of the
+ * last listed item that ends in a number, continued after the highest number of that series,
+ * as wide as its widest (AT-40 → AT-41, 协-7 → 协-8, 2027-社区-009 → 2027-社区-010). A list
+ * without numbered codes starts AT-01 (SAT-01 for streets). Never a code the level uses already.
+ */
+export function nextItemCode(pack: PolicyPack, level: TargetLevel): string {
+  const catalogs = pack.levels[level]
+  const numbered = catalogs.assisted_tasks.map((i) => /^(.*?)(\d+)$/.exec(i.code)).filter((m) => m !== null)
+  const prefix = numbered.at(-1)?.[1] ?? (level === 'community' ? 'AT-' : 'SAT-')
+  const series = numbered.filter((m) => m[1] === prefix).map((m) => m[2]!)
+  const width = Math.max(2, ...series.map((d) => d.length))
+  const used = new Set(CATALOG_LISTS.flatMap((list) => catalogs[list].map((i) => i.code)))
+  let n = Math.max(0, ...series.map(Number))
+  let code: string
+  do code = `${prefix}${String(++n).padStart(width, '0')}`
+  while (used.has(code))
+  return code
+}
+
 /**
  * A new pack version with one item added to a level's assisted_tasks (the leading group's
  * approval may add the item, with its funding standard). Published versions
  * never change; the amendment is a version of its own: 2026.1 → 2026.1-a1 → 2026.1-a2.
  */
 export function amendPack(pack: PolicyPack, level: TargetLevel, item: Omit<CatalogItem, 'code'>): { pack: PolicyPack; code: string } {
-  const [base, amendment = 'a0'] = pack.version.split('-')
-  const version = `${base}-a${Number(amendment.slice(1)) + 1}`
-  const prefix = level === 'community' ? 'AT' : 'SAT'
-  const numbers = pack.levels[level].assisted_tasks.map((i) => Number(i.code.split('-')[1]))
-  const code = `${prefix}-${String(Math.max(0, ...numbers) + 1).padStart(2, '0')}`
+  const code = nextItemCode(pack, level)
   const catalogs = pack.levels[level]
   return {
     code,
     pack: {
       ...pack,
-      version,
+      version: amendedVersion(pack.version),
       levels: { ...pack.levels, [level]: { ...catalogs, assisted_tasks: [...catalogs.assisted_tasks, { code, ...item }] } }
     }
   }
@@ -81,22 +103,26 @@ export function amendmentsOf(amended: PolicyPack, base: PolicyPack): Array<{ lev
 }
 
 /**
- * A new base version that keeps the amendments made on the old one, as `<base>-a1`; null
- * when there is nothing to keep. An item the new base already lists (same name and
- * sector) is not added twice; an item whose code the new base uses for something else
- * gets the next free code, and its source still names the decision that added it.
+ * `pack` with the amendments added, its version unchanged. An item the pack already lists
+ * (same name and sector) is not added twice; an item whose code the pack uses for something
+ * else gets the next free code, and its source still names the decision that added it.
  */
-export function rebaseAmendments(base: PolicyPack, amendments: Array<{ level: TargetLevel; item: CatalogItem }>): PolicyPack | null {
-  let pack = base
+export function carryAmendments(pack: PolicyPack, amendments: Array<{ level: TargetLevel; item: CatalogItem }>): { pack: PolicyPack; carried: Array<{ level: TargetLevel; item: CatalogItem }> } {
+  let result = pack
+  const carried: Array<{ level: TargetLevel; item: CatalogItem }> = []
   for (const { level, item } of amendments) {
-    const listed = pack.levels[level].assisted_tasks
+    const listed = result.levels[level].assisted_tasks
     if (listed.some((i) => i.name === item.name && i.sector === item.sector)) continue
-    if (listed.some((i) => i.code === item.code)) {
-      const { code: _taken, ...renumbered } = item
-      pack = { ...amendPack(pack, level, renumbered).pack, version: pack.version }
-    } else {
-      pack = { ...pack, levels: { ...pack.levels, [level]: { ...pack.levels[level], assisted_tasks: [...listed, item] } } }
-    }
+    const taken = CATALOG_LISTS.some((list) => result.levels[level][list].some((i) => i.code === item.code))
+    const placed = taken ? { ...item, code: nextItemCode(result, level) } : item
+    result = { ...result, levels: { ...result.levels, [level]: { ...result.levels[level], assisted_tasks: [...listed, placed] } } }
+    carried.push({ level, item: placed })
   }
-  return pack === base ? null : { ...pack, version: `${base.version}-a1` }
+  return { pack: result, carried }
+}
+
+/** A new base version that keeps the amendments made on the old one, as `<base>-a1`; null when there is nothing to keep. */
+export function rebaseAmendments(base: PolicyPack, amendments: Array<{ level: TargetLevel; item: CatalogItem }>): PolicyPack | null {
+  const { pack, carried } = carryAmendments(base, amendments)
+  return carried.length === 0 ? null : { ...pack, version: `${base.version}-a1` }
 }

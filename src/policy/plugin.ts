@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { catalogRoutes } from './catalog-routes.js'
 import { FindingSchema, PolicyRefSchema, ScreeningSchema } from '../tasks/schemas.js'
 import { orgUnitRoutes } from './org-unit-routes.js'
+import { packRoutes } from './pack-routes.js'
 import { screeningRoutes } from './screening-routes.js'
 import { OrgDirectory } from './org-directory.js'
 import { checkPrincipals } from './principals.js'
@@ -31,6 +32,7 @@ export const policy = fp(
     await app.register(catalogRoutes)
     await app.register(screeningRoutes)
     await app.register(orgUnitRoutes)
+    await app.register(packRoutes)
   },
   { name: 'zhunru-policy', fastify: '5.x', dependencies: ['zhunru-platform', 'zhunru-engine'] }
 )

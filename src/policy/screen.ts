@@ -1,4 +1,4 @@
-import { addWorkingDays, type WorkingCalendar } from '../calendar/working-days.js'
+import { countWorkingDays, type WorkingCalendar } from '../calendar/working-days.js'
 import { DEFAULT_CUES } from './default-pack/lexicon.js'
 import { fold, foldTerm } from './fold.js'
 import { scanText, spans, type TextHit } from './lexicon.js'
@@ -108,12 +108,15 @@ function findClaim(catalogs: LevelCatalogs, task: TaskDeclaration, submitter: Su
 }
 
 // Every screening of a day asks for the same date, and the calendar walk is most of what is left to a screening once the text scan is cheap.
-const earliestStarts = new WeakMap<WorkingCalendar, { from: string; n: number; earliest: string }>()
+// The count stops where the calendar does: a start inside it that comes before the first day
+// the calendar does not cover is too early whatever the days after it are (its years are consecutive).
+type EarliestStart = ReturnType<typeof countWorkingDays>
+const earliestStarts = new WeakMap<WorkingCalendar, { from: string; n: number; earliest: EarliestStart }>()
 
-function earliestStartOf(calendar: WorkingCalendar, from: string, n: number): string {
+function earliestStartOf(calendar: WorkingCalendar, from: string, n: number): EarliestStart {
   const last = earliestStarts.get(calendar)
   if (last !== undefined && last.from === from && last.n === n) return last.earliest
-  const earliest = addWorkingDays(calendar, from, n)
+  const earliest = countWorkingDays(calendar, from, n)
   earliestStarts.set(calendar, { from, n, earliest })
   return earliest
 }
@@ -408,13 +411,19 @@ export function screenTask(task: TaskDeclaration, submitter: Submitter, pack: Po
 
     // Beijing Xicheng practice: apply at least N working days before the task starts.
     const earliestStart = earliestStartOf(pack.calendar, submitter.submittedOn, pack.parameters.applicationLeadWorkingDays)
-    if (task.period.start < earliestStart) {
+    if (task.period.start < earliestStart.date) {
+      const n = pack.parameters.applicationLeadWorkingDays
       fire(
         'application_lead_time',
-        {
-          zh: `提交于${submitter.submittedOn},任务最早应于${earliestStart}开始(提前${pack.parameters.applicationLeadWorkingDays}个工作日申请)`,
-          en: `submitted on ${submitter.submittedOn}, the task may start on ${earliestStart} at the earliest (${pack.parameters.applicationLeadWorkingDays} working days' notice)`
-        },
+        earliestStart.covered
+          ? {
+              zh: `提交于${submitter.submittedOn},任务最早应于${earliestStart.date}开始(提前${n}个工作日申请)`,
+              en: `submitted on ${submitter.submittedOn}, the task may start on ${earliestStart.date} at the earliest (${n} working days' notice)`
+            }
+          : {
+              zh: `提交于${submitter.submittedOn},提前${n}个工作日申请,任务最早也只能在${earliestStart.date}或之后开始(政策包的工作日历至此为止)`,
+              en: `submitted on ${submitter.submittedOn}, with ${n} working days' notice the task may start on ${earliestStart.date} (where the pack's working-day calendar ends) or later`
+            },
         [{ field: 'period.start', value: task.period.start }]
       )
     }

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { TOKEN_OPTIONAL, problemResponses } from '../platform/schemas.js'
+import { CALENDAR_NOT_COVERED_ONLY, TOKEN_OPTIONAL, problemResponses } from '../platform/schemas.js'
 import { ECONOMIC_TARGET_SCREENING } from '../tasks/examples.js'
 import { TaskInput } from '../tasks/schemas.js'
 import { dryRun } from '../tasks/service.js'
@@ -27,7 +27,7 @@ export const screeningRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Runs the gate on a task as if it were submitted. A catalog claim only matches for a department of the item’s sector, so name the department (or call with a department token).',
         body: ScreeningBody,
-        response: { 200: Type.Ref('Screening'), ...problemResponses(400) }
+        response: { 200: Type.Ref('Screening'), ...problemResponses(400, CALENDAR_NOT_COVERED_ONLY) }
       }
     },
     async (req) => {

@@ -8,6 +8,7 @@ import { Type, type Static } from 'typebox'
 import { addCalendarDays } from '../clock.js'
 import { Problems } from '../platform/errors.js'
 import { checkCoveredDates } from '../policy/dates.js'
+import { diffBy } from '../policy/pack-diff.js'
 import { canonicalJson } from '../policy/pack.js'
 import {
   CATALOG_LISTS,
@@ -227,15 +228,7 @@ interface Coded {
   code: string
 }
 
-function diff(before: Coded[], after: Coded[]): { added: string[]; removed: string[]; changed: string[] } {
-  const old = new Map(before.map((i) => [i.code, canonicalJson(i)]))
-  const now = new Set(after.map((i) => i.code))
-  return {
-    added: after.filter((i) => !old.has(i.code)).map((i) => i.code),
-    removed: before.filter((i) => !now.has(i.code)).map((i) => i.code),
-    changed: after.filter((i) => old.has(i.code) && old.get(i.code) !== canonicalJson(i)).map((i) => i.code)
-  }
-}
+const diff = (before: Coded[], after: Coded[]) => diffBy(before, after, (i) => i.code)
 
 const listHref = (row: PackRow, list: CatalogList, level: TargetLevel) =>
   `/v1/register/catalog-versions/${encodeURIComponent(row.version)}/${list}?level=${level}&pack=${encodeURIComponent(row.pack_id)}`

@@ -1,5 +1,6 @@
 import { positionLabel } from '../../machines/runtime.js'
-import { addWorkingDays } from '../calendar/working-days.js'
+import { countWorkingDays } from '../calendar/working-days.js'
+import { calendarNotCovered } from '../policy/dates.js'
 import { addCalendarDays, chinaDate } from '../clock.js'
 import { postpone, sweepDue, type DueHandler, type DueRow } from '../engine/due.js'
 import { latestConfirmations } from '../contracts/store.js'
@@ -58,7 +59,14 @@ function handlers(ctx: GateContext, counts: SweepCounts): Map<string, DueHandler
     const task = await load(row)
     if (task?.position.state !== 'active' || task.unfunded) return 'done'
     const { pack } = await ctx.packs.get(ctx.db)
-    const graceEnds = addWorkingDays(pack.calendar, task.declaration.period.start, pack.parameters.fundingGraceWorkingDays)
+    const grace = countWorkingDays(pack.calendar, task.declaration.period.start, pack.parameters.fundingGraceWorkingDays)
+    // Where the calendar ends before the grace period could be counted to its end, the period has
+    // surely not ended before that day; from then on the sweep fails loudly until a pack covers it.
+    if (!grace.covered) {
+      if (grace.date > today) return postpone(ctx.db, row, grace.date).then(() => 'later')
+      throw calendarNotCovered(pack.calendar, { zh: `任务${task.id}的经费确认宽限期`, en: `the funding grace period of task ${task.id}` }, grace.date)
+    }
+    const graceEnds = grace.date
     if (today <= graceEnds) return postpone(ctx.db, row, addCalendarDays(graceEnds, 1)).then(() => 'later')
     const latest = await latestConfirmations(ctx.db, task.seq)
     const missing = task.declaration.targets.filter((c) => latest.get(c)?.status !== 'received')

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { requirePrincipal, requireRole, type Principal } from '../platform/auth.js'
-import { DEFAULT_PAGE_SIZE, IdParams, PageQuery, problemResponses, SeeOtherSchema, TOKEN, TOKEN_OPTIONAL } from '../platform/schemas.js'
+import { CALENDAR_NOT_COVERED, CALENDAR_NOT_COVERED_ONLY, DEFAULT_PAGE_SIZE, IdParams, PageQuery, problemResponses, SeeOtherSchema, TOKEN, TOKEN_OPTIONAL } from '../platform/schemas.js'
 import { TASK_EVENT_EXAMPLES } from './examples.js'
 import { CreateTaskBody, TaskEventBodies, TaskEventBody, TaskEventPage, TaskListQuery, TaskPage, type TaskEventViewT } from './schemas.js'
 import { history } from '../engine/store.js'
@@ -53,7 +53,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'createTask',
         security,
         body: CreateTaskBody,
-        response: { 201: Type.Ref('Task'), 303: SeeOtherSchema, ...problemResponses(400, 401, 403, 503) }
+        response: { 201: Type.Ref('Task'), 303: SeeOtherSchema, ...problemResponses(400, 401, 403, CALENDAR_NOT_COVERED) }
       }
     },
     async (req, reply) => {
@@ -121,7 +121,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: {
           200: Type.Ref('Task'),
           303: SeeOtherSchema,
-          ...problemResponses(400, 401, 403, 404, 503, {
+          ...problemResponses(400, 401, 403, 404, CALENDAR_NOT_COVERED, {
             409: 'A stale version, an event the task does not accept in its state, or a decision the votes do not carry: `currentVersion` and `currentState` say where the task is'
           })
         }
@@ -152,7 +152,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
             screening: Type.Ref('Screening'),
             sameAsRecorded: Type.Boolean()
           }),
-          ...problemResponses(400, 404, { 409: 'The task was never submitted, so there is no screening to re-run' })
+          ...problemResponses(400, 404, CALENDAR_NOT_COVERED_ONLY, { 409: 'The task was never submitted, so there is no screening to re-run' })
         }
       }
     },

@@ -3,12 +3,12 @@ import { isDeepStrictEqual } from 'node:util'
 import type { Knex } from 'knex'
 import { EVENT_ROLES, isPublicState, tally, type AdmissionEvent, type AdmissionEventType } from '../../machines/admission.js'
 import { admissionRuntime, enabledEvents, initialAdmissionSnapshot, mustStep, positionOf, stepAdmission, type AdmissionPosition } from '../../machines/runtime.js'
-import { addWorkingDays } from '../calendar/working-days.js'
 import { addCalendarDays, chinaDate } from '../clock.js'
 import { administersAll, reservedFor, type Principal } from '../platform/auth.js'
 import { Problems } from '../platform/errors.js'
 import type { Bilingual } from '../platform/language.js'
 import { screenTask } from '../policy/screen.js'
+import { checkToday, workingDaysAfter } from '../policy/dates.js'
 import { amendPack } from '../policy/pack.js'
 import type { PolicyPack, PolicyRef, Screening, TaskDeclaration } from '../policy/types.js'
 import type { TaskEventBodyT, TaskInputT, TaskViewT } from './schemas.js'
@@ -18,7 +18,7 @@ import type { OrgDirectory } from '../policy/org-directory.js'
 import type { GroupCommitter, IdempotencyClaim, WriteResult } from '../engine/group-commit.js'
 import { fromJson, uniquely } from '../engine/db.js'
 import { listMembers, type GroupMember } from '../leading-groups/store.js'
-import { ensurePack, storedPack, type CurrentPack } from '../policy/pack-store.js'
+import { ensurePack, lockPackHead, storedPack, type CurrentPack } from '../policy/pack-store.js'
 import {
   draftRecord,
   findTask,
@@ -203,7 +203,9 @@ async function departmentContext(ctx: GateContext, departmentId: string): Promis
 /** `db` is the transaction when there is one: with SQLite's single connection, reaching past it would wait forever. */
 export async function screen(ctx: GateContext, db: Knex, d: TaskDeclaration, sector: string | null, jurisdiction: string | null): Promise<Screening> {
   const { pack, ref } = await ctx.packs.get(db)
-  return screenTask(d, { sector, jurisdiction, submittedOn: chinaDate(ctx.now()) }, pack, ref)
+  const today = chinaDate(ctx.now())
+  checkToday(pack.calendar, today)
+  return screenTask(d, { sector, jurisdiction, submittedOn: today }, pack, ref)
 }
 
 /** POST /v1/screenings: the sector decides whether a catalog claim matches, so a department may be named. */
@@ -428,6 +430,7 @@ async function planTransition(ctx: GateContext, db: Knex, current: TaskRecord, p
   }
   const sector = body.type === 'SUBMIT' ? facts.departmentCtx!.department.sector : null
   const jurisdiction = body.type === 'SUBMIT' ? facts.departmentCtx!.jurisdiction.id : null
+  if (body.type === 'SUBMIT') checkToday(pack.calendar, chinaDate(now))
   const screening = body.type === 'SUBMIT' ? screenTask(declaration, { sector, jurisdiction, submittedOn: chinaDate(now) }, pack, ref) : null
   const event = machineEvent(body, { screening, p, now, electorate: facts.group?.electorate ?? [], quorum: pack.parameters.quorum })
   const step = stepAdmission(current.snapshot, event)
@@ -502,6 +505,11 @@ function machineEvent(
   }
 }
 
+const DEADLINE_NAMES = {
+  office_review: { zh: '办公室预审期限', en: "the office's review deadline" },
+  decision: { zh: '领导小组决定期限', en: "the leading group's decision deadline" }
+}
+
 /**
  * The working-day deadline of the stage the task enters: the office
  * pre-reviews within M working days of the escalation, the group decides within N.
@@ -514,7 +522,7 @@ export function deadlineFor(current: TaskRecord, d: TaskDeclaration, next: Admis
   const escalatedOn = current.deadline.escalatedOn ?? today
   const dueKind = next.stage === 'office_review' ? 'office_review' : 'decision'
   const days = dueKind === 'office_review' ? pack.parameters.officeReviewWorkingDays : pack.parameters.decisionWorkingDays
-  const dueOn = addWorkingDays(pack.calendar, escalatedOn, days)
+  const dueOn = workingDaysAfter(pack.calendar, escalatedOn, days, DEADLINE_NAMES[dueKind])
   // Within one escalation a deadline never moves earlier: closing a consultation does not
   // make the office late for the time the consultation took.
   const earlier = current.deadline.escalatedOn === escalatedOn && current.deadline.dueOn! > dueOn
@@ -545,6 +553,7 @@ export const amendedMeanwhile = (task: TaskRecord) =>
  * in the same transaction as the decision: both happen or neither does.
  */
 async function amendCatalog(ctx: GateContext, trx: Knex.Transaction, task: TaskRecord, t: PlannedTransition): Promise<{ code: string; policy: PolicyRef }> {
+  await lockPackHead(trx)
   const { pack } = await ctx.packs.get(trx)
   const department = (await getOrgUnit(trx, t.amendment!.departmentId))!
   const d = t.declaration
@@ -564,7 +573,7 @@ async function amendCatalog(ctx: GateContext, trx: Knex.Transaction, task: TaskR
   // Two decisions amending at once: whether the other's version is already stored or still
   // being inserted, this one is a conflict to retry, never a server error.
   const conflict = amendedMeanwhile.bind(null, task)
-  const loaded = await uniquely(() => ensurePack(trx, amended, t.now, conflict), conflict)
+  const loaded = await uniquely(() => ensurePack(trx, amended, t.now, conflict, { via: 'decision', task: task.id, orgUnit: task.decider.orgUnit }), conflict)
   return { code, policy: loaded.ref }
 }
 
@@ -586,6 +595,8 @@ export async function reexplain(ctx: GateContext, task: TaskRecord, asOf: 'origi
   const recorded = { outcome: submission.outcome, findings: findingsOf(submission), policy: policyOf(submission) }
   const loaded = asOf === 'original' ? await storedPack(ctx.db, recorded.policy!) : await ctx.packs.get(ctx.db)
   const screenedOn = asOf === 'original' ? chinaDate(new Date(submission.created_at)) : chinaDate(ctx.now())
+  // The original is history and is re-run as it was; today's re-run counts from today.
+  if (asOf === 'current') checkToday(loaded.pack.calendar, screenedOn)
   const screening = screenTask(payload.declaration!, { sector: payload.sector as string | null, jurisdiction: payload.jurisdiction as string | null, submittedOn: screenedOn }, loaded.pack, loaded.ref)
   return { asOf, screenedOn, screening, sameAsRecorded: isDeepStrictEqual(screening, recorded) }
 }

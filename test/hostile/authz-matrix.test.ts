@@ -237,6 +237,14 @@ const CASES: Case[] = [
   },
   { op: 'GET /v1/catalogs', what: 'the lists', request: get('/v1/catalogs'), expected: anyone(OK) },
   { op: 'GET /v1/catalogs/{list}', what: 'one list', request: get('/v1/catalogs/assisted_tasks?level=community'), expected: anyone(OK) },
+  { op: 'GET /v1/policy-packs', what: 'the pack versions and what each changed (README: anyone)', request: get('/v1/policy-packs'), expected: anyone(OK) },
+  { op: 'GET /v1/policy-packs/current', what: 'the pack in force as a file (README: anyone)', request: get('/v1/policy-packs/current'), expected: anyone(OK) },
+  {
+    op: 'POST /v1/policy-packs',
+    what: 'validate and diff the pack in force, unchanged (README: admin; a dry run stores nothing)',
+    request: async (o) => ({ method: 'POST', url: '/v1/policy-packs?dryRun=true', payload: (await o.call('GET', '/v1/policy-packs/current', 'none')).json() }),
+    expected: only({ 'admin:own': OK, 'admin:foreign': OK }, FORBIDDEN)
+  },
   { op: 'GET /v1/org-units', what: 'browsing the org tree (README: anyone)', request: get('/v1/org-units?parentId=east'), expected: anyone(OK) },
   { op: 'GET /v1/org-units/{id}', what: 'an org unit (README: anyone)', request: get('/v1/org-units/east-civil'), expected: anyone(OK) },
   { op: 'GET /v1/machines', what: 'the statecharts', request: get('/v1/machines'), expected: anyone(OK) },
