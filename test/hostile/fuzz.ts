@@ -783,80 +783,89 @@ function boundaryBodies(op: Operation, fx: Fixtures): Body[] {
   ]
 }
 
-t.test('fuzz: hostile requests to every operation of openapi/openapi.json', async (t) => {
-  const started = Date.now()
-  const h = await build(t)
-  const fx = await fixtures(h)
-  const operations = OPERATIONS.filter((op) => ONLY === undefined || op.key === ONLY)
-  t.ok(operations.length > 0, `operations under test: ${operations.length}`)
+/**
+ * Fuzzes one shard of the operations: the document's operations in turn, every `of`-th from
+ * `shard`. Each shard is a test file of its own, so tap runs them side by side and none nears
+ * the per-file timeout as the document grows.
+ */
+export function fuzzShard(shard: number, of: number): void {
+  t.test(`fuzz: hostile requests to the operations of openapi/openapi.json, shard ${shard + 1} of ${of}`, async (t) => {
+    const started = Date.now()
+    const h = await build(t)
+    const fx = await fixtures(h)
+    const mine = OPERATIONS.filter((_op, i) => i % of === shard)
+    const operations = mine.filter((op) => ONLY === undefined || op.key === ONLY)
+    if (ONLY !== undefined && operations.length === 0) return t.pass(`${ONLY} is in another shard`)
+    t.ok(operations.length > 0, `operations under test: ${operations.length}`)
 
-  const failures: Failure[] = []
-  const statuses = new Map<number, number>()
-  let sentCount = 0
-  for (const op of operations) {
-    const seed = (SEED ^ createHash('sha256').update(op.key).digest().readInt32BE(0)) | 0
-    const sampled = fc.sample(requestArb(op, fx), { seed, numRuns: RUNS_PER_OPERATION })
-    const department = `Bearer ${signToken({ sub: 'zhao.lei', role: 'department', org: 'east-civil' }, TEST_SECRET, { nowSeconds: nowSeconds(), ttlSeconds: 3600 })}`
-    const fixed: FuzzRequest[] = [...claimEdges(op, fx), ...boundaryBodies(op, fx).flatMap((body): FuzzRequest[] => [
-      { method: op.method, url: realUrl(op, fx), auth: { kind: 'none' }, headers: { 'content-type': 'application/json' }, body },
-      { method: op.method, url: realUrl(op, fx), auth: { kind: 'raw', header: department }, headers: { 'content-type': 'application/json' }, body }
-    ])]
-    for (const [index, r] of [...sampled, ...fixed].entries()) {
-      const headers = { ...r.headers }
-      const authHeader = authorization(r.auth)
-      if (authHeader !== undefined) headers.authorization = authHeader
-      const sent: Sent = { method: r.method, url: r.url, headers, body: r.body }
-      sentCount++
-      try {
-        const res = await h.app.inject({
-          method: r.method as 'GET',
-          url: r.url,
-          headers,
-          ...(r.body === null ? {} : { payload: r.body.text })
-        })
-        statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1)
-        const found = violations(sent, res)
-        const bytes = r.body === null ? 0 : Buffer.byteLength(r.body.text)
-        if (r.body?.limit === 'fit' && (res.statusCode === 413 || bytes > BODY_LIMIT)) found.push({ kind: 'a body within the 1 MiB limit was refused as too large', detail: `${bytes} bytes: ${res.statusCode}` })
-        if (r.body?.limit === 'over' && (res.statusCode !== 413 || bytes <= BODY_LIMIT)) found.push({ kind: 'a body over the 1 MiB limit was not refused with 413', detail: `${bytes} bytes: ${res.statusCode}` })
-        const code = /"(?:code|type)":"([^"]+)"/.exec(res.body.slice(0, 500))?.[1] ?? ''
-        if (found.length > 0) failures.push({ op: op.key, index, sent, status: res.statusCode, code, violations: found })
-      } catch (err) {
-        failures.push({ op: op.key, index, sent, status: 0, code: '', violations: [{ kind: 'inject rejected', detail: String(err) }] })
+    const failures: Failure[] = []
+    const statuses = new Map<number, number>()
+    let sentCount = 0
+    for (const op of operations) {
+      const seed = (SEED ^ createHash('sha256').update(op.key).digest().readInt32BE(0)) | 0
+      const sampled = fc.sample(requestArb(op, fx), { seed, numRuns: RUNS_PER_OPERATION })
+      const department = `Bearer ${signToken({ sub: 'zhao.lei', role: 'department', org: 'east-civil' }, TEST_SECRET, { nowSeconds: nowSeconds(), ttlSeconds: 3600 })}`
+      const fixed: FuzzRequest[] = [...claimEdges(op, fx), ...boundaryBodies(op, fx).flatMap((body): FuzzRequest[] => [
+        { method: op.method, url: realUrl(op, fx), auth: { kind: 'none' }, headers: { 'content-type': 'application/json' }, body },
+        { method: op.method, url: realUrl(op, fx), auth: { kind: 'raw', header: department }, headers: { 'content-type': 'application/json' }, body }
+      ])]
+      for (const [index, r] of [...sampled, ...fixed].entries()) {
+        const headers = { ...r.headers }
+        const authHeader = authorization(r.auth)
+        if (authHeader !== undefined) headers.authorization = authHeader
+        const sent: Sent = { method: r.method, url: r.url, headers, body: r.body }
+        sentCount++
+        try {
+          const res = await h.app.inject({
+            method: r.method as 'GET',
+            url: r.url,
+            headers,
+            ...(r.body === null ? {} : { payload: r.body.text })
+          })
+          statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1)
+          const found = violations(sent, res)
+          const bytes = r.body === null ? 0 : Buffer.byteLength(r.body.text)
+          if (r.body?.limit === 'fit' && (res.statusCode === 413 || bytes > BODY_LIMIT)) found.push({ kind: 'a body within the 1 MiB limit was refused as too large', detail: `${bytes} bytes: ${res.statusCode}` })
+          if (r.body?.limit === 'over' && (res.statusCode !== 413 || bytes <= BODY_LIMIT)) found.push({ kind: 'a body over the 1 MiB limit was not refused with 413', detail: `${bytes} bytes: ${res.statusCode}` })
+          const code = /"(?:code|type)":"([^"]+)"/.exec(res.body.slice(0, 500))?.[1] ?? ''
+          if (found.length > 0) failures.push({ op: op.key, index, sent, status: res.statusCode, code, violations: found })
+        } catch (err) {
+          failures.push({ op: op.key, index, sent, status: 0, code: '', violations: [{ kind: 'inject rejected', detail: String(err) }] })
+        }
       }
     }
-  }
 
-  const seconds = (Date.now() - started) / 1000
-  t.comment(`${sentCount} requests over ${operations.length} operations in ${seconds.toFixed(1)} s (seed ${SEED}, ${RUNS_PER_OPERATION} per operation)`)
-  t.comment(`statuses: ${[...statuses.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' ')}`)
-  if (ONLY === undefined) t.ok(sentCount >= 5000, `at least 5 000 requests (${sentCount})`)
-  t.ok(OPERATIONS.every((op) => operations.includes(op)) || ONLY !== undefined, 'every operation of the document was fuzzed')
+    const seconds = (Date.now() - started) / 1000
+    t.comment(`${sentCount} requests over ${operations.length} operations in ${seconds.toFixed(1)} s (seed ${SEED}, ${RUNS_PER_OPERATION} per operation)`)
+    t.comment(`statuses: ${[...statuses.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' ')}`)
+    if (ONLY === undefined) t.ok(sentCount >= 5000 / of, `at least ${5000 / of} requests (${sentCount})`)
+    t.ok(mine.every((op) => operations.includes(op)) || ONLY !== undefined, 'every operation of this shard was fuzzed')
 
-  // One failure per kind of violation, with the shortest request that shows it and every operation it hit.
-  const groups = new Map<string, Failure[]>()
-  for (const f of failures) {
-    for (const v of f.violations) {
-      const key = `${v.kind} [${f.status}${f.code ? ` ${f.code}` : ''}]`
-      groups.set(key, [...(groups.get(key) ?? []), f])
+    // One failure per kind of violation, with the shortest request that shows it and every operation it hit.
+    const groups = new Map<string, Failure[]>()
+    for (const f of failures) {
+      for (const v of f.violations) {
+        const key = `${v.kind} [${f.status}${f.code ? ` ${f.code}` : ''}]`
+        groups.set(key, [...(groups.get(key) ?? []), f])
+      }
     }
-  }
-  if (failures.length > 0) {
-    const dump = join(tmpdir(), `zhunru-fuzz-failures-${SEED}.jsonl`)
-    writeFileSync(dump, failures.map((f) => JSON.stringify({ op: f.op, index: f.index, status: f.status, violations: f.violations, method: f.sent.method, url: f.sent.url, headers: f.sent.headers, body: f.sent.body?.text ?? null })).join('\n') + '\n')
-    t.comment(`${failures.length} failing requests; all of them, with exact bodies, in ${dump}`)
-  }
-  for (const [kind, list] of groups) {
-    const smallest = [...list].sort((a, b) => sizeOf(a.sent) - sizeOf(b.sent))[0]!
-    const perOp = new Map<string, number>()
-    for (const f of list) perOp.set(f.op, (perOp.get(f.op) ?? 0) + 1)
-    t.fail(`${kind}: ${list.length} requests`, {
-      operations: Object.fromEntries(perOp),
-      status: smallest.status,
-      detail: smallest.violations.find((v) => kind.startsWith(`${v.kind} [`))?.detail,
-      reproduce: `FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS_PER_OPERATION} FUZZ_ONLY="${smallest.op}" (${smallest.index < RUNS_PER_OPERATION ? 'generated' : 'fixed (claims or body limits)'} request #${smallest.index})`,
-      request: describe(smallest.sent)
-    })
-  }
-  t.equal(failures.length, 0, 'no 5xx, every error a problem, nothing leaked')
-})
+    if (failures.length > 0) {
+      const dump = join(tmpdir(), `zhunru-fuzz-failures-${SEED}.jsonl`)
+      writeFileSync(dump, failures.map((f) => JSON.stringify({ op: f.op, index: f.index, status: f.status, violations: f.violations, method: f.sent.method, url: f.sent.url, headers: f.sent.headers, body: f.sent.body?.text ?? null })).join('\n') + '\n')
+      t.comment(`${failures.length} failing requests; all of them, with exact bodies, in ${dump}`)
+    }
+    for (const [kind, list] of groups) {
+      const smallest = [...list].sort((a, b) => sizeOf(a.sent) - sizeOf(b.sent))[0]!
+      const perOp = new Map<string, number>()
+      for (const f of list) perOp.set(f.op, (perOp.get(f.op) ?? 0) + 1)
+      t.fail(`${kind}: ${list.length} requests`, {
+        operations: Object.fromEntries(perOp),
+        status: smallest.status,
+        detail: smallest.violations.find((v) => kind.startsWith(`${v.kind} [`))?.detail,
+        reproduce: `FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS_PER_OPERATION} FUZZ_ONLY="${smallest.op}" (${smallest.index < RUNS_PER_OPERATION ? 'generated' : 'fixed (claims or body limits)'} request #${smallest.index})`,
+        request: describe(smallest.sent)
+      })
+    }
+    t.equal(failures.length, 0, 'no 5xx, every error a problem, nothing leaked')
+  })
+}
