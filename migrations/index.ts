@@ -8,6 +8,7 @@ import * as idempotency from './20261124050000_idempotency.js'
 import * as groupCommit from './20261124060000_group_commit.js'
 import * as engine from './20261201000000_engine.js'
 import * as citations from './20261215000000_citations.js'
+import * as cityScale from './20261220000000_city_scale.js'
 
 /**
  * Migrations are listed here, by name without extension, so that knex records
@@ -22,7 +23,8 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261124050000_idempotency': idempotency,
   '20261124060000_group_commit': groupCommit,
   '20261201000000_engine': engine,
-  '20261215000000_citations': citations
+  '20261215000000_citations': citations,
+  '20261220000000_city_scale': cityScale
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {
