@@ -201,12 +201,16 @@ function carriedTargets(db: Knex, w: Window, communities: Knex.QueryBuilder | st
     .where('tasks.period_first_day', '<=', dayNumber(w.to))
 }
 
-/** The money each community says arrived for the carried tasks on it: its latest word on each, when that is "received". */
+/**
+ * The money each community says arrived for the carried tasks on it: its latest word on each,
+ * when that is "received". Walked from the confirmations, which are few beside the targets:
+ * the cross join keeps SQLite from starting at the tasks (PostgreSQL plans it as an inner join).
+ */
 function confirmedMoney(db: Knex, w: Window, communities: Knex.QueryBuilder | string[]): Knex.QueryBuilder {
-  return carriedTargets(db, w, communities)
-    .join('funding_confirmations as fc', (on) => {
-      on.on('fc.task_seq', '=', 'task_targets.task_seq').andOn('fc.community_id', '=', 'task_targets.org_unit_id')
-    })
+  return db('funding_confirmations as fc')
+    .crossJoin(db.raw('tasks'))
+    .whereRaw('tasks.seq = fc.task_seq')
+    .whereIn('fc.community_id', communities)
     .where('fc.status', 'received')
     .whereNotExists((later) => {
       later
@@ -216,6 +220,12 @@ function confirmedMoney(db: Knex, w: Window, communities: Knex.QueryBuilder | st
         .whereRaw('newer.community_id = fc.community_id')
         .whereRaw('newer.seq > fc.seq')
     })
+    .whereExists((target) => {
+      target.select(db.raw('1')).from('task_targets').whereRaw('task_targets.task_seq = fc.task_seq').whereRaw('task_targets.org_unit_id = fc.community_id')
+    })
+    .whereIn('tasks.state', CARRIED)
+    .where('tasks.period_last_day', '>=', dayNumber(w.from))
+    .where('tasks.period_first_day', '<=', dayNumber(w.to))
 }
 
 const num = (v: unknown) => Number(v ?? 0)
@@ -253,7 +263,7 @@ export async function areaPage(db: Knex, orgUnit: string, w: Window, offset: num
       .count({ tasks: '*' })
       .sum({ hours: hundredthsOfHours(db, w) })
       .sum({ promised: 'tasks.funding_promised' }),
-    confirmedMoney(db, w, page).groupBy('task_targets.org_unit_id').select('task_targets.org_unit_id as community').sum({ confirmed: 'fc.amount' }),
+    confirmedMoney(db, w, page).groupBy('fc.community_id').select('fc.community_id as community').sum({ confirmed: 'fc.amount' }),
     db('burden_reports').whereIn('reporter_org', page).whereIn('state', OPEN_REPORTS).groupBy('reporter_org').select('reporter_org as community').count({ open: '*' })
   ])) as Array<Array<Record<string, unknown>>>
   const by = (rows: Array<Record<string, unknown>>) => new Map(rows.map((r) => [r.community as string, r]))

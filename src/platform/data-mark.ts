@@ -3,10 +3,11 @@ import type { Knex } from 'knex'
 /**
  * How far below the highest seq a row may still appear. PostgreSQL hands out seqs when rows
  * are inserted, not when they commit: a transaction that took seq 100 may commit after one
- * that took 101, so the highest seq alone would not move when it does. A writer commits
- * within a few group-commit batches of the others, far inside this window.
+ * that took 101, so the highest seq alone would not move when it does. The rows of a
+ * transaction lie within the few group-commit batches in flight (100 writes of at most two
+ * events each, src/engine/plugin.ts), well inside this window; a wider one costs a longer scan.
  */
-const LATE_WINDOW = 4096
+const LATE_WINDOW = 1024
 
 /**
  * A cheap fingerprint of an append-only table (an event log): it changes whenever a row is

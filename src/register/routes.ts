@@ -274,9 +274,9 @@ interface TaskFilter {
   catalogItem?: string
 }
 
-/** Tasks in a public state, narrowed by the register's filters. */
-function publicTasks(db: Knex, f: TaskFilter): Knex.QueryBuilder {
-  const q = db('tasks').whereIn('tasks.state', PUBLIC_STATES)
+/** Tasks in a public state (or in the states given), narrowed by the register's filters. */
+function publicTasks(db: Knex, f: TaskFilter, states: readonly string[] = PUBLIC_STATES): Knex.QueryBuilder {
+  const q = db('tasks').whereIn('tasks.state', states)
   if (f.department !== undefined) q.where('tasks.department_id', f.department)
   if (f.target !== undefined) {
     q.whereExists((sub) => {
@@ -292,6 +292,26 @@ function publicTasks(db: Knex, f: TaskFilter): Knex.QueryBuilder {
     q.whereRaw('replace(tasks.declaration, ?, ?) <> tasks.declaration', [`"catalogItem":${JSON.stringify(f.catalogItem)}`, ''])
   }
   return q
+}
+
+/**
+ * The seq and version of the first `n` public tasks matching the filter below `beforeSeq`,
+ * newest first. Asked state by state, each an index range walked from its newest end and
+ * stopped at n rows, then merged: one query over all public states would sort them all.
+ */
+async function publicKeys(db: Knex, f: TaskFilter, n: number, beforeSeq: number | null): Promise<Array<{ seq: number; version: number }>> {
+  const perState = await Promise.all(
+    PUBLIC_STATES.map((state) => {
+      const q = publicTasks(db, f, [state]).select('tasks.seq', 'tasks.version').orderBy('tasks.seq', 'desc').limit(n)
+      if (beforeSeq !== null) q.where('tasks.seq', '<', beforeSeq)
+      return q as Promise<Array<{ seq: number; version: number }>>
+    })
+  )
+  return perState
+    .flat()
+    .map((k) => ({ seq: Number(k.seq), version: Number(k.version) }))
+    .sort((a, b) => b.seq - a.seq)
+    .slice(0, n)
 }
 
 interface PublicTaskRow {
@@ -575,11 +595,14 @@ export const publicRegisterRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // public states and every transition bumps a task's version, so the page changes exactly
       // when that list of (seq, version) does. Org unit names never change. Read from the indexes
       // the page itself walks, whatever the number of public tasks.
-      const keys = publicTasks(db(), filter).select('tasks.seq', 'tasks.version').orderBy('tasks.seq', 'desc').limit(limit + 1)
-      if (beforeSeq !== null) keys.where('tasks.seq', '<', beforeSeq)
-      const mark = { page: ((await keys) as Array<{ seq: number; version: number }>).map((k) => `${k.seq}.${k.version}`).join(',') }
+      const keys = await publicKeys(db(), filter, limit + 1, beforeSeq)
+      const mark = { page: keys.map((k) => `${k.seq}.${k.version}`).join(',') }
       if (fresh(req, reply, entityTag('tasks', { ...filter, limit, cursor }, mark))) return notModified(reply)
-      const q = publicTasks(db(), filter)
+      const q = db()('tasks')
+        .whereIn(
+          'tasks.seq',
+          keys.map((k) => k.seq)
+        )
         .join('org_units as department', 'department.id', 'tasks.department_id')
         .select(
           'tasks.seq',
@@ -594,8 +617,6 @@ export const publicRegisterRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'tasks.decider_body'
         )
         .orderBy('tasks.seq', 'desc')
-        .limit(limit + 1)
-      if (beforeSeq !== null) q.where('tasks.seq', '<', beforeSeq)
       const rows = (await q) as PublicTaskRow[]
       const page = rows.slice(0, limit)
       const seqs = page.map((r) => r.seq)
