@@ -7,6 +7,9 @@ const n = (x: number | null | undefined, digits = 1): string =>
 
 /** Targets of issue 11, item 5. */
 const P99_LIMIT_MS = 100
+
+/** Throughput for each core the server had: other work on the machine took the rest. */
+const perCore = (r: { rps: number; cpu: { server: number | null } }) => (r.cpu.server ? n(r.rps / r.cpu.server, 0) : '—')
 const RATIO_LIMIT = 1.5
 
 export function renderCity(all: Record<string, CityRun>): string {
@@ -48,10 +51,11 @@ export function renderCity(all: Record<string, CityRun>): string {
     lines.push('')
     const cr = run.creation
     lines.push(
-      `Creation (POST /v1/tasks {…, submit: true}, 50 connections, ${String(c.creationSeconds)} s, demo city): this build ${n(cr.after.rps)} req/s, p99 ${n(cr.after.latencyMs.p99)} ms` +
-        (cr.before
-          ? `; baseline ${cr.before.commit.slice(0, 12)} ${n(cr.before.rps)} req/s, p99 ${n(cr.before.latencyMs.p99)} ms (${n(cr.after.rps / cr.before.rps, 3)} ×), measured in the same run.`
-          : '.'),
+      `Creation (POST /v1/tasks {…, submit: true}, 50 connections, ${String(c.creationSeconds)} s each, demo city), this build ${cr.commit.slice(0, 12)}` +
+        (cr.baseCommit ? ` and the baseline ${cr.baseCommit.slice(0, 12)}, alternated in the same run` : '') +
+        `: ${cr.rounds
+          .map((r, i) => `round ${i + 1} ${n(r.after.rps)} req/s (${perCore(r.after)} per server core; p99 ${n(r.after.latencyMs.p99)} ms; other work ${n(r.after.cpu.other, 2)} cores)${r.before ? ` vs ${n(r.before.rps)} req/s (${perCore(r.before)} per core; p99 ${n(r.before.latencyMs.p99)} ms; other ${n(r.before.cpu.other, 2)})` : ''}`)
+          .join('; ')}. Mean ${n(cr.afterRps)}${cr.beforeRps !== null ? ` vs ${n(cr.beforeRps)} req/s (${n(cr.afterRps / cr.beforeRps, 3)} ×)` : ' req/s'}.`,
       ''
     )
   }

@@ -35,7 +35,12 @@ const COLD = num('BENCH_CITY_COLD', 15)
 const SUBMIT_SECONDS = num('BENCH_SECONDS', 10)
 const BASE_URL = process.env.DATABASE_URL || undefined
 const DIALECT = BASE_URL === undefined ? 'sqlite' : dialectOf(BASE_URL)
-const SHAPES = (process.env.BENCH_CITY_SHAPES ?? 'town,city').split(',').map((s) => (s === 'city' ? CITY : TOWN))
+const SHAPES = (process.env.BENCH_CITY_SHAPES ?? 'town,city')
+  .split(',')
+  .filter((s) => s !== 'none')
+  .map((s) => (s === 'city' ? CITY : TOWN))
+/** Creation is measured this build, baseline, this build, … so that other work on the machine weighs on both alike. */
+const ROUNDS = num('BENCH_CITY_CREATION_ROUNDS', 2)
 const KEEP = process.env.BENCH_KEEP_DB === '1'
 const JWT_SECRET = 'zhunru-benchmark-secret-0123456789'
 const SERVER_FLAGS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { config: { serverFlags: string } }).config.serverFlags.split(/\s+/)
@@ -217,7 +222,7 @@ export interface CityRun {
   machine: Record<string, unknown>
   config: Record<string, unknown>
   shapes: ShapeResult[]
-  creation: { after: LoadResult & { commit: string }; before?: LoadResult & { commit: string } }
+  creation: { commit: string; baseCommit: string | null; rounds: Array<{ after: LoadResult; before?: LoadResult }>; afterRps: number; beforeRps: number | null }
   durationSeconds: number
 }
 
@@ -234,13 +239,21 @@ async function main(): Promise<void> {
   }
   try {
     for (const shape of SHAPES) run.shapes!.push(await measureShape(shape, tmp, runId))
-    const after = await creation(ROOT, 'this build', tmp, runId)
-    run.creation = { after: { ...after, commit: run.commit! } }
     const base = process.env.BENCH_BASE_COMMIT
-    if (base) {
-      const commit = git(['rev-parse', base])
-      const before = await creation(buildCommit(commit, tmp), 'baseline', tmp, runId)
-      run.creation.before = { ...before, commit }
+    const baseline = base ? { commit: git(['rev-parse', base]), root: buildCommit(git(['rev-parse', base]), tmp) } : null
+    const rounds: CityRun['creation']['rounds'] = []
+    for (let i = 0; i < ROUNDS; i++) {
+      const after = await creation(ROOT, 'this build', tmp, runId)
+      const before = baseline ? await creation(baseline.root, 'baseline', tmp, runId) : undefined
+      rounds.push({ after, before })
+    }
+    const mean = (xs: number[]) => round(xs.reduce((a, b) => a + b, 0) / xs.length, 1)
+    run.creation = {
+      commit: run.commit!,
+      baseCommit: baseline?.commit ?? null,
+      rounds,
+      afterRps: mean(rounds.map((r) => r.after.rps)),
+      beforeRps: baseline ? mean(rounds.map((r) => r.before!.rps)) : null
     }
   } finally {
     killAll()
@@ -250,6 +263,8 @@ async function main(): Promise<void> {
   run.durationSeconds = Math.round((Date.now() - started) / 1000)
   const file = join(ROOT, 'bench', 'results-city.json')
   const all = (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {}) as Record<string, CityRun>
+  // A run of creation alone (BENCH_CITY_SHAPES=none) keeps the reads measured before.
+  if (run.shapes!.length === 0 && all[DIALECT]) run.shapes = all[DIALECT]!.shapes
   all[DIALECT] = run as CityRun
   writeFileSync(file, JSON.stringify(all, null, 2) + '\n')
   const { renderCity } = await import('./city-report.js')
