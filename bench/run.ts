@@ -587,8 +587,22 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  console.error(err)
-  killAll()
-  process.exit(1)
-})
+/** The city-size part (bench/city.ts) runs after the rest, or alone with `npm run bench -- city`; BENCH_CITY=0 leaves it out. */
+function city(): void {
+  execFileSync(process.execPath, ['--import', 'tsx', join(BENCH_DIR, 'city.ts')], { cwd: ROOT, stdio: 'inherit' })
+}
+
+const only = process.argv.slice(2)
+if (only.length > 0 && !(only.length === 1 && only[0] === 'city')) {
+  console.error(`npm run bench [-- city]: unknown arguments ${only.join(' ')}`)
+  process.exit(2)
+}
+;(only.length === 1 ? Promise.resolve() : main())
+  .then(() => {
+    if (process.exitCode === undefined && process.env.BENCH_CITY !== '0') city()
+  })
+  .catch((err) => {
+    console.error(err)
+    killAll()
+    process.exit(1)
+  })

@@ -9,6 +9,7 @@ import * as groupCommit from './20261124060000_group_commit.js'
 import * as engine from './20261201000000_engine.js'
 import * as citations from './20261215000000_citations.js'
 import * as orgTreeChanges from './20261216000000_org_tree_changes.js'
+import * as cityScale from './20261220000000_city_scale.js'
 import * as memberPositions from './20261220000000_group_member_positions.js'
 import * as packPublishers from './20261220000000_pack_publishers.js'
 
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261201000000_engine': engine,
   '20261215000000_citations': citations,
   '20261216000000_org_tree_changes': orgTreeChanges,
+  '20261220000000_city_scale': cityScale,
   '20261220000000_group_member_positions': memberPositions,
   '20261220000000_pack_publishers': packPublishers
 }

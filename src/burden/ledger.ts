@@ -1,7 +1,7 @@
 import type { Knex } from 'knex'
 import type { TaskDeclaration } from '../policy/types.js'
 import { fromJson } from '../engine/db.js'
-import { latestConfirmations } from '../contracts/store.js'
+import { dayNumber } from '../../migrations/20261220000000_city_scale.js'
 
 /** Work that weighs on a community now: admitted and not yet completed or revoked. */
 const CARRIED = ['admitted', 'active', 'suspended'] as const
@@ -61,6 +61,21 @@ export interface CommunityBurden {
   openBurdenReports: number
 }
 
+/** The latest word of one community on each of the given tasks' funding. */
+async function latestWords(db: Knex, community: string, taskSeqs: number[]): Promise<Map<number, { status: 'received' | 'missing'; amount: number | null }>> {
+  const words = new Map<number, { status: 'received' | 'missing'; amount: number | null }>()
+  for (let i = 0; i < taskSeqs.length; i += 500) {
+    const rows = (await db('funding_confirmations')
+      .where('community_id', community)
+      .whereIn('task_seq', taskSeqs.slice(i, i + 500))
+      .orderBy('seq')
+      .select('task_seq', 'status', 'amount')) as Array<{ task_seq: number; status: 'received' | 'missing'; amount: string | number | null }>
+    // pg returns decimals as strings; SQLite as numbers.
+    for (const r of rows) words.set(Number(r.task_seq), { status: r.status, amount: r.amount === null ? null : Number(r.amount) })
+  }
+  return words
+}
+
 /**
  * The figure the reform is about: what admitted work lies on one
  * community in a window, its hours, and the money promised against the money
@@ -71,6 +86,8 @@ export async function communityBurden(db: Knex, community: string, w: Window): P
     .join('task_targets', 'task_targets.task_seq', 'tasks.seq')
     .where('task_targets.org_unit_id', community)
     .whereIn('tasks.state', CARRIED)
+    .where('tasks.period_last_day', '>=', dayNumber(w.from))
+    .where('tasks.period_first_day', '<=', dayNumber(w.to))
     .orderBy('tasks.seq')
     .select('tasks.seq', 'tasks.id', 'tasks.department_id', 'tasks.state', 'tasks.declaration')) as Array<{
     seq: number
@@ -79,13 +96,17 @@ export async function communityBurden(db: Knex, community: string, w: Window): P
     state: string
     declaration: string
   }>
+  const words = await latestWords(
+    db,
+    community,
+    rows.map((r) => Number(r.seq))
+  )
   const tasks: CommunityTaskBurden[] = []
   const inWindow: TaskDeclaration[] = []
   for (const r of rows) {
     const d = fromJson<TaskDeclaration>(r.declaration)
-    if (d.period.end < w.from || d.period.start > w.to) continue
     inWindow.push(d)
-    const said = (await latestConfirmations(db, r.seq)).get(community)
+    const said = words.get(Number(r.seq))
     tasks.push({
       taskId: r.id,
       title: d.title,
@@ -100,7 +121,7 @@ export async function communityBurden(db: Knex, community: string, w: Window): P
   }
   const [{ open }] = (await db('burden_reports')
     .where({ reporter_org: community })
-    .whereIn('state', ['reported', 'investigating'])
+    .whereIn('state', OPEN_REPORTS)
     .count({ open: '*' })) as Array<{ open: number | string }>
   return {
     community,
@@ -119,37 +140,143 @@ export async function communityBurden(db: Knex, community: string, w: Window): P
   }
 }
 
+const OPEN_REPORTS = ['reported', 'investigating'] as const
+
+export interface AreaFigures {
+  tasks: number
+  hours: number
+  fundingPromised: number
+  fundingConfirmed: number
+  openBurdenReports: number
+}
+
 export interface AreaBurden {
   orgUnit: string
   window: Window
-  communities: Array<{ community: string; tasks: number; hours: number; fundingPromised: number; fundingConfirmed: number; openBurdenReports: number }>
   /** Distinct tasks: a task on every community of a district counts once here, its hours once per community. */
-  totals: { communities: number; tasks: number; hours: number; fundingPromised: number; fundingConfirmed: number; openBurdenReports: number }
+  totals: AreaFigures & { communities: number }
+  items: Array<AreaFigures & { community: string }>
+  nextCursor: string | null
 }
 
-/** A street's, district's or city's burden: the sum of its communities' ledgers. */
-export async function areaBurden(db: Knex, orgUnit: string, communities: string[], w: Window): Promise<AreaBurden> {
-  const ledgers: CommunityBurden[] = []
-  for (const c of communities) ledgers.push(await communityBurden(db, c, w))
-  const sum = (f: (l: CommunityBurden) => number) => round(ledgers.reduce((s, l) => s + f(l), 0))
+/** The communities at or below an org unit, as a subquery (the tree is walked down from the unit). */
+function communitiesUnder(db: Knex, root: string): Knex.QueryBuilder {
+  return db
+    .withRecursive('subtree', ['id', 'kind'], (qb) => {
+      qb.select('id', 'kind')
+        .from('org_units')
+        .where('id', root)
+        .unionAll((down) => {
+          down.select('o.id', 'o.kind').from('org_units as o').join('subtree', 'o.parent_id', 'subtree.id')
+        })
+    })
+    .select('id')
+    .from('subtree')
+    .where('kind', 'community')
+}
+
+/**
+ * The hours of one task on one target inside the window, in hundredths, rounded as the
+ * community ledger rounds them (Math.round of hoursWithin × 100): the same arithmetic in
+ * the same order, on day numbers, so that a sum of these is exactly the sum of the ledgers.
+ */
+function hundredthsOfHours(db: Knex, w: Window): Knex.Raw {
+  const from = dayNumber(w.from)
+  const to = dayNumber(w.to)
+  return db.raw(
+    'floor(tasks.workload_hours * ((case when tasks.period_last_day < ? then tasks.period_last_day else ? end) - ' +
+      '(case when tasks.period_first_day > ? then tasks.period_first_day else ? end) + 1) / ' +
+      '(tasks.period_last_day - tasks.period_first_day + 1) * 100 + 0.5)',
+    [to, to, from, from]
+  )
+}
+
+/** Target rows (one task on one community) of carried tasks whose period meets the window. */
+function carriedTargets(db: Knex, w: Window, communities: Knex.QueryBuilder | string[]): Knex.QueryBuilder {
+  return db('task_targets')
+    .join('tasks', 'tasks.seq', 'task_targets.task_seq')
+    .whereIn('task_targets.org_unit_id', communities)
+    .whereIn('tasks.state', CARRIED)
+    .where('tasks.period_last_day', '>=', dayNumber(w.from))
+    .where('tasks.period_first_day', '<=', dayNumber(w.to))
+}
+
+/**
+ * The money each community says arrived for the carried tasks on it: its latest word on each,
+ * when that is "received". Walked from the confirmations, which are few beside the targets:
+ * the cross join keeps SQLite from starting at the tasks (PostgreSQL plans it as an inner join).
+ */
+function confirmedMoney(db: Knex, w: Window, communities: Knex.QueryBuilder | string[]): Knex.QueryBuilder {
+  return db('funding_confirmations as fc')
+    .crossJoin(db.raw('tasks'))
+    .whereRaw('tasks.seq = fc.task_seq')
+    .whereIn('fc.community_id', communities)
+    .where('fc.status', 'received')
+    .whereNotExists((later) => {
+      later
+        .select(db.raw('1'))
+        .from('funding_confirmations as newer')
+        .whereRaw('newer.task_seq = fc.task_seq')
+        .whereRaw('newer.community_id = fc.community_id')
+        .whereRaw('newer.seq > fc.seq')
+    })
+    .whereExists((target) => {
+      target.select(db.raw('1')).from('task_targets').whereRaw('task_targets.task_seq = fc.task_seq').whereRaw('task_targets.org_unit_id = fc.community_id')
+    })
+    .whereIn('tasks.state', CARRIED)
+    .where('tasks.period_last_day', '>=', dayNumber(w.from))
+    .where('tasks.period_first_day', '<=', dayNumber(w.to))
+}
+
+const num = (v: unknown) => Number(v ?? 0)
+
+/** The figures of the whole area: grouped queries over its target rows, never one ledger per community. */
+export async function areaTotals(db: Knex, orgUnit: string, w: Window): Promise<AreaBurden['totals']> {
+  const [work, money, reports, communities] = (await Promise.all([
+    carriedTargets(db, w, communitiesUnder(db, orgUnit))
+      .countDistinct({ tasks: 'tasks.seq' })
+      .sum({ hours: hundredthsOfHours(db, w) })
+      .sum({ promised: 'tasks.funding_promised' })
+      .first(),
+    confirmedMoney(db, w, communitiesUnder(db, orgUnit)).sum({ confirmed: 'fc.amount' }).first(),
+    db('burden_reports').whereIn('reporter_org', communitiesUnder(db, orgUnit)).whereIn('state', OPEN_REPORTS).count({ open: '*' }).first(),
+    communitiesUnder(db, orgUnit).clearSelect().count({ n: '*' }).first()
+  ])) as [Record<string, unknown>, Record<string, unknown>, Record<string, unknown>, Record<string, unknown>]
   return {
-    orgUnit,
-    window: w,
-    communities: ledgers.map((l) => ({
-      community: l.community,
-      tasks: l.totals.tasks,
-      hours: l.totals.hours,
-      fundingPromised: l.totals.fundingPromised,
-      fundingConfirmed: l.totals.fundingConfirmed,
-      openBurdenReports: l.openBurdenReports
+    communities: num(communities.n),
+    tasks: num(work.tasks),
+    hours: num(work.hours) / 100,
+    fundingPromised: round(num(work.promised)),
+    fundingConfirmed: round(num(money.confirmed)),
+    openBurdenReports: num(reports.open)
+  }
+}
+
+/** One page of the area's communities, in id order, each with its ledger's totals. */
+export async function areaPage(db: Knex, orgUnit: string, w: Window, offset: number, limit: number): Promise<{ items: AreaBurden['items']; next: number | null }> {
+  const ids = ((await communitiesUnder(db, orgUnit).orderBy('id').offset(offset).limit(limit + 1)) as Array<{ id: string }>).map((r) => r.id)
+  const page = ids.slice(0, limit)
+  const [work, money, reports] = (await Promise.all([
+    carriedTargets(db, w, page)
+      .groupBy('task_targets.org_unit_id')
+      .select('task_targets.org_unit_id as community')
+      .count({ tasks: '*' })
+      .sum({ hours: hundredthsOfHours(db, w) })
+      .sum({ promised: 'tasks.funding_promised' }),
+    confirmedMoney(db, w, page).groupBy('fc.community_id').select('fc.community_id as community').sum({ confirmed: 'fc.amount' }),
+    db('burden_reports').whereIn('reporter_org', page).whereIn('state', OPEN_REPORTS).groupBy('reporter_org').select('reporter_org as community').count({ open: '*' })
+  ])) as Array<Array<Record<string, unknown>>>
+  const by = (rows: Array<Record<string, unknown>>) => new Map(rows.map((r) => [r.community as string, r]))
+  const [w1, m1, r1] = [by(work!), by(money!), by(reports!)]
+  return {
+    items: page.map((community) => ({
+      community,
+      tasks: num(w1.get(community)?.tasks),
+      hours: num(w1.get(community)?.hours) / 100,
+      fundingPromised: round(num(w1.get(community)?.promised)),
+      fundingConfirmed: round(num(m1.get(community)?.confirmed)),
+      openBurdenReports: num(r1.get(community)?.open)
     })),
-    totals: {
-      communities: ledgers.length,
-      tasks: new Set(ledgers.flatMap((l) => l.tasks.map((t) => t.taskId))).size,
-      hours: sum((l) => l.totals.hours),
-      fundingPromised: sum((l) => l.totals.fundingPromised),
-      fundingConfirmed: sum((l) => l.totals.fundingConfirmed),
-      openBurdenReports: sum((l) => l.openBurdenReports)
-    }
+    next: ids.length > limit ? offset + limit : null
   }
 }

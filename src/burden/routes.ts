@@ -7,8 +7,11 @@ import { checkCoveredDates } from '../policy/dates.js'
 import { TOKEN, problemResponses } from '../platform/schemas.js'
 import { getOrgUnit, jurisdictionOf } from '../policy/org-units.js'
 import { administers } from '../policy/principals.js'
-import { unitsUnder } from '../tasks/declaration.js'
-import { areaBurden, communityBurden, type Window } from './ledger.js'
+import { treeRevision } from '../policy/org-directory.js'
+import { appendMark, MarkedMemo } from '../platform/data-mark.js'
+import { decodeCursor, encodeCursor } from '../platform/pagination.js'
+import { DEFAULT_PAGE_SIZE, Nullable, PageQuery } from '../platform/schemas.js'
+import { areaPage, areaTotals, communityBurden, type AreaBurden, type Window } from './ledger.js'
 import { departmentScorecard } from './scorecard.js'
 
 const security = TOKEN
@@ -28,7 +31,27 @@ const Totals = {
   fundingConfirmed: Money
 }
 
+const AreaQuery = Type.Object({ ...WindowQuery.properties, ...PageQuery }, { additionalProperties: false })
+
 export const burdenRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  /**
+   * An area's totals cover every community under it, and at a city's size are the costly
+   * part of a page; each page of the same area and window repeats them. They are kept
+   * against a mark of everything they depend on: every change to a task (its state, its
+   * declaration, a funding confirmation) appends a task event, every change to a burden
+   * report a report event, and every change to the org tree (a unit added, moved or closed)
+   * bumps its revision. Any of these misses.
+   */
+  const totalsMemo = new MarkedMemo<AreaBurden['totals']>(256)
+  const dataMark = async () => {
+    const [tasks, reports, tree] = await Promise.all([
+      appendMark(app.gate.db, 'task_events'),
+      appendMark(app.gate.db, 'burden_report_events'),
+      treeRevision(app.gate.db)
+    ])
+    return `${tasks}/${reports}/${tree}`
+  }
+
   async function window(q: { from?: string; to?: string }): Promise<Window> {
     const year = chinaDate(app.gate.now()).slice(0, 4)
     const w = { from: q.from ?? `${year}-01-01`, to: q.to ?? `${year}-12-31` }
@@ -104,17 +127,22 @@ export const burdenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['burden'],
-        summary: 'The burden of a street, district or city: its communities’ ledgers side by side, with totals',
+        summary: 'The burden of a street, district or city: its communities’ ledgers side by side, a page at a time, with totals for the whole area',
+        description:
+          'items: one page of the communities under the unit, in id order, each with the totals of its own ledger (GET /v1/communities/{id}/burden). ' +
+          'totals: the whole area, whichever page is asked for; tasks counts distinct tasks (a task on every community of a district counts once), ' +
+          'hours and money are the sums of the communities’ ledgers. Follow nextCursor for the next page.',
         operationId: 'getAreaBurden',
         security,
         params: OrgParams,
-        querystring: WindowQuery,
+        querystring: AreaQuery,
         response: {
           200: Type.Object({
             orgUnit: Type.String(),
             window: Type.Object({ from: Type.String(), to: Type.String() }),
-            communities: Type.Array(Type.Object({ community: Type.String(), ...Totals, openBurdenReports: Type.Integer() })),
-            totals: Type.Object({ communities: Type.Integer(), ...Totals, openBurdenReports: Type.Integer() })
+            totals: Type.Object({ communities: Type.Integer({ description: 'communities in the whole area' }), ...Totals, openBurdenReports: Type.Integer() }),
+            items: Type.Array(Type.Object({ community: Type.String(), ...Totals, openBurdenReports: Type.Integer() })),
+            nextCursor: Nullable(Type.String())
           }),
           ...problemResponses(400, 401, 403, 404)
         }
@@ -125,8 +153,14 @@ export const burdenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const unit = await getOrgUnit(app.gate.db, req.params.id)
       if (unit === null || !['street', 'district', 'city'].includes(unit.kind)) throw Problems.notFound('street, district or city', req.params.id)
       await mayRead(p, unit.id)
-      const communities = [...(await unitsUnder(app.gate.db, unit.id, ['community']))].sort()
-      return areaBurden(app.gate.db, unit.id, communities, await window(req.query))
+      const { limit = DEFAULT_PAGE_SIZE, cursor } = req.query
+      const offset = decodeCursor(cursor) ?? 0
+      const w = await window(req.query)
+      const [totals, page] = await Promise.all([
+        totalsMemo.get(`${unit.id}/${w.from}/${w.to}`, await dataMark(), () => areaTotals(app.gate.db, unit.id, w)),
+        areaPage(app.gate.db, unit.id, w, offset, limit)
+      ])
+      return { orgUnit: unit.id, window: w, totals, items: page.items, nextCursor: encodeCursor(page.next) }
     }
   )
 

@@ -52,23 +52,6 @@ export function checkDeclarationShape(d: TaskDeclaration, calendar: WorkingCalen
   }
 }
 
-/** Ids of the units of the given kinds at or below an org unit. */
-export async function unitsUnder(db: Knex, rootId: string, kinds: readonly string[]): Promise<Set<string>> {
-  const rows = (await db
-    .withRecursive('subtree', ['id', 'kind'], (qb) => {
-      qb.select('id', 'kind')
-        .from('org_units')
-        .where('id', rootId)
-        .unionAll((down) => {
-          down.select('o.id', 'o.kind').from('org_units as o').join('subtree', 'o.parent_id', 'subtree.id')
-        })
-    })
-    .select('id')
-    .from('subtree')
-    .whereIn('kind', kinds)) as Array<{ id: string }>
-  return new Set(rows.map((r) => r.id))
-}
-
 async function checkUnits(orgs: OrgDirectory, db: Knex, ids: string[], field: string, kinds: readonly OrgKind[], jurisdiction: OrgUnit): Promise<void> {
   const reachable = await orgs.within(db, ids, jurisdiction.id, kinds)
   const names = alternatives(kinds.map((k) => ORG_KIND_NAMES[k].zh))

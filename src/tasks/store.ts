@@ -9,6 +9,7 @@ import type { Audience, EventRecord, InstanceTables, StateChange } from '../engi
 import type { Finding, PolicyRef, Screening, TaskDeclaration, Verdict } from '../policy/types.js'
 import type { Role } from '../roles.js'
 import { fromJson, toJson } from '../engine/db.js'
+import { dayNumber } from '../../migrations/20261220000000_city_scale.js'
 
 export interface Decider {
   level: 'city' | 'district'
@@ -61,6 +62,7 @@ export interface TaskRecord {
   contract: Contract | null
   unfunded: boolean
   admittedAt: string | null
+  firstSubmittedAt: string | null
   createdAt: string
   updatedAt: string
 }
@@ -94,6 +96,11 @@ interface DbTaskRow {
   contract: string | null
   unfunded: boolean | number
   admitted_at: string | null
+  period_first_day: number
+  period_last_day: number
+  workload_hours: number
+  funding_promised: number
+  first_submitted_at: string | null
 }
 
 export interface DbTaskEventRow {
@@ -147,13 +154,24 @@ function fromRow(row: DbTaskRow): TaskRecord {
     contract: row.contract === null ? null : fromJson<Contract>(row.contract),
     unfunded: Boolean(row.unfunded),
     admittedAt: row.admitted_at,
+    firstSubmittedAt: row.first_submitted_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at
   }
 }
 
+/** The declaration and the figures of it the ledgers add up in SQL (see the city_scale migration). */
 function declarationColumns(d: TaskDeclaration) {
-  return { title: d.title, target_level: d.targetLevel, kind: d.kind, declaration: toJson(d) }
+  return {
+    title: d.title,
+    target_level: d.targetLevel,
+    kind: d.kind,
+    declaration: toJson(d),
+    period_first_day: dayNumber(d.period.start),
+    period_last_day: dayNumber(d.period.end),
+    workload_hours: d.workloadHours,
+    funding_promised: d.funding?.committed ? d.funding.perTarget : 0
+  }
 }
 
 export interface NewTask {
@@ -194,7 +212,8 @@ export function draftRow(t: NewTask): TaskRow {
     overdue: false,
     contract: null,
     unfunded: false,
-    admitted_at: null
+    admitted_at: null,
+    first_submitted_at: null
   }
 }
 
@@ -218,6 +237,7 @@ export function draftRecord(t: NewTask, seq = 0): TaskRecord {
     contract: null,
     unfunded: false,
     admittedAt: null,
+    firstSubmittedAt: null,
     createdAt: t.now,
     updatedAt: t.now
   }
@@ -390,6 +410,8 @@ export function transitionColumns(from: TaskRecord, t: Transition) {
     unfunded: t.unfunded ?? from.unfunded,
     // The moment of admission stays the first one: an agreement's clock starts there.
     admitted_at: from.admittedAt ?? (t.position.state === 'admitted' ? t.now : null),
+    // The register counts a task in the period of its first submission; a resubmission keeps it there.
+    first_submitted_at: from.firstSubmittedAt ?? (t.type === 'SUBMIT' ? t.now : null),
     screening: screening ? toJson(screening) : null,
     snapshot: toJson(t.next),
     machine_version: t.next.machineVersion,
