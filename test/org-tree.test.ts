@@ -32,8 +32,12 @@ t.test('rename, move, close and reopen a unit; its history is kept and nothing i
   t.equal(renamed.statusCode, 200, renamed.body)
   t.same(renamed.json(), { id: 'east-s1-c1', kind: 'community', name: '东湖街道东湖新村社区', parentId: 'east-s1', sector: null, closedAt: null })
 
+  const ledger = async (area: string) => (await h.app.inject({ method: 'GET', url: `/v1/org-units/${area}/burden`, headers: h.auth('office', 'east') })).json()
+  t.equal((await ledger('east-s1')).totals.communities, 2)
   const moved = await patch(h, 'east-s1-c2', { parentId: 'east-s2' })
   t.equal(moved.json().parentId, 'east-s2')
+  t.equal((await ledger('east-s1')).totals.communities, 1, 'the street’s kept totals follow the move')
+  t.same((await ledger('east-s2')).items.map((i: { community: string }) => i.community), ['east-s1-c2', 'east-s2-c1', 'east-s2-c2'])
   t.same((await h.app.inject({ method: 'GET', url: '/v1/org-units?parentId=east-s2&kind=community' })).json().items.map((u: { id: string }) => u.id), ['east-s1-c2', 'east-s2-c1', 'east-s2-c2'])
   // The moved community is now of 青山街道: a task of the street's own department reaches it, the old street's does not.
   const street = await submit(h, 'east-s1-office', assisted({ targets: ['east-s1-c2'] }))
