@@ -11,6 +11,7 @@ import { signToken } from '../src/platform/token.js'
 import { DEFAULT_PACK } from '../src/policy/pack.js'
 import type { Role } from '../src/roles.js'
 import type { Database } from '../src/engine/db.js'
+import { seedDemoIfEmpty } from '../src/demo.js'
 import { ensurePack } from '../src/policy/pack-store.js'
 import { refusedDestination } from '../src/webhooks/destination.js'
 import { isPublicState } from '../machines/admission.js'
@@ -552,6 +553,8 @@ interface RouteHarness {
 async function webhookApp(t: Test, opts: { allowPrivateWebhooks?: boolean } = {}): Promise<RouteHarness> {
   const db = await webhookDb(t)
   await ensurePack(db.knex, DEFAULT_PACK, T0.toISOString())
+  // Tokens are believed only for orgs of the tree: the demo city's.
+  await seedDemoIfEmpty(db.knex, T0.toISOString())
   const app = await buildApp({ database: db, jwtSecret: TEST_SECRET, now: () => T0, ...opts })
   t.teardown(() => app.close())
   await app.ready()
