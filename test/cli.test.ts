@@ -143,6 +143,28 @@ t.test('every branch of main(), in process', async (t) => {
   t.match(await cli('mysql://nowhere', 'pack', 'export'), { code: EXIT.failed, err: /^zhunru: DATABASE_URL must start with/ })
   const noUser = await main(['pack', 'publish', edited], { env: { DATABASE_URL: url }, out: () => {}, err: () => {}, now: NOW })
   t.equal(noUser, 0, 'without USER the OS user publishes')
+
+  t.match(await cli(url, '--help'), { code: EXIT.ok, out: /zhunru org import FILE/ })
+  t.match(await cli(url, 'pack', 'diff', file(t, 'current.json', JSON.parse((await cli(url, 'pack', 'export')).out))), { code: EXIT.ok, out: /^unchanged: .*nothing would be stored/ })
+  const current = JSON.parse((await cli(url, 'pack', 'export')).out)
+  current.parameters.quorum = 0.55
+  t.match(JSON.parse((await cli(url, 'pack', 'publish', file(t, 'q.json', current), '--json')).out), { published: true, unchanged: false })
+  const tree = file(t, 'one.json', { units: [{ id: 'solo', kind: 'city', name: '独市' }] })
+  t.match(JSON.parse((await cli(url, 'org', 'import', tree, '--json', '--dry-run')).out), { dryRun: true, summary: { created: 1 } })
+  const asOs = await main(['org', 'import', tree], { env: { DATABASE_URL: url }, out: () => {}, err: () => {} })
+  t.equal(asOs, EXIT.ok, 'without USER, and on the real clock, the OS user imports')
+  t.equal(await main(['org', 'import', tree, '--by', 'ops.li'], { env: { DATABASE_URL: url }, out: () => {}, err: () => {}, now: NOW }), EXIT.ok)
+})
+
+t.test('without DATABASE_URL the CLI uses the server’s default database, beside where it runs', async (t) => {
+  const dir = dirOf(t)
+  const cwd = process.cwd()
+  process.chdir(dir)
+  t.teardown(() => process.chdir(cwd))
+  let out = ''
+  t.equal(await main(['pack', 'export'], { env: {}, out: (s) => void (out += s), err: () => {}, now: NOW }), EXIT.ok)
+  t.match(JSON.parse(out), { id: 'zhunru-default' })
+  t.ok(readFileSync(join(dir, 'data', 'zhunru.sqlite')).length > 0, 'sqlite:./data/zhunru.sqlite')
 })
 
 t.test('carried amendments are listed by the diff', async (t) => {

@@ -59,6 +59,8 @@ t.test('rename, move, close and reopen a unit; its history is kept and nothing i
     t.equal(res.json().field, field)
     t.match(res.json().invalidParams[0].messages.en, message)
   }
+  t.same((await patch(h, 'east-civil', { sector: 'health' })).json().sector, 'health', 'a department moves to another sector')
+  t.same((await patch(h, 'east-civil', { sector: 'civil_affairs' })).json().sector, 'civil_affairs', 'and back')
   t.equal((await patch(h, 'nowhere', { name: '无' })).statusCode, 404)
   t.equal((await patch(h, 'east-s1', {})).statusCode, 400, 'a change changes something')
   t.equal((await patch(h, 'east-s1', { kind: 'district' })).json().field, 'kind', 'a kind never changes')
@@ -293,10 +295,14 @@ t.test('the org tree imported from JSON: upsert by id, a dry run, an error per b
     { id: 'south-e', kind: 'department', name: '南湖区民政局', parentId: 7, sector: 'civil_affairs' },
     { id: 'south-f', kind: 'street', name: '南湖三街道', parentId: 'south', closed: 'maybe', colour: 'red' },
     null,
-    { id: 'east-s1', parentId: 'east-s1-c1' }
+    { id: 'east-s1', parentId: 'east-s1-c1' },
+    { id: 'south-g', kind: 'street', name: '南湖四街道', parentId: 'south', closed: 5 },
+    { id: 'south-h', kind: 'street', name: 5, parentId: 'south' },
+    // A new city needs no parentId: nothing wrong with this one.
+    { id: 'south-city', kind: 'city', name: '南城' }
   ])
   t.equal(bad.statusCode, 400)
-  t.match(bad.json().detail, /^13 problems; nothing was changed$/)
+  t.match(bad.json().detail, /^15 problems; nothing was changed$/)
   t.same(
     bad.json().invalidParams.map((p: { field: string }) => p.field),
     [
@@ -310,6 +316,8 @@ t.test('the org tree imported from JSON: upsert by id, a dry run, an error per b
       'units[10].colour',
       'units[10].closed',
       'units[11]',
+      'units[13].closed',
+      'units[14].name',
       'units[3].parentId',
       'units[4].parentId',
       'units[12].parentId'
@@ -363,6 +371,9 @@ t.test('the org tree imported from a spreadsheet saved as CSV', async (t) => {
   const plain = await h.app.inject({ method: 'POST', url: '/v1/org-units/import', headers: { ...admin, 'content-type': 'text/plain' }, payload: csv })
   t.equal(plain.statusCode, 415, 'text/plain is not taken for CSV')
   t.match(plain.json().message.en, /application\/json or text\/csv/)
+  const tooMany = await load(`id\n${Array.from({ length: 20001 }, (_, i) => `u${i}`).join('\n')}\n`)
+  t.equal(tooMany.json().field, 'body', 'at most 20,000 units in one import')
+  t.match(tooMany.json().message.en, /more than 20000 rows/)
   for (const [body, field] of [
     ['', 'header'],
     ['name,kind\n北湖,district\n', 'header'],

@@ -151,9 +151,8 @@ export async function planTreeChanges(gate: TreeContext, actor: TreeChanger, pro
       })
     } else if (parent !== null && parent.closedAt !== null && unit.closedAt === null) {
       fail(index, 'parentId', { zh: `“${parent.id}”已撤销，其下不能有未撤销的机构`, en: `"${parent.id}" is closed: no open unit sits under it` })
-    } else if (cycles(after, unit.id)) {
-      fail(index, 'parentId', { zh: `将“${unit.id}”移到“${unit.parentId}”之下会使其成为自己的下级`, en: `moving "${unit.id}" under "${unit.parentId}" would put it under itself` })
     }
+    // No move can put a unit under itself: each kind sits only under kinds above it (PARENT_KINDS).
     if (unit.kind === 'department') {
       if (unit.sector === null) fail(index, 'sector', { zh: '在kind为department时为必填项', en: 'is required for a department' })
       else if (!sectors.has(unit.sector)) fail(index, 'sector', { zh: `“${unit.sector}”不是政策包中的行业领域`, en: `"${unit.sector}" is not a sector of the policy pack` })
@@ -161,7 +160,7 @@ export async function planTreeChanges(gate: TreeContext, actor: TreeChanger, pro
       fail(index, 'sector', { zh: '仅适用于部门', en: 'is only for departments' })
     }
     if (unit.closedAt !== null) {
-      const open = [...after.values()].filter((u) => u.parentId === unit.id && u.closedAt === null).sort((a, b) => (a.id < b.id ? -1 : 1))
+      const open = [...after.values()].filter((u) => u.parentId === unit.id && u.closedAt === null).sort((a, b) => a.id.localeCompare(b.id))
       if (open.length > 0) {
         fail(index, 'closed', {
           zh: `“${unit.id}”下仍有${open.length}个未撤销的机构（${open.slice(0, 3).map((u) => u.id).join('、')}），须先撤销或移走`,
@@ -210,15 +209,6 @@ function ancestry(tree: Map<string, OrgUnit>, id: string): string[] {
   const seen: string[] = []
   for (let unit = tree.get(id); unit !== undefined && !seen.includes(unit.id); unit = unit.parentId === null ? undefined : tree.get(unit.parentId)) seen.push(unit.id)
   return seen
-}
-
-function cycles(tree: Map<string, OrgUnit>, id: string): boolean {
-  const seen = new Set<string>()
-  for (let unit = tree.get(id); unit !== undefined; unit = unit.parentId === null ? undefined : tree.get(unit.parentId)) {
-    if (seen.has(unit.id)) return true
-    seen.add(unit.id)
-  }
-  return false
 }
 
 function invalidUnits(errors: InvalidParam[]) {

@@ -90,8 +90,9 @@ export async function loadBasePack(db: Knex, base: PolicyPack, now: string): Pro
     const rows = (await trx('policy_packs').orderBy('seq', 'desc').select('seq', 'version', 'published_by')) as Array<Pick<DbPolicyPackRow, 'seq' | 'version' | 'published_by'>>
     if (rows.length === 0) return ensurePack(trx, base, now)
     // What the head was built on: past the decisions (and the upgrades that carried them), the
-    // last pack loaded from code or published by the city.
-    const root = rows.find((r) => !['decision', 'upgrade'].includes(publisherOf(r).via)) ?? rows.at(-1)!
+    // last pack loaded from code or published by the city. There is one: the first pack stored
+    // is always the code's.
+    const root = rows.find((r) => !['decision', 'upgrade'].includes(publisherOf(r).via))!
     const head = await packAt(trx, rows[0]!.seq)
     if (['cli', 'api'].includes(publisherOf(root).via)) return head
     const loaded = await ensurePack(trx, base, now)
@@ -156,5 +157,8 @@ export async function packHead(db: Knex): Promise<number> {
  * leave one of them undone. SQLite's one connection serializes transactions already.
  */
 export async function lockPackHead(trx: Knex.Transaction): Promise<void> {
-  if (trx.client.config.client === 'pg') await trx.raw('lock table policy_packs in share row exclusive mode')
+  await trx.raw(PACK_HEAD_LOCK[trx.client.config.client as string]!)
 }
+
+/** SQLite has one writer at a time: its write transaction is the lock already. */
+const PACK_HEAD_LOCK: Record<string, string> = { pg: 'lock table policy_packs in share row exclusive mode', sqlite3: 'select 1' }

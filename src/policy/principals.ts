@@ -41,12 +41,7 @@ export async function administers(gate: GateContext, p: Principal, unitId: strin
 }
 
 /** Refuses an admin outside its part of the tree, naming the unit it reached for. */
-export async function requireAdministers(gate: GateContext, p: Principal, unitId: string | null): Promise<void> {
-  const allowed = unitId === null ? administersAll(p) : await administers(gate, p, unitId)
-  if (allowed) return
-  throw Problems.forbidden(
-    unitId === null
-      ? { zh: `只有市级管理员可以新建无上级的机构，${p.org}的管理员不可以`, en: `only an admin of a whole city adds a unit without a parent; the admin of ${p.org} does not` }
-      : { zh: `${unitId}不在${p.org}管理员的管辖范围内`, en: `${unitId} is outside what the admin of ${p.org} administers` }
-  )
+export async function requireAdministers(gate: GateContext, p: Principal, unitId: string): Promise<void> {
+  if (await administers(gate, p, unitId)) return
+  throw Problems.forbidden({ zh: `${unitId}不在${p.org}管理员的管辖范围内`, en: `${unitId} is outside what the admin of ${p.org} administers` })
 }
