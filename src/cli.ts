@@ -278,22 +278,28 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return EXIT.usage
   }
   const language: Language = /^zh/i.test(io.env.LC_ALL || io.env.LANG || '') ? 'zh' : 'en'
-  let db: Knex | null = null
+  const failed = (err: unknown) => (io.err(`zhunru: ${(err as Error).message}\n`), EXIT.failed)
+  let db: Knex
   try {
     db = (await openDatabase(io.env.DATABASE_URL ?? DEFAULT_DATABASE_URL)).knex
+  } catch (err) {
+    return failed(err)
+  }
+  let code: number
+  try {
     // As the server plugin does: a database without a pack gets the default one.
     if ((await db('policy_packs').first('seq')) === undefined) await ensurePack(db, DEFAULT_PACK, new Date().toISOString())
-    return await command.run({ args: parsed.positional, flags: parsed.flags, db, io, now: (io.now ?? (() => new Date()))(), language })
+    code = await command.run({ args: parsed.positional, flags: parsed.flags, db, io, now: (io.now ?? (() => new Date()))(), language })
   } catch (err) {
     if (err instanceof Problem) {
       if (parsed.flags.json) io.out(json(err.document(language)))
       else io.err(problemText(err, language))
-      return EXIT.invalid
-    }
-    if (err instanceof InputError) return io.err(`${err.message}\n`), EXIT.invalid
-    io.err(`zhunru: ${(err as Error).message}\n`)
-    return EXIT.failed
-  } finally {
-    await db?.destroy()
+      code = EXIT.invalid
+    } else if (err instanceof InputError) {
+      io.err(`${err.message}\n`)
+      code = EXIT.invalid
+    } else code = failed(err)
   }
+  await db.destroy()
+  return code
 }

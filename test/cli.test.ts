@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import t, { type Test } from 'tap'
 import { COMMANDS, EXIT, main } from '../src/cli.js'
+import { openDatabase } from '../src/engine/db.js'
 import { freshDatabaseUrl } from './helper.js'
 
 // The zhunru command: in-process through main() for every branch, and as the real binary
@@ -154,6 +155,15 @@ t.test('every branch of main(), in process', async (t) => {
   const asOs = await main(['org', 'import', tree], { env: { DATABASE_URL: url }, out: () => {}, err: () => {} })
   t.equal(asOs, EXIT.ok, 'without USER, and on the real clock, the OS user imports')
   t.equal(await main(['org', 'import', tree, '--by', 'ops.li'], { env: { DATABASE_URL: url }, out: () => {}, err: () => {}, now: NOW }), EXIT.ok)
+})
+
+t.test('a database the command cannot read (a stored pack that is no JSON): it could not run, and says why', async (t) => {
+  const broken = await freshDatabaseUrl(t)
+  t.equal((await cli(broken, 'pack', 'export')).code, EXIT.ok)
+  const knex = (await openDatabase(broken)).knex
+  await knex('policy_packs').update({ body: '{ not json' })
+  await knex.destroy()
+  t.match(await cli(broken, 'pack', 'export'), { code: EXIT.failed, err: /^zhunru: / })
 })
 
 t.test('without DATABASE_URL the CLI uses the server’s default database, beside where it runs', async (t) => {
