@@ -97,6 +97,8 @@ export type AdmissionEvent =
   | { type: 'SUSPEND'; reason: string }
   | { type: 'RESUME'; reason?: string }
   | { type: 'REVOKE'; reason: string }
+  /** The office keeps an admitted task that a residents' council resolution asked it to withdraw, saying why. */
+  | { type: 'DECLINE_WITHDRAWAL'; reason: string }
 
 export type AdmissionEventType = AdmissionEvent['type']
 
@@ -115,7 +117,8 @@ export const ADMISSION_EVENT_TYPES = [
   'COMPLETE',
   'SUSPEND',
   'RESUME',
-  'REVOKE'
+  'REVOKE',
+  'DECLINE_WITHDRAWAL'
 ] as const satisfies readonly AdmissionEventType[]
 
 /** Who may send which event; the server checks this before the machine sees the event. */
@@ -137,7 +140,9 @@ export const EVENT_ROLES: Record<AdmissionEventType, readonly Role[]> = {
   // nanjing-2014 §二.5 契约化管理: the office manages the agreement; withdrawn when residents widely reject it.
   SUSPEND: ['office'],
   RESUME: ['office'],
-  REVOKE: ['office']
+  REVOKE: ['office'],
+  // A council's request is answered by the office that admitted the task: REVOKE, or keep it with reasons.
+  DECLINE_WITHDRAWAL: ['office']
 }
 
 export interface AdmissionContext {
@@ -192,7 +197,7 @@ const admissionSetup = setup({
       return { submissions: context.submissions + 1, lastOutcome: event.outcome, lastReason: null, decision: null }
     }),
     recordReason: assign(({ event }) => {
-      assertEvent(event, ['WITHDRAW', 'OFFICE_RETURN', 'PUT_ON_AGENDA', 'CLOSE_CONSULTATION', 'SUSPEND', 'RESUME', 'REVOKE'])
+      assertEvent(event, ['WITHDRAW', 'OFFICE_RETURN', 'PUT_ON_AGENDA', 'CLOSE_CONSULTATION', 'SUSPEND', 'RESUME', 'REVOKE', 'DECLINE_WITHDRAWAL'])
       return { lastReason: event.reason ?? null }
     }),
     openConsultation: assign(({ event }) => {
@@ -293,21 +298,24 @@ export const admissionMachine = admissionSetup.createMachine({
       on: {
         ACTIVATE: { target: 'active' },
         SUSPEND: { target: 'suspended', actions: 'recordReason' },
-        REVOKE: { target: 'revoked', actions: 'recordReason' }
+        REVOKE: { target: 'revoked', actions: 'recordReason' },
+        DECLINE_WITHDRAWAL: { actions: 'recordReason' }
       }
     },
     active: {
       on: {
         COMPLETE: { target: 'completed' },
         SUSPEND: { target: 'suspended', actions: 'recordReason' },
-        REVOKE: { target: 'revoked', actions: 'recordReason' }
+        REVOKE: { target: 'revoked', actions: 'recordReason' },
+        DECLINE_WITHDRAWAL: { actions: 'recordReason' }
       }
     },
     // 费随事转: work whose money did not arrive stops until it does.
     suspended: {
       on: {
         RESUME: { target: 'active', actions: 'recordReason' },
-        REVOKE: { target: 'revoked', actions: 'recordReason' }
+        REVOKE: { target: 'revoked', actions: 'recordReason' },
+        DECLINE_WITHDRAWAL: { actions: 'recordReason' }
       }
     },
     completed: { type: 'final' },

@@ -13,6 +13,7 @@ import { openDatabase, type Database } from './engine/db.js'
 import { ensurePack } from './policy/pack-store.js'
 import { admission } from './tasks/plugin.js'
 import { webhooks } from './webhooks/plugin.js'
+import { withdrawals } from './withdrawals/routes.js'
 
 export interface ZhunruOptions {
   /** `sqlite:<path>` or `postgres://…`: opened, migrated, and closed with the app. */
@@ -49,6 +50,7 @@ export const zhunru = fp(
     await app.register(leadingGroups)
     await app.register(contracts)
     await app.register(burden)
+    await app.register(withdrawals)
     await app.register(register)
     await app.register(webhooks, { allowPrivateNetworks: opts.allowPrivateWebhooks })
   },

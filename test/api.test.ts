@@ -46,7 +46,7 @@ t.test('the machine is served as JSON and as a Mermaid diagram', async (t) => {
   const admission = list.items[0]
   t.same(admission.events.find((e: { type: string }) => e.type === 'ACTIVATE'), { type: 'ACTIVATE', roles: [] }, 'events only the clock sends have no roles')
   t.same(admission.events.find((e: { type: string }) => e.type === 'VOTE'), { type: 'VOTE', roles: ['leading_group'] })
-  t.equal(admission.events.length, 15)
+  t.equal(admission.events.length, 16)
   t.equal(admission.mermaid, (await app.inject({ method: 'GET', url: '/v1/machines/admission/diagram' })).body, 'the list carries each diagram inline')
   t.same(list.items[1].events.map((e: { type: string }) => e.type), ['INVESTIGATE', 'CONFIRM', 'DISMISS'])
   const machine = (await app.inject({ method: 'GET', url: '/v1/machines/admission' })).json()

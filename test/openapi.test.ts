@@ -132,7 +132,8 @@ const FIELD_VALUES: Record<string, unknown> = {
   decision: 'approve',
   minutes: '纪要',
   amendCatalog: { fundingMinimum: 1000 },
-  directive: 'drop'
+  directive: 'drop',
+  withdrawalRequest: '00000000-0000-4000-8000-000000000001'
 }
 
 t.test('a bad event body is a 400 naming the field: one its event needs, or one that belongs to another event', async (t) => {

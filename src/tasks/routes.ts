@@ -36,6 +36,7 @@ function toEventView(row: DbTaskEventRow, viewer: Principal): TaskEventViewT {
     reply: payload.reply ?? null,
     amendment: payload.amendment ?? null,
     changes: payload.changes ?? null,
+    withdrawalRequest: payload.withdrawalRequest === undefined ? null : { id: payload.withdrawalRequest, deliberation: payload.deliberation! },
     outcome: row.outcome,
     findings: findingsOf(row),
     policy: policyOf(row),

@@ -132,7 +132,8 @@ const TASK_EVENT_TAKES = {
   COMPLETE: {},
   SUSPEND: { required: ['reason'] },
   RESUME: {},
-  REVOKE: { required: ['reason'] }
+  REVOKE: { required: ['reason'], optional: ['withdrawalRequest'] },
+  DECLINE_WITHDRAWAL: { required: ['reason', 'withdrawalRequest'] }
 } as const satisfies Record<AdmissionEventType, EventFields<string>>
 
 const requiring = (field: string) => ADMISSION_EVENT_TYPES.filter((e) => (TASK_EVENT_TAKES[e] as EventFields<string>).required?.includes(field))
@@ -153,6 +154,10 @@ const taskEventFields = {
     { additionalProperties: false }
   ),
   reply: Type.String({ minLength: 1, maxLength: 10000, description: 'the community’s answer' }),
+  withdrawalRequest: Type.String({
+    format: 'uuid',
+    description: 'the residents’ council request this REVOKE or DECLINE_WITHDRAWAL answers (GET /v1/withdrawal-requests); answered once'
+  }),
   vote: Type.Enum(DECISIONS, { description: 'the member’s vote; a second vote replaces the first' }),
   decision: Type.Enum(DECISIONS, { description: 'the collective decision the chair records; it must be what the votes carry' }),
   minutes: Type.String({ minLength: 1, maxLength: 50000, description: 'the minutes of the meeting' }),
@@ -349,6 +354,12 @@ export const TaskEventView = Type.Object(
     reply: Nullable(Type.String()),
     amendment: Nullable(Type.Object({ code: Type.String(), policy: Type.Ref('PolicyRef') }, { description: 'the list item an approval added, and the new catalog version' })),
     changes: Nullable(Type.Array(Type.String(), { description: 'names of the fields changed with this event' })),
+    withdrawalRequest: Nullable(
+      Type.Object(
+        { id: Type.String({ format: 'uuid' }), deliberation: Type.String({ description: 'the deliberation item whose resolution asked (GET /v1/deliberations/{id})' }) },
+        { description: 'REVOKE or DECLINE_WITHDRAWAL: the residents’ council request this answered' }
+      )
+    ),
     outcome: Nullable(Type.Enum(VERDICTS)),
     findings: Nullable(Type.Array(Type.Ref('Finding'))),
     policy: Nullable(Type.Ref('PolicyRef')),

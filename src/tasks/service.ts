@@ -15,9 +15,10 @@ import type { TaskEventBodyT, TaskInputT, TaskViewT } from './schemas.js'
 import { getOrgUnit, jurisdictionOf, type OrgUnit } from '../policy/org-units.js'
 import { ORG_KIND_NAMES, isTargetRole } from '../roles.js'
 import type { OrgDirectory } from '../policy/org-directory.js'
-import type { GroupCommitter, IdempotencyClaim, WriteResult } from '../engine/group-commit.js'
+import type { GroupCommitter, IdempotencyClaim, RelatedRows, WriteResult } from '../engine/group-commit.js'
 import { fromJson, uniquely } from '../engine/db.js'
 import { listMembers, type GroupMember } from '../leading-groups/store.js'
+import { findWithdrawalRequest, pendingRequestsOf, withdrawalAnswerRows, type WithdrawalRequestRecord } from '../withdrawals/store.js'
 import { ensurePack, lockPackHead, storedPack, type CurrentPack } from '../policy/pack-store.js'
 import {
   draftRecord,
@@ -132,7 +133,9 @@ async function offeredEvents(ctx: GateContext, t: TaskRecord, viewer: Principal 
   if (isTargetRole(viewer.role) && candidates.includes('CONSULTATION_REPLY')) {
     facts.replierWithin = (await ctx.orgs.lineage(ctx.db, viewer.org)).some((u) => u.id === t.jurisdictionId)
   }
-  return candidates.filter((type) => refusal(t, viewer, type, facts) === null)
+  // Keeping a task is an answer: offered only while a council's request awaits one (the event names it).
+  const awaiting = candidates.includes('DECLINE_WITHDRAWAL') && (await pendingRequestsOf(ctx.db, t.id)).length > 0
+  return candidates.filter((type) => refusal(t, viewer, type, facts) === null && (type !== 'DECLINE_WITHDRAWAL' || awaiting))
 }
 
 /** What a principal may read: admitted tasks are public; the rest belongs to its parties. */
@@ -259,10 +262,13 @@ interface EventFacts {
   group: { members: GroupMember[]; me: GroupMember | null; electorate: string[] } | null
   /** A community replying: whether it lies in the task's jurisdiction (a public notice asks those, not every city's). */
   replierWithin?: boolean
+  /** The residents' council request a REVOKE or DECLINE_WITHDRAWAL answers; null when there is none to answer. */
+  withdrawal?: WithdrawalRequestRecord | null
 }
 
 async function eventFacts(ctx: GateContext, task: TaskRecord, p: Principal, body: TaskEventBodyT): Promise<EventFacts> {
   const departmentCtx = p.role === 'department' ? await departmentContext(ctx, task.departmentId) : null
+  if (body.withdrawalRequest !== undefined) return { departmentCtx, group: null, withdrawal: await findWithdrawalRequest(ctx.db, body.withdrawalRequest) }
   if (isTargetRole(p.role) && body.type === 'CONSULTATION_REPLY') {
     const chain = await ctx.orgs.lineage(ctx.db, p.org)
     return { departmentCtx, group: null, replierWithin: chain.some((u) => u.id === task.jurisdictionId) }
@@ -365,6 +371,21 @@ function checkEventFields(body: TaskEventBodyT): void {
   }
 }
 
+/** The request a REVOKE or DECLINE_WITHDRAWAL names is this task's, and not answered yet. */
+function checkWithdrawalAnswered(task: TaskRecord, body: TaskEventBodyT, facts: EventFacts): void {
+  if (body.withdrawalRequest === undefined) return
+  const request = facts.withdrawal ?? null
+  if (request === null || request.taskId !== task.id) {
+    throw Problems.invalid('withdrawalRequest', { zh: `不是针对任务“${task.id}”的撤回请求`, en: `is not a request to withdraw task "${task.id}"` })
+  }
+  if (request.answer !== null) {
+    throw Problems.versionConflict(task.version, task.position.state, {
+      zh: `该撤回请求已于${request.answer.decidedAt}由${request.answer.decidedBy}答复`,
+      en: `this request was answered by ${request.answer.decidedBy} at ${request.answer.decidedAt}`
+    })
+  }
+}
+
 /**
  * Optimistic: the task is read and the transition computed outside the
  * transaction; the transaction only writes, with a compare-and-set on the
@@ -379,6 +400,7 @@ export async function applyEvent(ctx: GateContext, id: string, p: Principal, bod
   checkEventFields(body)
   let facts = await eventFacts(ctx, current, p, body)
   authorizeEvent(current, p, body, facts)
+  checkWithdrawalAnswered(current, body, facts)
   if (body.version !== undefined && body.version !== current.version) {
     throw Problems.staleVersion('task', current.version, current.position.state, body.version)
   }
@@ -386,7 +408,7 @@ export async function applyEvent(ctx: GateContext, id: string, p: Principal, bod
     const transition = await planTransition(ctx, ctx.db, from, p, body, facts)
     // An approval that amends the catalog publishes a pack: rare, and written on its own.
     if (transition.amendment !== null) return ctx.db.transaction((trx) => commit(ctx, trx, from, transition, claim))
-    const result = await ctx.commits.write(planStep(from, transition, transition.packSeq, claim))
+    const result = await ctx.commits.write(planStep(from, transition, transition.packSeq, claim, transition.related))
     if (!result.ok && 'conflict' in result) {
       // A vote or a reply does not depend on another member's vote or another community's
       // reply saved meanwhile: planned again on the newer task, unless the client asked for
@@ -442,6 +464,9 @@ async function planTransition(ctx: GateContext, db: Knex, current: TaskRecord, p
   if (body.reply !== undefined) payload.reply = body.reply
   if (changed.length > 0) payload.changes = changed
   if (screening !== null) Object.assign(payload, { declaration, sector, jurisdiction })
+  // The task's history names the request and the resolution it answers; the request learns its answer from the same write.
+  const request = facts.withdrawal ?? null
+  if (request !== null) Object.assign(payload, { withdrawalRequest: request.id, deliberation: request.deliberationId })
   return {
     type: body.type,
     next: step.next,
@@ -455,7 +480,11 @@ async function planTransition(ctx: GateContext, db: Knex, current: TaskRecord, p
     actor: actorOf(p),
     now: now.toISOString(),
     amendment: body.amendCatalog === undefined ? null : { ...body.amendCatalog, departmentId: current.departmentId },
-    packSeq
+    packSeq,
+    related:
+      request === null
+        ? []
+        : [withdrawalAnswerRows(request.id, { decision: body.type === 'REVOKE' ? 'revoke' : 'keep', reason: body.reason!, decidedBy: p.sub, decidedAt: now.toISOString() })]
   }
 }
 
@@ -499,7 +528,7 @@ function machineEvent(
     case 'DECIDE':
       return { type: 'DECIDE', decision: body.decision!, reason: body.reason, minutes: body.minutes!, chair: f.p.sub, electorate: f.electorate, quorum: f.quorum, at }
     default:
-      return { type: body.type as 'WITHDRAW' | 'PUT_ON_AGENDA' | 'CLOSE_CONSULTATION' | 'RESUME' | 'SUSPEND' | 'REVOKE', reason: body.reason! }
+      return { type: body.type as 'WITHDRAW' | 'PUT_ON_AGENDA' | 'CLOSE_CONSULTATION' | 'RESUME' | 'SUSPEND' | 'REVOKE' | 'DECLINE_WITHDRAWAL', reason: body.reason! }
   }
 }
 
@@ -532,6 +561,8 @@ interface PlannedTransition extends Transition {
   amendment: { name?: string; fundingMinimum: number; departmentId: string } | null
   /** The pack the plan used: the group commit refuses the write if another is in force by then. */
   packSeq: number
+  /** Rows of other tables that commit with the step: the answer to a council's withdrawal request. */
+  related: RelatedRows[]
 }
 
 async function commit(ctx: GateContext, trx: Knex.Transaction, current: TaskRecord, transition: PlannedTransition, claim: IdempotencyClaim | null): Promise<TaskRecord> {

@@ -135,6 +135,9 @@ export interface EventPayload {
   consultation?: { mode: string; invited: string[] }
   reply?: string
   amendment?: { code: string; policy: PolicyRef }
+  /** REVOKE or DECLINE_WITHDRAWAL: the residents' council request answered, and the deliberation item whose resolution asked. */
+  withdrawalRequest?: string
+  deliberation?: string
 }
 
 function fromRow(row: DbTaskRow): TaskRecord {
