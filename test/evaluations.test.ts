@@ -172,3 +172,231 @@ t.test('a round goes from open to published, rated by streets and communities; i
   const changes = await h.db.knex('webhook_outbox').select('*').catch(() => [])
   t.ok(Array.isArray(changes))
 })
+
+t.test('webhooks: the office hears every change, the departments and the public only the publication, nobody hears who rated', async (t) => {
+  const h = await build(t)
+  const hook = async (headers: Record<string, string>) =>
+    (await h.app.inject({ method: 'POST', url: '/v1/webhooks', headers, payload: { url: 'https://example.org/zhunru-hook', events: ['*'], secret: 'a-shared-secret-of-16+' } })).json().id as string
+  const hooks = { office: await hook(office(h)), department: await hook(dept(h)), rater: await hook(community(h)), foreign: await hook(h.auth('office', 'west', 'office.west')) }
+  const round = await started(h, { period: '2026', departments: ['east-civil'] })
+  await rateAs(h, round.id, 'east-civil', community(h), { value: 'satisfied' })
+  await send(h, round.id, { type: 'CLOSE' })
+  await send(h, round.id, { type: 'PUBLISH' })
+  const heard = async (id: string, headers: Record<string, string>) =>
+    (await get(h, `/v1/webhooks/${id}/deliveries?limit=200`, headers)).json().items.filter((d: Json) => d.taskId === round.id).map((d: Json) => d.event).reverse()
+  t.same(await heard(hooks.office, office(h)), ['OPEN', 'START', 'RATE', 'CLOSE', 'PUBLISH'])
+  t.same(await heard(hooks.department, dept(h)), ['PUBLISH'])
+  t.same(await heard(hooks.rater, community(h)), ['PUBLISH'], 'a rater hears of its own rating no more than anyone')
+  t.same(await heard(hooks.foreign, h.auth('office', 'west', 'office.west')), ['PUBLISH'])
+})
+
+t.test('refusals: the wrong role, a foreign area, a department not listed, a value off the scale, a rating outside rating', async (t) => {
+  const h = await build(t)
+  t.equal((await open(h, { period: '2026' }, dept(h))).statusCode, 403, 'a department opens no round')
+  t.match((await open(h, { period: '2026', area: 'west' })).json(), { status: 403, detail: /opened by its office/ }, 'nor an office another area’s')
+  t.match((await open(h, { period: '2026', area: 'east-s1' }, h.auth('admin', 'city', 'admin'))).json(), { status: 400, field: 'area' }, 'an area is a city or district')
+  for (const period of ['2026-H1', '26', '2026 ', '２０２６', '2026-H3']) t.match((await open(h, { period })).json(), { status: 400, field: 'period' }, `period ${JSON.stringify(period)}`)
+  t.match((await open(h, { period: '2027' })).json(), { status: 400, field: 'period', detail: /has not begun/ }, 'a period that has not begun')
+  t.match((await open(h, { period: '1999' })).json(), { status: 400, field: 'period' }, 'nor one before 2000')
+  const lists: Array<[string[], string, RegExp]> = [
+    [['east-s1'], 'departments[0]', /not a department/],
+    [['east-civil', 'west-civil'], 'departments[1]', /does not work in east/],
+    [['east-civil', 'east-civil'], 'departments[1]', /twice/],
+    [['no-such-unit'], 'departments[0]', /not a department/]
+  ]
+  for (const [departments, field, detail] of lists) t.match((await open(h, { period: '2026', departments })).json(), { status: 400, field, detail }, departments.join(','))
+  t.match((await open(h, { period: '2026', departments: [] })).json(), { status: 400, field: 'departments' })
+  // A district department reaches its district; a city department every district; a street's department its district too.
+  const round = (await open(h, { period: '2026', departments: ['east-civil', 'city-police', 'east-s2-office'] })).json()
+  t.equal(round.state, 'open')
+  t.match((await open(h)).json(), { status: 409, detail: /already exists/ }, 'one round per area and period')
+  t.equal((await open(h, { period: '2026' }, h.auth('office', 'west', 'office.west'))).statusCode, 201, 'west opens its own')
+
+  const id = round.id
+  t.match((await rateAs(h, id, 'east-civil', community(h), { value: 'satisfied' })).json(), { status: 409, currentState: 'open' }, 'no rating before START')
+  t.equal((await send(h, id, { type: 'START' }, dept(h))).statusCode, 403, 'a department starts nothing')
+  t.equal((await send(h, id, { type: 'START' }, h.auth('office', 'west', 'office.west'))).statusCode, 404, 'another office does not see the round')
+  t.match((await send(h, id, { type: 'START' }, h.auth('leading_group', 'east', 'lv.member'))).json(), { status: 403, detail: /START is for office or admin/ })
+  t.match((await send(h, id, { type: 'CLOSE' })).json(), { status: 409, currentState: 'open' }, 'CLOSE is not enabled while open')
+  t.match((await send(h, id, { type: 'DEADLINE' })).json(), { status: 400, field: 'type' }, 'the clock’s event is no request')
+  t.match((await send(h, id, { type: 'SET_DEPARTMENTS' })).json(), { status: 400, field: 'departments' })
+  t.match((await send(h, id, { type: 'START', version: 9 })).json(), { status: 409, currentVersion: 1 }, 'a stale version')
+  t.equal((await send(h, id, { type: 'START' }, h.auth('admin', 'east', 'admin.east'))).json().state, 'rating', 'the district’s admin may start it')
+  t.match((await send(h, id, { type: 'SET_DEPARTMENTS', departments: ['east-civil'] })).json(), { status: 409, currentState: 'rating' }, 'the list is fixed once rating')
+
+  t.equal((await rateAs(h, id, 'east-civil', dept(h), { value: 'satisfied' })).statusCode, 403, 'a department rates nobody')
+  t.match((await rateAs(h, id, 'east-civil', office(h), { value: 'satisfied' })).json(), { status: 403, detail: /RATE is for street or community/ })
+  t.equal((await rateAs(h, id, 'east-civil', community(h, 'west-s1-c1'), { value: 'satisfied' })).statusCode, 404, 'a community of another district does not see the round')
+  t.match((await rateAs(h, id, 'east-housing', community(h), { value: 'satisfied' })).json(), { status: 400, field: 'department', detail: /not among the departments/ })
+  const values: Json[] = [{ value: 'happy' }, { value: 80 }, { value: '' }, {}, { value: 'satisfied', extra: 1 }, { value: 'satisfied', comment: '   ' }, { value: 'satisfied', comment: '字'.repeat(2001) }]
+  for (const body of values) t.equal((await rateAs(h, id, 'east-civil', community(h), body)).statusCode, 400, JSON.stringify(body).slice(0, 60))
+  t.match((await rateAs(h, id, 'east-civil', community(h), { value: 'happy' })).json(), { field: 'value', detail: /satisfied, basically_satisfied/ })
+  t.match((await rateAs(h, id, 'east-civil', community(h), { value: 'satisfied', respondents: 3 })).json(), { status: 400, field: 'respondents' }, 'respondents are a street’s')
+  t.match((await rateAs(h, id, 'east-civil', street(h), { value: 'satisfied', respondents: 0 })).json(), { status: 400, field: 'respondents' })
+  const long = await rateAs(h, id, 'east-civil', community(h), { value: 'satisfied', comment: '𠮷'.repeat(1000) + '\u200b居民' })
+  t.equal(long.statusCode, 201, 'a long comment of astral characters is kept as written')
+  t.equal(long.json().comment, '𠮷'.repeat(1000) + '\u200b居民')
+  t.equal((await rateAs(h, id, 'city-police', street(h, 'east-s2'), { value: 'dissatisfied', respondents: 100000 })).statusCode, 201)
+
+  t.equal((await get(h, `/v1/evaluations/${id}/ratings`, h.auth('leading_group', 'east', 'lv.member'))).statusCode, 403, 'the leading group reads the result, not the ratings')
+  t.equal((await get(h, `/v1/evaluations/${id}/result`, h.auth('leading_group', 'east', 'lv.member'))).statusCode, 409)
+  t.equal((await get(h, `/v1/evaluations/${id}`, dept(h, 'west-civil'))).statusCode, 404, 'a department not listed does not see it')
+  t.equal((await get(h, `/v1/evaluations/nope`, office(h))).statusCode, 404)
+  t.equal((await send(h, id, { type: 'PUBLISH' })).statusCode, 409, 'publishing needs a closed round')
+  t.equal((await send(h, id, { type: 'CLOSE' })).json().state, 'closed')
+  t.match((await rateAs(h, id, 'east-civil', community(h), { value: 'dissatisfied' })).json(), { status: 409, currentState: 'closed' }, 'after close, nothing is replaced')
+  const stillMine = (await get(h, `/v1/evaluations/${id}/ratings`, community(h))).json().items
+  t.same(stillMine.map((r: Json) => r.value), ['satisfied'])
+
+  // Lists are scoped: each sees the rounds it may.
+  const listOf = async (headers: Record<string, string>, query = '') => (await get(h, `/v1/evaluations${query}`, headers)).json().items.map((r: Json) => r.area)
+  t.same(await listOf(office(h)), ['east'])
+  t.same(await listOf(h.auth('admin', 'city', 'admin')), ['west', 'east'])
+  t.same(await listOf(h.auth('admin', 'city', 'admin'), '?state=closed&period=2026&area=east'), ['east'])
+  t.same(await listOf(community(h)), ['east'])
+  t.same(await listOf(community(h, 'west-s1-c1')), ['west'])
+  t.same(await listOf(dept(h, 'city-police')), ['east'])
+  t.same(await listOf(dept(h, 'city-stats')), [])
+  t.same(await listOf(h.auth('leading_group', 'west', 'kong.member')), ['west'])
+  const paged = (await get(h, '/v1/evaluations?limit=1', h.auth('admin', 'city', 'admin'))).json()
+  t.equal(paged.items.length, 1)
+  t.same((await get(h, `/v1/evaluations?limit=1&cursor=${paged.nextCursor}`, h.auth('admin', 'city', 'admin'))).json().items.map((r: Json) => r.area), ['east'])
+})
+
+t.test('the deadline: ratings stop after its day, and the engine’s sweeper closes the round', async (t) => {
+  let now = TEST_NOW
+  const h = await build(t, { now: () => now })
+  const round = await started(h, { period: '2026', departments: ['east-civil'] })
+  t.equal(await sweepEvaluations(h.app.gate), 0, 'nothing due yet')
+  now = new Date(`${round.deadline}T15:59:00Z`)
+  t.equal((await rateAs(h, round.id, 'east-civil', community(h), { value: 'satisfied' })).statusCode, 201, 'the last minute of the deadline day (China time)')
+  now = new Date(`${round.deadline}T16:00:00Z`)
+  t.match((await rateAs(h, round.id, 'east-civil', street(h), { value: 'satisfied' })).json(), { status: 409, currentState: 'rating', detail: new RegExp(`closed on ${round.deadline}`) }, 'the day after, refused before the sweep')
+  t.equal(await sweepEvaluations(h.app.gate), 1, 'the sweep closes it')
+  t.equal(await sweepEvaluations(h.app.gate), 0, 'once')
+  const closed = (await get(h, `/v1/evaluations/${round.id}`, office(h))).json()
+  t.match(closed, { state: 'closed', enabledEvents: ['PUBLISH'] })
+  const last = (await get(h, `/v1/evaluations/${round.id}/history`, office(h))).json().items.at(-1)
+  t.match(last, { type: 'DEADLINE', from: 'rating', to: 'closed', actor: { sub: 'zhunru-system' }, payload: { deadline: round.deadline } })
+  t.equal(Number((await h.db.knex('workflow_due_dates').where({ machine: 'evaluation' }).count({ n: '*' }))[0]!.n), 0, 'nothing is left waiting')
+
+  // A round the office closed early leaves its due date behind it: the sweep drops it.
+  const west = await h.app.inject({ method: 'POST', url: '/v1/evaluations', headers: h.auth('office', 'west', 'office.west'), payload: { period: '2026', departments: ['west-civil'] } })
+  const westId = west.json().id
+  await send(h, westId, { type: 'START' }, h.auth('office', 'west', 'office.west'))
+  const { seq } = await h.db.knex('evaluation_rounds').where({ id: westId }).first()
+  await send(h, westId, { type: 'CLOSE' }, h.auth('office', 'west', 'office.west'))
+  await h.db.knex('workflow_due_dates').insert({ machine: 'evaluation', instance_seq: seq, kind: 'rating_deadline', due_on: '2026-10-01' })
+  t.equal(await sweepEvaluations(h.app.gate), 0)
+  t.equal(Number((await h.db.knex('workflow_due_dates').where({ machine: 'evaluation' }).count({ n: '*' }))[0]!.n), 0, 'a stale date is dropped')
+
+  // A failing handler leaves its date and is reported.
+  await h.db.knex('workflow_due_dates').insert({ machine: 'evaluation', instance_seq: seq, kind: 'rating_deadline', due_on: '2026-10-01' })
+  const failing = { ...h.app.gate, db: h.db.knex, commits: { write: () => Promise.reject(new Error('boom')) } as never }
+  await h.db.knex('evaluation_rounds').where({ seq }).update({ state: 'rating', snapshot: JSON.stringify({ ...JSON.parse((await h.db.knex('evaluation_rounds').where({ seq }).first()).snapshot), value: 'rating' }) })
+  await t.rejects(sweepEvaluations(failing), /could not be handled/)
+  const errors: unknown[] = []
+  t.equal(await sweepEvaluations(failing, (err) => errors.push(err)), 0)
+  t.equal(errors.length, 1)
+})
+
+t.test('a city’s own pack: a points scale and half-year rounds', async (t) => {
+  const h = await build(t)
+  const admin = h.auth('admin', 'city', 'pack.admin')
+  const file = (await get(h, '/v1/policy-packs/current')).json()
+  file.version = '2026.4-city'
+  file.parameters.evaluation = {
+    ...file.parameters.evaluation,
+    period: 'half-year',
+    ratingWorkingDays: 5,
+    scale: { kind: 'points', satisfiedFrom: 60 },
+    weights: { satisfaction: 1, admission: 0, burden: 0, funding: 0 },
+    basis: { ...file.parameters.evaluation.basis, scale: { refs: [], note: '百分制，60分以上为满意：本市的选择。' } }
+  }
+  const published = await h.app.inject({ method: 'POST', url: '/v1/policy-packs', headers: admin, payload: file })
+  t.equal(published.statusCode, 201, published.body)
+  t.match(published.json().changes.parameters, [{ name: 'evaluation' }], 'the diff names the parameter')
+
+  t.match((await open(h, { period: '2026' })).json(), { status: 400, field: 'period', detail: /half-year/ })
+  const round = await started(h, { period: '2026-H2', departments: ['east-civil', 'east-housing'] })
+  t.match(round.parameters, { period: 'half-year', scale: { kind: 'points' } })
+  t.equal(round.deadline, countWorkingDays(DEFAULT_PACK.calendar, '2026-10-09', 5).date)
+  t.match((await rateAs(h, round.id, 'east-civil', community(h), { value: 'satisfied' })).json(), { status: 400, field: 'value', detail: /whole points/ })
+  t.equal((await rateAs(h, round.id, 'east-civil', community(h), { value: 101 })).statusCode, 400)
+  t.equal((await rateAs(h, round.id, 'east-civil', community(h), { value: 59.5 })).statusCode, 400)
+  t.match((await rateAs(h, round.id, 'east-civil', community(h), { value: 59 })).json(), { value: 59, score: 59, satisfied: false })
+  t.match((await rateAs(h, round.id, 'east-civil', street(h), { value: 60 })).json(), { value: 60, satisfied: true })
+  t.match((await rateAs(h, round.id, 'east-housing', street(h), { value: 60 })).json(), { value: 60, satisfied: true })
+  await send(h, round.id, { type: 'CLOSE' })
+  await send(h, round.id, { type: 'PUBLISH' })
+  const result = (await get(h, `/v1/evaluations/${round.id}/result`, community(h))).json()
+  t.match(result.departments, [{ department: 'east-civil', distribution: null, satisfaction: { score: 59.5, rate: 0.5, met: false }, total: 59.5, rank: 2 }, { department: 'east-housing', total: 60, rank: 1 }])
+  t.notOk(JSON.stringify(result).includes('comments'), 'a rater reads the published aggregates')
+  t.same(recompute(result), result.departments.map((d: Json) => ({ department: d.department, total: d.total, rank: d.rank })))
+
+  const broken = { ...file, version: '2026.4-city2', parameters: { ...file.parameters, evaluation: { ...file.parameters.evaluation, weights: { satisfaction: 0, admission: 0, burden: 0, funding: 0 } } } }
+  t.match((await h.app.inject({ method: 'POST', url: '/v1/policy-packs', headers: admin, payload: broken })).json(), { status: 400, field: 'parameters.evaluation.weights' })
+  const levels = { kind: 'levels', levels: [{ code: 'ok', name: { zh: '好', en: 'good' }, score: 100, satisfied: true }, { code: 'ok', name: { zh: '差', en: 'bad' }, score: 0, satisfied: false }] }
+  const twice = { ...broken, parameters: { ...file.parameters, evaluation: { ...file.parameters.evaluation, scale: levels } } }
+  t.match((await h.app.inject({ method: 'POST', url: '/v1/policy-packs', headers: admin, payload: twice })).json(), { status: 400, field: 'parameters.evaluation.scale.levels[1].code' })
+  const unknownSource = { ...broken, parameters: { ...file.parameters, evaluation: { ...file.parameters.evaluation, basis: { ...file.parameters.evaluation.basis, period: { refs: [{ source: 'nowhere', section: '一' }], note: 'x' } } } } }
+  t.match((await h.app.inject({ method: 'POST', url: '/v1/policy-packs', headers: admin, payload: unknownSource })).json(), { status: 400, field: 'parameters.evaluation.basis.period.refs[0].source' })
+})
+
+t.test('a pack stored before it had evaluation parameters is read with the default pack’s', async (t) => {
+  const h = await build(t)
+  const row = await h.db.knex('policy_packs').orderBy('seq', 'desc').first()
+  const body = JSON.parse(row.body)
+  delete body.parameters.evaluation
+  await h.db.knex('policy_packs').where({ seq: row.seq }).update({ body: JSON.stringify(body) })
+  const round = (await open(h, { period: '2026', departments: ['east-civil'] })).json()
+  t.match(round.parameters, { period: 'year', satisfactionTarget: 0.85, scale: { kind: 'levels' } })
+})
+
+t.test('concurrent ratings: many raters at once all land; one rater twice at once, one wins and both are kept', async (t) => {
+  const h = await build(t)
+  const round = await started(h, { period: '2026', departments: ['east-civil', 'east-housing'] })
+  const raters = [street(h, 'east-s1'), street(h, 'east-s2'), ...['east-s1-c1', 'east-s1-c2', 'east-s2-c1', 'east-s2-c2'].map((c) => community(h, c))]
+  const answers = await Promise.all(raters.flatMap((r) => ['east-civil', 'east-housing'].map((d) => rateAs(h, round.id, d, r, { value: 'basically_satisfied' }))))
+  t.same(answers.map((a) => a.statusCode), Array(12).fill(201))
+  const all = (await get(h, `/v1/evaluations/${round.id}/ratings?all=true`, office(h))).json().items
+  t.equal(all.length, 12)
+  t.equal(new Set(all.map((r: Json) => r.version)).size, 12, 'one version each')
+  t.equal((await get(h, `/v1/evaluations/${round.id}`, office(h))).json().version, 2 + 12)
+
+  const twice = await Promise.all([rateAs(h, round.id, 'east-civil', community(h), { value: 'satisfied' }), rateAs(h, round.id, 'east-civil', community(h), { value: 'dissatisfied' })])
+  t.same(twice.map((a) => a.statusCode), [200, 200])
+  const mine = (await get(h, `/v1/evaluations/${round.id}/ratings?all=true`, community(h))).json().items.filter((r: Json) => r.department === 'east-civil')
+  t.equal(mine.length, 3, 'the first and both replacements are kept')
+  t.equal(mine.filter((r: Json) => r.current).length, 1, 'one is current')
+  const current = mine.find((r: Json) => r.current)
+  t.equal(current.version, Math.max(...mine.map((r: Json) => r.version)), 'the later write wins')
+
+  // The office closes while raters rate: each rating lands before the close or is refused with the state.
+  const race = await Promise.all([...raters.map((r) => rateAs(h, round.id, 'east-housing', r, { value: 'satisfied' })), send(h, round.id, { type: 'CLOSE' })])
+  t.ok(race.every((a) => a.statusCode === 200 || a.statusCode === 409), race.map((a) => a.statusCode).join(','))
+  const closedVersion = (await get(h, `/v1/evaluations/${round.id}`, office(h))).json().version
+  const after = (await get(h, `/v1/evaluations/${round.id}/ratings?all=true`, office(h))).json().items
+  t.ok(after.every((r: Json) => r.version < closedVersion), 'no rating is written after the close')
+  // Two offices publishing at once: one wins, the other is told.
+  const pub = await Promise.all([send(h, round.id, { type: 'PUBLISH' }), send(h, round.id, { type: 'PUBLISH' }, h.auth('admin', 'city', 'admin'))])
+  t.same(pub.map((a) => a.statusCode).sort(), [200, 409])
+})
+
+t.test('idempotent: an event retried with its key is answered again, a rating repeated changes nothing', async (t) => {
+  const h = await build(t)
+  const created = await h.app.inject({ method: 'POST', url: '/v1/evaluations', headers: { ...office(h), 'idempotency-key': 'open-1' }, payload: { period: '2026', departments: ['east-civil'] } })
+  const retried = await h.app.inject({ method: 'POST', url: '/v1/evaluations', headers: { ...office(h), 'idempotency-key': 'open-1' }, payload: { period: '2026', departments: ['east-civil'] } })
+  t.equal(created.statusCode, 201)
+  t.not(retried.statusCode, 409, 'not a second round')
+  t.equal(Number((await h.db.knex('evaluation_rounds').count({ n: '*' }))[0]!.n), 1)
+  const id = created.json().id
+  const first = await send(h, id, { type: 'START' }, office(h), { 'idempotency-key': 'start-1' })
+  const second = await send(h, id, { type: 'START' }, office(h), { 'idempotency-key': 'start-1' })
+  t.equal(first.statusCode, 200)
+  t.not(second.statusCode, 409, 'the retry is no second START')
+  t.equal((await get(h, `/v1/evaluations/${id}`, office(h))).json().version, 2)
+  for (let i = 0; i < 3; i++) await rateAs(h, id, 'east-civil', street(h), { value: 'satisfied', respondents: 12 })
+  t.equal((await get(h, `/v1/evaluations/${id}/ratings?all=true`, street(h))).json().items.length, 1)
+  t.equal((await get(h, `/v1/evaluations/${id}`, office(h))).json().version, 3)
+})

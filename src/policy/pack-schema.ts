@@ -172,13 +172,13 @@ const Basis = (what: string) =>
 
 const EvaluationParameters = Type.Object(
   {
-    period: Type.Union([Type.Literal('year'), Type.Literal('half-year')], { description: 'a round per year ("2026") or per half-year ("2026-H1")' }),
+    period: Type.Enum(['year', 'half-year'], { description: 'a round per year ("2026") or per half-year ("2026-H1")' }),
     ratingWorkingDays: Type.Integer({ minimum: 1, maximum: 250, description: 'from the start of rating to the last day ratings are taken, in working days (1–250)' }),
     scale: Type.Union(
       [
         Type.Object(
           {
-            kind: Type.Literal('levels'),
+            kind: Type.Enum(['levels']),
             levels: Type.Array(
               Type.Object(
                 {
@@ -195,7 +195,7 @@ const EvaluationParameters = Type.Object(
           { additionalProperties: false }
         ),
         Type.Object(
-          { kind: Type.Literal('points'), satisfiedFrom: Points('a rating of this many points or more counts as satisfied') },
+          { kind: Type.Enum(['points']), satisfiedFrom: Points('a rating of this many points or more counts as satisfied') },
           { additionalProperties: false, description: 'whole points from 0 to 100' }
         )
       ],
