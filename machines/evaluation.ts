@@ -149,12 +149,13 @@ export function initialEvaluationSnapshot(departments: string[]): StoredEvaluati
   return { ...initial, context: { ...initial.context, departments } }
 }
 
-export type EvaluationStep = { accepted: true; next: StoredEvaluationSnapshot; state: EvaluationState } | { accepted: false }
-
-/** Restore, check the event is enabled, compute the next snapshot; nothing is executed. */
-export function stepEvaluation(stored: StoredEvaluationSnapshot, event: EvaluationEvent): EvaluationStep {
-  const step = runtime.step(stored, event)
-  return step.accepted ? { accepted: true, next: step.next, state: step.position as EvaluationState } : step
+/**
+ * Restore and compute the next snapshot of an event the caller has found enabled (the service
+ * checks the state first, to answer with the reason); anything else is a bug, said loudly.
+ */
+export function stepEvaluation(stored: StoredEvaluationSnapshot, event: EvaluationEvent): { next: StoredEvaluationSnapshot; state: EvaluationState } {
+  const step = runtime.mustStep(stored, event)
+  return { next: step.next, state: step.position as EvaluationState }
 }
 
 /** The events a round in this snapshot accepts now, before asking who sends them. */

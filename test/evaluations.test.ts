@@ -144,7 +144,9 @@ t.test('a round goes from open to published, rated by streets and communities; i
   t.match(result.areaFigures, { n: 6, satisfied: 5 })
   const publicJson = JSON.stringify(register.json())
   for (const secret of ['east-s1.staff', 'east-s1-c1', '入户走访及时', 'comments']) t.notOk(publicJson.includes(secret), `the public never reads ${secret}`)
-  t.same((await get(h, `/v1/register/evaluations/${id}`)).json().result.departments, result.departments)
+  const one = await get(h, `/v1/register/evaluations/${id}`)
+  t.same(one.json().result.departments, result.departments)
+  t.equal((await get(h, `/v1/register/evaluations/${id}`, { 'if-none-match': one.headers.etag as string })).statusCode, 304)
 
   // The department: its own row and the comments on it, never who rated it.
   const ownResult = await get(h, `/v1/evaluations/${id}/result`, dept(h))
@@ -164,6 +166,8 @@ t.test('a round goes from open to published, rated by streets and communities; i
   const overTime = (await get(h, '/v1/register/evaluations/departments/east-civil')).json()
   t.match(overTime, { department: 'east-civil', items: [{ round: id, rank: 1, ranked: 3 }] })
   t.same((await get(h, '/v1/register/evaluations/departments/west-civil')).json().items, [])
+  const etag = (await get(h, '/v1/register/evaluations/departments/east-civil')).headers.etag as string
+  t.equal((await get(h, '/v1/register/evaluations/departments/east-civil', { 'if-none-match': etag })).statusCode, 304)
   t.match((await get(h, '/v1/register/evaluations/areas/east')).json(), { area: 'east', items: [{ round: id, departments: 4, n: 6, satisfied: 5 }] })
   t.equal((await get(h, '/v1/register/evaluations/nope')).statusCode, 404)
   t.equal((await get(h, '/v1/register/evaluations/areas/east', { 'if-none-match': (await get(h, '/v1/register/evaluations/areas/east')).headers.etag as string })).statusCode, 304)
@@ -192,6 +196,7 @@ t.test('webhooks: the office hears every change, the departments and the public 
 
 t.test('refusals: the wrong role, a foreign area, a department not listed, a value off the scale, a rating outside rating', async (t) => {
   const h = await build(t)
+  t.same((await get(h, '/v1/register/evaluations')).json(), { items: [], nextCursor: null }, 'nothing published yet')
   t.equal((await open(h, { period: '2026' }, dept(h))).statusCode, 403, 'a department opens no round')
   t.match((await open(h, { period: '2026', area: 'west' })).json(), { status: 403, detail: /opened by its office/ }, 'nor an office another area’s')
   t.match((await open(h, { period: '2026', area: 'east-s1' }, h.auth('admin', 'city', 'admin'))).json(), { status: 400, field: 'area' }, 'an area is a city or district')
@@ -206,6 +211,12 @@ t.test('refusals: the wrong role, a foreign area, a department not listed, a val
   ]
   for (const [departments, field, detail] of lists) t.match((await open(h, { period: '2026', departments })).json(), { status: 400, field, detail }, departments.join(','))
   t.match((await open(h, { period: '2026', departments: [] })).json(), { status: 400, field: 'departments' })
+  const closing = await h.app.inject({ method: 'PATCH', url: '/v1/org-units/east-hr', headers: h.auth('admin', 'city', 'admin'), payload: { closed: true } })
+  t.equal(closing.statusCode, 200, 'east-hr is closed')
+  t.match((await open(h, { period: '2026', departments: ['east-hr'] })).json(), { status: 400, field: 'departments[0]', detail: /closed/ }, 'a closed department is rated no more')
+  const south = await h.app.inject({ method: 'POST', url: '/v1/org-units', headers: h.auth('admin', 'city', 'admin'), payload: { id: 'south', kind: 'district', name: '南湖区', parentId: 'city' } })
+  t.equal(south.statusCode, 201, 'a new district, with no department yet')
+  t.match((await open(h, { period: '2026' }, office(h, 'south'))).json(), { status: 400, field: 'departments', detail: /list the departments/ })
   // A district department reaches its district; a city department every district; a street's department its district too.
   const round = (await open(h, { period: '2026', departments: ['east-civil', 'city-police', 'east-s2-office'] })).json()
   t.equal(round.state, 'open')
@@ -290,6 +301,23 @@ t.test('the deadline: ratings stop after its day, and the engine’s sweeper clo
   t.equal(await sweepEvaluations(h.app.gate), 0)
   t.equal(Number((await h.db.knex('workflow_due_dates').where({ machine: 'evaluation' }).count({ n: '*' }))[0]!.n), 0, 'a stale date is dropped')
 
+  // Published without a single rating: nothing to rank, no rate.
+  await send(h, westId, { type: 'PUBLISH' }, h.auth('office', 'west', 'office.west'))
+  const empty = (await get(h, `/v1/register/evaluations/${westId}`)).json().result
+  t.match(empty, { areaFigures: { n: 0, satisfied: 0, rate: null, met: null, meanTotal: null }, departments: [{ department: 'west-civil', total: null, rank: null }] })
+  // A date of a round that does not exist is dropped.
+  await h.db.knex('workflow_due_dates').insert({ machine: 'evaluation', instance_seq: 999_999, kind: 'rating_deadline', due_on: '2026-10-01' })
+  t.equal(await sweepEvaluations(h.app.gate), 0)
+  t.equal(Number((await h.db.knex('workflow_due_dates').where({ machine: 'evaluation' }).count({ n: '*' }))[0]!.n), 0)
+
+  // A lost race leaves the date for the next sweep.
+  await h.db.knex('workflow_due_dates').insert({ machine: 'evaluation', instance_seq: seq, kind: 'rating_deadline', due_on: '2026-10-01' })
+  await h.db.knex('evaluation_rounds').where({ seq }).update({ state: 'rating', snapshot: JSON.stringify({ ...JSON.parse((await h.db.knex('evaluation_rounds').where({ seq }).first()).snapshot), value: 'rating' }) })
+  const losing = { ...h.app.gate, commits: { write: async () => ({ ok: false, conflict: {} }) } as never }
+  t.equal(await sweepEvaluations(losing), 0)
+  t.equal(Number((await h.db.knex('workflow_due_dates').where({ machine: 'evaluation' }).count({ n: '*' }))[0]!.n), 1, 'the date waits')
+  await h.db.knex('workflow_due_dates').where({ machine: 'evaluation' }).delete()
+
   // A failing handler leaves its date and is reported.
   await h.db.knex('workflow_due_dates').insert({ machine: 'evaluation', instance_seq: seq, kind: 'rating_deadline', due_on: '2026-10-01' })
   const failing = { ...h.app.gate, db: h.db.knex, commits: { write: () => Promise.reject(new Error('boom')) } as never }
@@ -314,10 +342,11 @@ t.test('a city’s own pack: a points scale and half-year rounds', async (t) => 
     basis: { ...file.parameters.evaluation.basis, scale: { refs: [], note: '百分制，60分以上为满意：本市的选择。' } }
   }
   const published = await h.app.inject({ method: 'POST', url: '/v1/policy-packs', headers: admin, payload: file })
-  t.equal(published.statusCode, 201, published.body)
+  t.equal(published.statusCode, 201, 'the city publishes its pack')
   t.match(published.json().changes.parameters, [{ name: 'evaluation' }], 'the diff names the parameter')
 
   t.match((await open(h, { period: '2026' })).json(), { status: 400, field: 'period', detail: /half-year/ })
+  t.equal((await open(h, { period: '2026-H1', departments: ['east-civil'] })).statusCode, 201, 'the first half-year')
   const round = await started(h, { period: '2026-H2', departments: ['east-civil', 'east-housing'] })
   t.match(round.parameters, { period: 'half-year', scale: { kind: 'points' } })
   t.equal(round.deadline, countWorkingDays(DEFAULT_PACK.calendar, '2026-10-09', 5).date)
@@ -355,6 +384,8 @@ t.test('a pack stored before it had evaluation parameters is read with the defau
 
 t.test('concurrent ratings: many raters at once all land; one rater twice at once, one wins and both are kept', async (t) => {
   const h = await build(t)
+  const opened = await Promise.all([open(h, { period: '2026', departments: ['west-civil'] }, h.auth('office', 'west', 'office.west')), open(h, { period: '2026', departments: ['west-civil'] }, h.auth('office', 'west', 'office.west2'))])
+  t.same(opened.map((a) => a.statusCode).sort(), [201, 409], 'two offices opening one round at once: one round')
   const round = await started(h, { period: '2026', departments: ['east-civil', 'east-housing'] })
   const raters = [street(h, 'east-s1'), street(h, 'east-s2'), ...['east-s1-c1', 'east-s1-c2', 'east-s2-c1', 'east-s2-c2'].map((c) => community(h, c))]
   const answers = await Promise.all(raters.flatMap((r) => ['east-civil', 'east-housing'].map((d) => rateAs(h, round.id, d, r, { value: 'basically_satisfied' }))))

@@ -48,7 +48,8 @@ export function toRoundView(r: RoundRecord, viewer: Principal | null): Evaluatio
   }
 }
 
-function toRatingView(round: RoundRecord, r: StoredRating, current: boolean, named: boolean): RatingViewT {
+/** Only the rater itself and the office and admins of the area read a rating, so it names its rater. */
+function toRatingView(round: RoundRecord, r: StoredRating, current: boolean): RatingViewT {
   return {
     round: round.id,
     department: r.departmentId,
@@ -59,7 +60,7 @@ function toRatingView(round: RoundRecord, r: StoredRating, current: boolean, nam
     respondents: r.respondents,
     version: r.version,
     current,
-    ...(named ? { rater: { org: r.raterOrg, role: r.raterRole, sub: r.raterSub } } : {}),
+    rater: { org: r.raterOrg, role: r.raterRole, sub: r.raterSub },
     at: r.at
   }
 }
@@ -252,7 +253,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const p = requirePrincipal(req)
       const { rating, created } = await rate(app.gate, req.params.id, req.params.department, p, req.body)
       const round = await loadVisibleRound(app.gate, req.params.id, p)
-      return reply.status(created ? 201 : 200).send(toRatingView(round, rating, true, true))
+      return reply.status(created ? 201 : 200).send(toRatingView(round, rating, true))
     }
   )
 
@@ -279,7 +280,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       const { all, current } = await ratingsOf(app.gate.db, round.seq, office ? undefined : p.org)
       const latest = new Set(current.map((r) => r.seq))
-      const items = (req.query.all === true ? all : current).map((r) => toRatingView(round, r, latest.has(r.seq), true))
+      const items = (req.query.all === true ? all : current).map((r) => toRatingView(round, r, latest.has(r.seq)))
       return { items }
     }
   )

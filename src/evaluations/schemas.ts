@@ -110,7 +110,7 @@ export const RatingView = Type.Object({
   respondents: Nullable(Type.Integer()),
   version: Type.Integer({ description: 'the round version the rating was written at' }),
   current: Type.Boolean({ description: 'false for a rating its rater has since replaced' }),
-  rater: Type.Optional(Type.Object({ org: Type.String(), role: Type.Enum(RATER_ROLES), sub: Type.String() }, { description: 'to the office, admins and the rater itself' })),
+  rater: Type.Object({ org: Type.String(), role: Type.Enum(RATER_ROLES), sub: Type.String() }, { description: 'ratings are read only by the rater itself and the office and admins of the area' }),
   at: Type.String({ format: 'date-time' })
 })
 
