@@ -172,9 +172,11 @@ t.test('a round goes from open to published, rated by streets and communities; i
   t.equal((await get(h, '/v1/register/evaluations/nope')).statusCode, 404)
   t.equal((await get(h, '/v1/register/evaluations/areas/east', { 'if-none-match': (await get(h, '/v1/register/evaluations/areas/east')).headers.etag as string })).statusCode, 304)
 
-  // The webhooks' outbox: the office heard every change; the departments and the public only the publication.
-  const changes = await h.db.knex('webhook_outbox').select('*').catch(() => [])
-  t.ok(Array.isArray(changes))
+  // The machine is served like every other: its events, who sends them, RATE commuting, and its diagram.
+  const machine = (await get(h, '/v1/machines/evaluation')).json()
+  t.match(machine, { id: 'evaluation', commuting: ['RATE'] })
+  const diagram = (await get(h, '/v1/machines/evaluation/diagram')).body
+  for (const edge of ['open --> rating', 'rating --> closed', 'closed --> published']) t.match(diagram, edge, `the diagram has ${edge}`)
 })
 
 t.test('webhooks: the office hears every change, the departments and the public only the publication, nobody hears who rated', async (t) => {
