@@ -1,4 +1,5 @@
 import { buildApp } from './app.js'
+import { sweepEvaluations } from './evaluations/service.js'
 import { forgetOldKeys } from './platform/idempotency.js'
 import { sweep } from './tasks/deadlines.js'
 import { refusedDestination } from './webhooks/destination.js'
@@ -39,7 +40,9 @@ async function main(): Promise<void> {
     onError: (err) => app.log.error({ err }, 'webhook dispatch failed')
   })
   const sweeper = setInterval(() => {
-    sweep(app.gate, (err) => app.log.error({ err }, 'a due date could not be handled; it is tried again next minute'))
+    const onError = (err: unknown) => app.log.error({ err }, 'a due date could not be handled; it is tried again next minute')
+    sweep(app.gate, onError)
+      .then(() => sweepEvaluations(app.gate, onError))
       .then(() => forgetOldKeys(database.knex, new Date()))
       .catch((err) => app.log.error({ err }, 'sweep failed'))
   }, 60_000)

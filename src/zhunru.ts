@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import { burden } from './burden/plugin.js'
 import { contracts } from './contracts/plugin.js'
 import { engine } from './engine/plugin.js'
+import { evaluations } from './evaluations/plugin.js'
 import { leadingGroups } from './leading-groups/plugin.js'
 import { platform } from './platform/plugin.js'
 import type { IdentityProviderOptions } from './platform/identity-provider.js'
@@ -50,6 +51,7 @@ export const zhunru = fp(
     await app.register(leadingGroups)
     await app.register(contracts)
     await app.register(burden)
+    await app.register(evaluations)
     await app.register(withdrawals)
     await app.register(register)
     await app.register(webhooks, { allowPrivateNetworks: opts.allowPrivateWebhooks })

@@ -60,7 +60,7 @@ t.test('the real binary: export, publish unchanged (a no-op), edit, diff, publis
   const exported = join(dirOf(t), 'pack.json')
   t.equal((await binary(url, 'pack', 'export', exported)).code, 0, 'export migrates the empty database and writes the pack in force')
   const pack = JSON.parse(readFileSync(exported, 'utf8'))
-  t.match(pack, { id: 'zhunru-default', version: '2026.3', base: { version: '2026.3' } })
+  t.match(pack, { id: 'zhunru-default', version: '2026.4', base: { version: '2026.4' } })
 
   const same = await binary(url, 'pack', 'publish', exported)
   t.match(same, { code: 0, out: /^unchanged: .*nothing was stored/ })

@@ -187,7 +187,8 @@ t.test('a department scorecard counts what it submitted and where it went, by ru
     escalated: 1,
     withdrawn: 0,
     unfunded: 0,
-    confirmedBurdenReports: 0
+    confirmedBurdenReports: 0,
+    evaluations: []
   })
   t.equal((await h.app.inject({ method: 'GET', url: '/v1/departments/east-civil/scorecard?from=2027-01-01&to=2027-12-31', headers: dept })).json().submitted, 0)
   t.equal((await h.app.inject({ method: 'GET', url: '/v1/departments/east-civil/scorecard', headers: h.auth('office', 'east') })).statusCode, 200)

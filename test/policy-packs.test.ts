@@ -53,13 +53,13 @@ async function amendByDecision(h: Harness): Promise<Json> {
 t.test('the pack in force exported and published back unchanged is a no-op; the list says who published what', async (t) => {
   const h = await build(t)
   const [first] = await versions(h)
-  t.match(first, { id: 'zhunru-default', version: '2026.3', inForce: true, publishedBy: { via: 'code' }, previous: null, changes: null })
+  t.match(first, { id: 'zhunru-default', version: '2026.4', inForce: true, publishedBy: { via: 'code' }, previous: null, changes: null })
   const file = await exported(h)
-  t.match(file, { $schema: /policy-pack\.schema\.json$/, base: { id: 'zhunru-default', version: '2026.3', hash: first!.hash } })
+  t.match(file, { $schema: /policy-pack\.schema\.json$/, base: { id: 'zhunru-default', version: '2026.4', hash: first!.hash } })
 
   const dry = await post(h, file, '?dryRun=true')
   t.equal(dry.statusCode, 200)
-  t.match(dry.json(), { dryRun: true, published: false, unchanged: true, pack: { version: '2026.3', hash: first!.hash }, changes: { none: true } })
+  t.match(dry.json(), { dryRun: true, published: false, unchanged: true, pack: { version: '2026.4', hash: first!.hash }, changes: { none: true } })
   const again = await post(h, file, '?dryRun=false')
   t.match(again.json(), { dryRun: false, published: false, unchanged: true })
   t.equal((await versions(h)).length, 1, 'nothing stored')
@@ -91,8 +91,8 @@ t.test('an edit is diffed, then published as the next revision; a removed item l
     dryRun: true,
     published: false,
     unchanged: false,
-    requestedVersion: '2026.3',
-    pack: { version: '2026.3-r1' },
+    requestedVersion: '2026.4',
+    pack: { version: '2026.4-r1' },
     changes: {
       lists: [
         { level: 'community', list: 'assisted_tasks', added: [], removed: ['AT-18'], changed: [changed] },
@@ -109,22 +109,22 @@ t.test('an edit is diffed, then published as the next revision; a removed item l
 
   const published = await post(h, file)
   t.equal(published.statusCode, 201, published.body)
-  t.match(published.json(), { published: true, pack: { version: '2026.3-r1' }, previous: { version: '2026.3' } })
+  t.match(published.json(), { published: true, pack: { version: '2026.4-r1' }, previous: { version: '2026.4' } })
   t.equal((await post(h, file)).json().unchanged, true, 'the same file again: already in force')
 
   const list = await versions(h, admin(h))
-  t.same(list.map((v) => v.version), ['2026.3-r1', '2026.3'], 'newest first')
-  t.match(list[0], { inForce: true, publishedBy: { via: 'api', sub: 'pack.admin', org: 'city' }, previous: { version: '2026.3' }, changes: { parameters: [{ name: 'decisionWorkingDays' }] } })
+  t.same(list.map((v) => v.version), ['2026.4-r1', '2026.4'], 'newest first')
+  t.match(list[0], { inForce: true, publishedBy: { via: 'api', sub: 'pack.admin', org: 'city' }, previous: { version: '2026.4' }, changes: { parameters: [{ name: 'decisionWorkingDays' }] } })
   const publicly = await versions(h)
   t.same(publicly[0]!.publishedBy, { via: 'api', org: 'city' }, 'who the administrator is stays among admins')
   const page = (await h.app.inject({ method: 'GET', url: '/v1/policy-packs?limit=1' })).json()
   const next = (await h.app.inject({ method: 'GET', url: `/v1/policy-packs?limit=1&cursor=${page.nextCursor}` })).json()
-  t.match(next, { items: [{ version: '2026.3', changes: null }], nextCursor: null }, 'paged')
+  t.match(next, { items: [{ version: '2026.4', changes: null }], nextCursor: null }, 'paged')
 
   const explain = async (asOf: string) => (await h.app.inject({ method: 'GET', url: `/v1/tasks/${admitted.id}/screening?asOf=${asOf}` })).json()
-  t.match(await explain('original'), { sameAsRecorded: true, screening: { outcome: 'admit', policy: { version: '2026.3' } } }, 'explained with the version it recorded')
+  t.match(await explain('original'), { sameAsRecorded: true, screening: { outcome: 'admit', policy: { version: '2026.4' } } }, 'explained with the version it recorded')
   const current = await explain('current')
-  t.equal(current.screening.policy.version, '2026.3-r1')
+  t.equal(current.screening.policy.version, '2026.4-r1')
   t.notOk(current.screening.findings.some((f: Json) => f.rule === 'catalog_match'), 'today AT-18 is on no list')
   t.equal((await submit(h, ADMITTED)).json().state, 'escalated', 'a new claim of AT-18 is no longer admitted')
 })
@@ -134,13 +134,13 @@ t.test('items a leading group added after the export are carried over; an admini
   const file = await exported(h)
   const decided = await amendByDecision(h)
   const [amended] = await versions(h)
-  t.match(amended, { version: '2026.3-a1', publishedBy: { via: 'decision', task: decided.id, orgUnit: 'city' }, changes: { lists: [{ list: 'assisted_tasks', added: ['AT-41'] }] } })
+  t.match(amended, { version: '2026.4-a1', publishedBy: { via: 'decision', task: decided.id, orgUnit: 'city' }, changes: { lists: [{ list: 'assisted_tasks', added: ['AT-41'] }] } })
 
   // The export before the decision, edited: AT-41 is not in it, and is not removed by it.
   file.parameters.officeReviewWorkingDays = 7
   file.version = '2027.1'
   const dry = (await post(h, file, '?dryRun=true')).json()
-  t.match(dry, { base: { version: '2026.3' }, previous: { version: '2026.3-a1' }, carried: [{ level: 'community', code: 'AT-41', name: UNLISTED.title }], pack: { version: '2027.1' } })
+  t.match(dry, { base: { version: '2026.4' }, previous: { version: '2026.4-a1' }, carried: [{ level: 'community', code: 'AT-41', name: UNLISTED.title }], pack: { version: '2027.1' } })
   t.same(dry.changes.lists, [], 'against the pack in force only the parameter changed')
   t.equal((await post(h, file)).statusCode, 201)
   const current = await exported(h)

@@ -351,6 +351,7 @@ const version = fc.integer({ min: 1, max: 1e6 })
 const nouns: Record<Noun, true> = {
   task: true,
   'burden report': true,
+  'evaluation round': true,
   instance: true,
   community: true,
   department: true,

@@ -13,6 +13,7 @@ import { decodeCursor, encodeCursor } from '../platform/pagination.js'
 import { DEFAULT_PAGE_SIZE, Nullable, PageQuery } from '../platform/schemas.js'
 import { areaPage, areaTotals, communityBurden, type AreaBurden, type Window } from './ledger.js'
 import { departmentScorecard } from './scorecard.js'
+import { departmentRounds, DepartmentRoundFigures } from '../evaluations/stats.js'
 
 const security = TOKEN
 const WindowQuery = Type.Object(
@@ -186,7 +187,8 @@ export const burdenRoutes: FastifyPluginAsyncTypebox = async (app) => {
             escalated: Type.Integer(),
             withdrawn: Type.Integer(),
             unfunded: Type.Integer(),
-            confirmedBurdenReports: Type.Integer()
+            confirmedBurdenReports: Type.Integer(),
+            evaluations: Type.Array(DepartmentRoundFigures, { description: 'its latest published evaluation rounds (双向考评), newest first, at most 20: the register has them all' })
           }),
           ...problemResponses(400, 401, 403, 404)
         }
@@ -199,7 +201,8 @@ export const burdenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const own = p.role === 'department' && p.org === req.params.id
       const reviewer = (p.role === 'office' || p.role === 'leading_group') && jurisdictionOf(chain).id === p.org
       if (!own && !reviewer && !(await administers(app.gate, p, req.params.id))) throw Problems.forbidden({ zh: '部门评分表仅供该部门、其审核方和管理员查阅', en: 'a scorecard is for the department, its reviewers and admins' })
-      return departmentScorecard(app.gate.db, req.params.id, await window(req.query))
+      const [card, rounds] = await Promise.all([departmentScorecard(app.gate.db, req.params.id, await window(req.query)), departmentRounds(app.gate.db, req.params.id, 20, null)])
+      return { ...card, evaluations: rounds.items }
     }
   )
 }

@@ -86,6 +86,7 @@ export const problemType = (slug: string) => `${PROBLEM_BASE}${slug}`
 const NOUNS = {
   task: { zh: '任务', en: 'task' },
   'burden report': { zh: '督查线索', en: 'burden report' },
+  'evaluation round': { zh: '考评轮次', en: 'evaluation round' },
   instance: { zh: '流程实例', en: 'instance' },
   community: { zh: '社区', en: 'community' },
   department: { zh: '部门', en: 'department' },

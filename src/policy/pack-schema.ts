@@ -155,6 +155,81 @@ const WorkingCalendar = Type.Object(
 
 const WorkingDays = (description: string) => Type.Integer({ minimum: 0, maximum: 250, description: `${description}, in working days (0–250)` })
 
+const Share = (description: string) => Type.Number({ minimum: 0, maximum: 1, description })
+const Points = (description: string) => Type.Number({ minimum: 0, maximum: 100, description })
+
+const Basis = (what: string) =>
+  Type.Object(
+    {
+      refs: Type.Array(
+        Type.Object({ source: Type.String({ minLength: 1, maxLength: 64, description: 'an id of `sources`, or of the built-in table' }), section: text('the section cited', 500) }, { additionalProperties: false }),
+        { maxItems: 10 }
+      ),
+      note: text('what the sections say, and what is the pack’s own choice', 2000)
+    },
+    { additionalProperties: false, description: `where ${what} comes from` }
+  )
+
+const EvaluationParameters = Type.Object(
+  {
+    period: Type.Enum(['year', 'half-year'], { description: 'a round per year ("2026") or per half-year ("2026-H1")' }),
+    ratingWorkingDays: Type.Integer({ minimum: 1, maximum: 250, description: 'from the start of rating to the last day ratings are taken, in working days (1–250)' }),
+    scale: Type.Union(
+      [
+        Type.Object(
+          {
+            kind: Type.Enum(['levels']),
+            levels: Type.Array(
+              Type.Object(
+                {
+                  code: Type.String({ minLength: 1, maxLength: 40, pattern: '^[a-z][a-z0-9_]*$', description: 'what a rating sends' }),
+                  name: Bilingual('the level'),
+                  score: Points('what the level counts for in the satisfaction score'),
+                  satisfied: Type.Boolean({ description: 'whether it counts as satisfied for the satisfaction rate' })
+                },
+                { additionalProperties: false }
+              ),
+              { minItems: 2, maxItems: 10, description: 'the levels, best first; codes unique' }
+            )
+          },
+          { additionalProperties: false }
+        ),
+        Type.Object(
+          { kind: Type.Enum(['points']), satisfiedFrom: Points('a rating of this many points or more counts as satisfied') },
+          { additionalProperties: false, description: 'whole points from 0 to 100' }
+        )
+      ],
+      { description: 'what raters choose from' }
+    ),
+    satisfactionTarget: Share('the share of ratings that must be satisfied'),
+    weights: Type.Object(
+      {
+        satisfaction: Share('the satisfaction score’s weight'),
+        admission: Share('the share of decided submissions admitted'),
+        burden: Share('confirmed burden reports (督查)'),
+        funding: Share('unfunded tasks (费随事转)')
+      },
+      { additionalProperties: false, description: 'the components’ weights; the total divides by their sum, which must not be 0' }
+    ),
+    penalties: Type.Object(
+      { confirmedBurdenReport: Points('points the burden component loses per confirmed report'), unfundedTask: Points('points the funding component loses per unfunded task') },
+      { additionalProperties: false }
+    ),
+    basis: Type.Object(
+      {
+        period: Basis('the period'),
+        ratingWorkingDays: Basis('the deadline'),
+        scale: Basis('the scale'),
+        satisfactionTarget: Basis('the target'),
+        weights: Basis('the weights'),
+        penalties: Basis('the penalties')
+      },
+      { additionalProperties: false }
+    )
+  },
+  { additionalProperties: false, description: 'the two-way evaluation of departments (双向考评 / 倒评): rounds, the scale, and how the result is computed' }
+)
+
 const PolicyParameters = Type.Object(
   {
     quorum: Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, description: 'fraction of the leading group’s eligible members that must vote; the decision needs strictly more' }),
@@ -167,7 +242,8 @@ const PolicyParameters = Type.Object(
         { yuan: Type.Number({ exclusiveMinimum: 0, maximum: 10000 }), source: text('the document the cost is derived from') },
         { additionalProperties: false, description: 'the cost of an hour of community work: every funded task then needs perTarget ≥ workloadHours × yuan' }
       )
-    )
+    ),
+    evaluation: Type.Optional(EvaluationParameters)
   },
   { additionalProperties: false }
 )

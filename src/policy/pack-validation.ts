@@ -83,6 +83,8 @@ export function semanticErrors(pack: PolicyPack, today: string): PackError[] {
     })
   }
 
+  errors.push(...evaluationErrors(pack, known))
+
   const calendar = pack.calendar
   const years = new Map<number, number>()
   calendar.sources.forEach((s, i) => {
@@ -112,6 +114,28 @@ export function semanticErrors(pack: PolicyPack, today: string): PackError[] {
   }
   if (gap === undefined && !calendarCovers(calendar, today)) {
     err('calendar.sources', `须包含今年（${today.slice(0, 4)}年）：准入审查自今天起计算工作日`, `must include this year (${today.slice(0, 4)}): the gate counts working days from today`)
+  }
+  return errors
+}
+
+/** The two-way evaluation's parameters: level codes unique, some weight, citations known. */
+function evaluationErrors(pack: PolicyPack, known: ReadonlySet<string>): PackError[] {
+  const e = pack.parameters.evaluation
+  if (e === undefined) return []
+  const errors: PackError[] = []
+  const err = (field: string, zh: string, en: string) => errors.push({ field, message: { zh, en } })
+  if (e.scale.kind === 'levels') {
+    const codes = new Map<string, number>()
+    e.scale.levels.forEach((l, i) => {
+      if (codes.has(l.code)) err(`parameters.evaluation.scale.levels[${i}].code`, `与levels[${codes.get(l.code)}]重复`, `duplicates levels[${codes.get(l.code)}].code`)
+      else codes.set(l.code, i)
+    })
+  }
+  if (Object.values(e.weights).every((w) => w === 0)) err('parameters.evaluation.weights', '不能全为0：总分按权重之和折算', 'must not all be 0: the total divides by their sum')
+  for (const [key, basis] of Object.entries(e.basis)) {
+    basis.refs.forEach((r, i) => {
+      if (!known.has(r.source)) err(`parameters.evaluation.basis.${key}.refs[${i}].source`, `“${r.source}”既不在sources中，也不在内置文献表中`, `"${r.source}" is neither in sources nor in the built-in table`)
+    })
   }
   return errors
 }

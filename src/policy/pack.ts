@@ -5,22 +5,26 @@ import { DEFAULT_CUES, DEFAULT_LEXICON } from './default-pack/lexicon.js'
 import { DEFAULT_SECTORS } from './default-pack/sectors.js'
 import { STREET_CATALOGS } from './default-pack/street.js'
 import { BUILT_IN_SOURCES } from './sources.js'
+import { DEFAULT_EVALUATION } from './default-pack/evaluation.js'
 import { CATALOG_LISTS, TARGET_LEVELS, type CatalogItem, type PolicyPack, type PolicyRef, type TargetLevel } from './types.js'
 
 /** The pack built from the reform documents and the national rules (its sources table). */
 export const DEFAULT_PACK: PolicyPack = {
   id: 'zhunru-default',
+  // 2026.4: the two-way evaluation of departments (parameters.evaluation); a stored version is never
+  //   edited (its hash is checked at start-up), so the new parameters come with a new version.
   // 2026.3: lexicon families read in context (negation, assignment), folded text, funding standards
   //   only where cited, population items; a sources table, citations by title, not by file.
   // 2026.2: working-day calendar, gapped lexicon terms, item kinds, funding grace period.
-  version: '2026.3',
+  version: '2026.4',
   name: { zh: '社区工作准入默认政策包', en: 'Default community work admission pack' },
   parameters: {
     quorum: 0.5,
     applicationLeadWorkingDays: 30,
     officeReviewWorkingDays: 5,
     decisionWorkingDays: 15,
-    fundingGraceWorkingDays: 20
+    fundingGraceWorkingDays: 20,
+    evaluation: DEFAULT_EVALUATION
   },
   sectors: DEFAULT_SECTORS,
   levels: { community: COMMUNITY_CATALOGS, street: STREET_CATALOGS },

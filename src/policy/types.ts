@@ -300,6 +300,47 @@ export interface PolicyParameters {
    * every funded task then needs perTarget ≥ workloadHours × yuan.
    */
   communityHourlyCost?: { yuan: number; source: string }
+  /** The two-way evaluation of departments (双向考评 / 倒评); packs stored before have none and are read with the default pack's. */
+  evaluation?: EvaluationParameters
+}
+
+/** Where a parameter comes from: the sections cited, and what is this pack's own choice rather than theirs. */
+export interface ParameterBasis {
+  refs: SourceRef[]
+  note: string
+}
+
+/** A level of a level scale: 满意 / 基本满意 / 不太满意 / 不满意. */
+export interface EvaluationLevel {
+  code: string
+  name: Bilingual
+  /** 0–100: what the level counts for in the satisfaction score. */
+  score: number
+  /** Whether a rating at this level counts as satisfied for the satisfaction rate. */
+  satisfied: boolean
+}
+
+export type EvaluationScale =
+  | { kind: 'levels'; levels: EvaluationLevel[] }
+  /** Whole points 0–100; a rating of `satisfiedFrom` or more counts as satisfied. */
+  | { kind: 'points'; satisfiedFrom: number }
+
+export const EVALUATION_COMPONENTS = ['satisfaction', 'admission', 'burden', 'funding'] as const
+export type EvaluationComponent = (typeof EVALUATION_COMPONENTS)[number]
+
+export interface EvaluationParameters {
+  /** How often a city or district runs a round. */
+  period: 'year' | 'half-year'
+  /** Working days from the start of rating to the last day ratings are taken. */
+  ratingWorkingDays: number
+  scale: EvaluationScale
+  /** The share of ratings that must be satisfied (0–1). */
+  satisfactionTarget: number
+  /** Each component's weight in the total (the total divides by their sum). */
+  weights: Record<EvaluationComponent, number>
+  /** Points a component loses per confirmed burden report, and per unfunded task. */
+  penalties: { confirmedBurdenReport: number; unfundedTask: number }
+  basis: Record<'period' | 'ratingWorkingDays' | 'scale' | 'satisfactionTarget' | 'weights' | 'penalties', ParameterBasis>
 }
 
 export interface PolicyPack {

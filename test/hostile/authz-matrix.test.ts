@@ -117,6 +117,10 @@ interface Fixtures {
   admitted: string
   report: string
   webhook: string
+  /** An evaluation round of 东湖区 in rating, rated by east-s1 and east-s1-c1 (east-civil listed). */
+  evaluation: string
+  /** A published round of the city, east-civil rated by east-s1-c1. */
+  publishedEvaluation: string
 }
 
 interface Json {
@@ -175,6 +179,28 @@ class Objects {
     return (await this.must('POST', '/v1/webhooks', 'office:own', { url: 'https://example.org/zhunru-hook', events: ['*'], secret: 'a-shared-secret-of-16+' })).id as string
   }
 
+  /** A round of 东湖区 in rating (one round per area and period: each caller's cell names its own year). */
+  async evaluation(period: string) {
+    const round = await this.must('POST', '/v1/evaluations', 'office:own', { period, departments: ['east-civil', 'east-housing'] })
+    await this.must('POST', `/v1/evaluations/${round.id}/events`, 'office:own', { type: 'START' }, (b) => b.state === 'rating')
+    return round.id as string
+  }
+  async ratedEvaluation() {
+    const id = await this.evaluation('2026')
+    await this.must('PUT', `/v1/evaluations/${id}/ratings/east-civil`, 'street:own', { value: 'satisfied', respondents: 12, comment: '街道组织居民代表评议' })
+    await this.must('PUT', `/v1/evaluations/${id}/ratings/east-civil`, 'community:own', { value: 'basically_satisfied', comment: '社区意见' })
+    return id
+  }
+  async publishedEvaluation() {
+    const round = await this.must('POST', '/v1/evaluations', 'admin:own', { area: 'city', period: '2026', departments: ['city-civil', 'east-civil'] })
+    const send = (type: string) => this.must('POST', `/v1/evaluations/${round.id}/events`, 'admin:own', { type })
+    await send('START')
+    await this.must('PUT', `/v1/evaluations/${round.id}/ratings/east-civil`, 'community:own', { value: 'satisfied', comment: '社区意见' })
+    await send('CLOSE')
+    await send('PUBLISH')
+    return round.id as string
+  }
+
   async fixtures(): Promise<Fixtures> {
     const admitted = await this.admitted()
     await this.must('PUT', `/v1/tasks/${admitted}/contract`, 'department:own', TERMS)
@@ -185,7 +211,9 @@ class Objects {
       consultation: await this.inConsultation(),
       admitted,
       report: await this.report(admitted),
-      webhook: await this.webhook()
+      webhook: await this.webhook(),
+      evaluation: await this.ratedEvaluation(),
+      publishedEvaluation: await this.publishedEvaluation()
     }
   }
 }
@@ -640,8 +668,119 @@ const CASES: Case[] = [
     request: async (_o, fx) => ({ method: 'GET', url: `/v1/burden-reports/${fx.report}/events` }),
     expected: only({ 'community:own': OK, 'office:own': OK, 'department:own': OK, ...ADMINS }),
     check: (who, body) => (who === 'department:own' ? reporterHidden(body) : [])
-  }
+  },
+
+  // --- evaluation rounds (README: the office of the area opens and moves them, its streets and communities rate,
+  // the departments listed read their own result once published, without who rated; the public reads published results)
+  {
+    op: 'POST /v1/evaluations',
+    what: 'open a round of one’s own city or district for a fresh year',
+    request: async (_o, _fx, who) => ({ method: 'POST', url: '/v1/evaluations', payload: { period: String(2000 + EVERYONE.indexOf(who)) } }),
+    // Each office and admin opens rounds of its own area (west's for west); nobody else opens any.
+    expected: only({ 'office:own': CREATED, 'office:foreign': CREATED, 'admin:own': CREATED, 'admin:foreign': CREATED }, FORBIDDEN)
+  },
+  {
+    op: 'GET /v1/evaluations',
+    what: 'the round list',
+    request: get('/v1/evaluations?limit=200'),
+    expected: anyPrincipal(OK),
+    check: (who, body, fx) => [
+      ...(['office:own', 'leading_group:own', 'street:own', 'community:own', 'department:own', 'admin:own'].includes(who) === ids(body).includes(fx.evaluation) ? [] : ['the east round is listed wrongly']),
+      ...(who === 'department:own' ? ratersHidden(body) : [])
+    ]
+  },
+  {
+    op: 'GET /v1/evaluations/{id}',
+    what: 'the east round in rating',
+    request: async (_o, fx) => ({ method: 'GET', url: `/v1/evaluations/${fx.evaluation}` }),
+    expected: only({ 'office:own': OK, 'leading_group:own': OK, 'street:own': OK, 'community:own': OK, 'department:own': OK, ...ADMINS }, [404]),
+    check: (who, body) => (who === 'department:own' ? ratersHidden(body) : [])
+  },
+  {
+    op: 'POST /v1/evaluations/{id}/events',
+    what: 'CLOSE a fresh round in rating (the office of the area)',
+    request: async (o, _fx, who) => ({ method: 'POST', url: `/v1/evaluations/${await o.evaluation(String(2000 + EVERYONE.length + EVERYONE.indexOf(who)))}/events`, payload: { type: 'CLOSE' } }),
+    expected: only({ 'office:own': OK, ...ADMINS })
+  },
+  {
+    op: 'GET /v1/evaluations/{id}/history',
+    what: 'the east round’s history (RATE events name their raters to the office and admins only)',
+    request: async (_o, fx) => ({ method: 'GET', url: `/v1/evaluations/${fx.evaluation}/history` }),
+    expected: only({ 'office:own': OK, 'leading_group:own': OK, 'street:own': OK, 'community:own': OK, 'department:own': OK, ...ADMINS }, [404]),
+    check: (who, body) => (['office:own', 'admin:own'].includes(who) ? [] : ratersHidden(body))
+  },
+  {
+    op: 'PUT /v1/evaluations/{id}/ratings/{department}',
+    what: 'rate east-civil in the east round (its streets and communities)',
+    request: async (_o, fx) => ({ method: 'PUT', url: `/v1/evaluations/${fx.evaluation}/ratings/east-civil`, payload: { value: 'satisfied' } }),
+    // Own: a replacement of its rating (200), or the first (201). Foreign raters do not see the round.
+    expected: only({ 'street:own': [200, 201], 'community:own': [200, 201], 'street:foreign': [404], 'community:foreign': [404] }, DENIED)
+  },
+  {
+    op: 'GET /v1/evaluations/{id}/ratings',
+    what: 'the east round’s ratings (a rater its own, the office and admins all)',
+    request: async (_o, fx) => ({ method: 'GET', url: `/v1/evaluations/${fx.evaluation}/ratings` }),
+    expected: only({ 'office:own': OK, 'street:own': OK, 'community:own': OK, ...ADMINS }),
+    check: (who, body) => {
+      const orgs = new Set((body.items as Json[]).map((r) => r.rater.org))
+      if (who === 'street:own') return orgs.size === 1 && orgs.has('east-s1') ? [] : ['shows other raters’ ratings to a street']
+      if (who === 'community:own') return orgs.size === 1 && orgs.has('east-s1-c1') ? [] : ['shows other raters’ ratings to a community']
+      return orgs.size === 2 ? [] : ['does not show every rating to the office']
+    }
+  },
+  {
+    op: 'GET /v1/evaluations/{id}/result',
+    what: 'the east round’s result before publication (the office’s provisional one)',
+    request: async (_o, fx) => ({ method: 'GET', url: `/v1/evaluations/${fx.evaluation}/result` }),
+    // Those who see the round but not yet its result are told it is not published (409).
+    expected: only({ 'office:own': OK, ...ADMINS, 'leading_group:own': [409], 'street:own': [409], 'community:own': [409], 'department:own': [409] }, [404])
+  },
+  {
+    op: 'GET /v1/evaluations/{id}/result',
+    what: 'the published city round’s result (the department rated its own row, without raters; the city’s raters the aggregates)',
+    request: async (_o, fx) => ({ method: 'GET', url: `/v1/evaluations/${fx.publishedEvaluation}/result` }),
+    // Streets and communities of both districts lie in the city; east's office and group run east, not the city.
+    expected: only({ 'department:own': OK, 'street:own': OK, 'community:own': OK, 'street:foreign': OK, 'community:foreign': OK, ...ADMINS }, [404]),
+    check: (who, body) => {
+      if (who === 'department:own') return [...ratersHidden(body), ...(body.departments.length === 1 && body.departments[0].department === 'east-civil' ? [] : ['shows the department more than its own row'])]
+      return who === 'admin:own' ? [] : publicOnly(body)
+    }
+  },
+  {
+    op: 'GET /v1/register/evaluations',
+    what: 'published rounds (public: no raters, no comments)',
+    request: get('/v1/register/evaluations'),
+    expected: anyone(OK),
+    check: (_who, body, fx) => [...(body.items.some((i: Json) => i.round.id === fx.publishedEvaluation) ? [] : ['does not list the published round']), ...publicOnly(body)]
+  },
+  {
+    op: 'GET /v1/register/evaluations/{id}',
+    what: 'the published city round',
+    request: async (_o, fx) => ({ method: 'GET', url: `/v1/register/evaluations/${fx.publishedEvaluation}` }),
+    expected: anyone(OK),
+    check: (_who, body) => publicOnly(body)
+  },
+  {
+    op: 'GET /v1/register/evaluations/departments/{id}',
+    what: 'east-civil’s published rounds',
+    request: get('/v1/register/evaluations/departments/east-civil'),
+    expected: anyone(OK),
+    check: (_who, body, fx) => (body.items.some((i: Json) => i.round === fx.publishedEvaluation) ? [] : ['does not show the published round'])
+  },
+  { op: 'GET /v1/register/evaluations/areas/{id}', what: 'the city’s published rounds', request: get('/v1/register/evaluations/areas/city'), expected: anyone(OK) }
 ]
+
+/** "A department cannot see who rated it": no rater's org or sub anywhere in what it reads. */
+function ratersHidden(body: Json): string[] {
+  const text = JSON.stringify(body)
+  return ['east-s1-c1', 'east-s1"', PRINCIPALS['community:own'].sub, PRINCIPALS['street:own'].sub, '"rater"'].flatMap((secret) => (text.includes(secret) ? [`reveals ${secret} to the department rated`] : []))
+}
+
+/** What the public and the raters read of a published round: aggregates, no raters, no comments. */
+function publicOnly(body: Json): string[] {
+  const text = JSON.stringify(body)
+  return ['east-s1-c1', PRINCIPALS['community:own'].sub, '社区意见', '"comments"'].flatMap((secret) => (text.includes(secret) ? [`reveals ${secret}`] : []))
+}
 
 /** "The department reported never learns which community or person filed the report." */
 function reporterHidden(body: Json): string[] {

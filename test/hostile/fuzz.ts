@@ -83,6 +83,7 @@ interface Fixtures {
   tasks: string[]
   reports: string[]
   webhooks: string[]
+  evaluations: string[]
 }
 
 const ORG_IDS = DEMO_ORG_TREE.map((u) => u.id)
@@ -95,6 +96,10 @@ function realPathValues(path: string, name: string, fx: Fixtures): string[] {
   if (name === 'version') return [DEFAULT_PACK.version]
   if (name === 'orgUnit') return ['city', 'east', 'west']
   if (name === 'sub' && path.startsWith('/v1/leading-groups/')) return ['lv.member', 'he.civil', 'qian.member', 'feng.member', 'kong.member']
+  if (path.startsWith('/v1/evaluations/')) return name === 'department' ? ['east-civil', 'east-housing'] : fx.evaluations
+  if (path.startsWith('/v1/register/evaluations/departments/')) return DEPARTMENTS
+  if (path.startsWith('/v1/register/evaluations/areas/')) return ['city', 'east', 'west']
+  if (path.startsWith('/v1/register/evaluations/')) return fx.evaluations
   if (path.startsWith('/v1/tasks/')) return fx.tasks
   if (path.startsWith('/v1/burden-reports/')) return fx.reports
   if (path.startsWith('/v1/webhooks/')) return fx.webhooks
@@ -119,7 +124,11 @@ function hints(fx: Fixtures): Record<string, readonly unknown[]> {
     sector: ['civil_affairs', 'public_security', 'veterans_affairs', null],
     group: ['city', 'east', 'west', 'east-s1', 'east-civil'],
     url: ['https://example.org/zhunru-hook', 'http://127.0.0.1:9/hook'],
-    events: ['*', 'SUBMIT', 'DECIDE', 'CREATE', 'DEADLINE_MISSED']
+    events: ['*', 'SUBMIT', 'DECIDE', 'CREATE', 'DEADLINE_MISSED', 'RATE', 'PUBLISH'],
+    period: ['2026', '2026-H1', '2025', '2027', '1999'],
+    value: ['satisfied', 'basically_satisfied', 'dissatisfied', 0, 100],
+    departments: [DEPARTMENTS.slice(0, 3), ['east-civil', 'east-housing'], ['east-civil', 'east-civil']],
+    area: ['city', 'east', 'west', 'east-s1']
   }
 }
 
@@ -709,7 +718,11 @@ async function fixtures(h: Harness): Promise<Fixtures> {
     relatedTaskId: admitted
   })
   const webhook = await post('/v1/webhooks', h.auth('office', 'east', 'office.east'), { url: 'https://example.org/zhunru-hook', events: ['*'], secret: 'a-shared-secret-of-16+' })
-  return { tasks: [draft, escalated, admitted], reports: [report], webhooks: [webhook] }
+  const office = h.auth('office', 'east', 'office.east')
+  const round = await post('/v1/evaluations', office, { period: '2026', departments: ['east-civil', 'east-housing'] })
+  await post(`/v1/evaluations/${round}/events`, office, { type: 'START' })
+  await h.app.inject({ method: 'PUT', url: `/v1/evaluations/${round}/ratings/east-civil`, headers: h.auth('community', 'east-s1-c1', 'east-s1-c1.staff'), payload: { value: 'satisfied' } })
+  return { tasks: [draft, escalated, admitted], reports: [report], webhooks: [webhook], evaluations: [round] }
 }
 
 // ---------------------------------------------------------------------------------------------
