@@ -255,7 +255,7 @@ export const deliberationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'List deliberation items, newest first',
         description:
-          `A community’s council and staff see their community’s items, a street those of its communities, an office and an admin those of its district or city; anyone else the public ones (${PUBLIC_DELIBERATION_STATES.join(', ')}), as the register shows them.`,
+          `A community’s council and staff see their community’s items, a street those of its communities, an office and an admin those of its district or city; a department or a leading-group member, who has no place of its own here, the public ones (${PUBLIC_DELIBERATION_STATES.join(', ')}). Public items of other places are read one by one, or in the register.`,
         operationId: 'listDeliberations',
         security: TOKEN,
         querystring: ListQuery,
