@@ -83,6 +83,8 @@ interface Fixtures {
   tasks: string[]
   reports: string[]
   webhooks: string[]
+  /** east-s1-c1's council: an item in each of its first positions. */
+  deliberations: string[]
 }
 
 const ORG_IDS = DEMO_ORG_TREE.map((u) => u.id)
@@ -95,6 +97,9 @@ function realPathValues(path: string, name: string, fx: Fixtures): string[] {
   if (name === 'version') return [DEFAULT_PACK.version]
   if (name === 'orgUnit') return ['city', 'east', 'west']
   if (name === 'sub' && path.startsWith('/v1/leading-groups/')) return ['lv.member', 'he.civil', 'qian.member', 'feng.member', 'kong.member']
+  if (name === 'sub' && path.startsWith('/v1/councils/')) return ['m02', 'm01']
+  if (name === 'community' && path.startsWith('/v1/councils/')) return ['west-s1-c1', 'east-s1-c1']
+  if (path.startsWith('/v1/deliberations/')) return fx.deliberations
   if (path.startsWith('/v1/tasks/')) return fx.tasks
   if (path.startsWith('/v1/burden-reports/')) return fx.reports
   if (path.startsWith('/v1/webhooks/')) return fx.webhooks
@@ -119,7 +124,10 @@ function hints(fx: Fixtures): Record<string, readonly unknown[]> {
     sector: ['civil_affairs', 'public_security', 'veterans_affairs', null],
     group: ['city', 'east', 'west', 'east-s1', 'east-civil'],
     url: ['https://example.org/zhunru-hook', 'http://127.0.0.1:9/hook'],
-    events: ['*', 'SUBMIT', 'DECIDE', 'CREATE', 'DEADLINE_MISSED']
+    events: ['*', 'SUBMIT', 'DECIDE', 'CREATE', 'DEADLINE_MISSED'],
+    attended: [['m01', 'm02'], ['m01', 'x'], []],
+    heldOn: ['2026-10-09', '2026-10-08', '2026-10-10'],
+    noticeGivenOn: ['2026-09-28', '2026-10-09']
   }
 }
 
@@ -455,6 +463,7 @@ const REAL_PRINCIPALS: Auth[] = [
   { kind: 'token', role: 'leading_group', org: 'east', sub: 'sun.chair' },
   { kind: 'token', role: 'leading_group', org: 'east', sub: 'lv.member' },
   { kind: 'token', role: 'community', org: 'east-s1-c1', sub: 'east-s1-c1.staff' },
+  { kind: 'token', role: 'council', org: 'east-s1-c1', sub: 'east-s1-c1.council' },
   { kind: 'token', role: 'admin', org: 'city', sub: 'admin' }
 ]
 
@@ -709,7 +718,17 @@ async function fixtures(h: Harness): Promise<Fixtures> {
     relatedTaskId: admitted
   })
   const webhook = await post('/v1/webhooks', h.auth('office', 'east', 'office.east'), { url: 'https://example.org/zhunru-hook', events: ['*'], secret: 'a-shared-secret-of-16+' })
-  return { tasks: [draft, escalated, admitted], reports: [report], webhooks: [webhook] }
+  const council = h.auth('council', 'east-s1-c1', 'east-s1-c1.council')
+  const staff = h.auth('community', 'east-s1-c1', 'east-s1-c1.staff')
+  for (const sub of ['m01', 'm02', 'm03']) await h.app.inject({ method: 'POST', url: '/v1/councils/east-s1-c1/members', headers: staff, payload: { sub, name: sub, termStart: '2026-01-01', termEnd: '2030-12-31' } })
+  const item = { origin: 'residents', title: '加装充电棚', text: '居民建议加装充电棚。' }
+  const proposed = await post('/v1/deliberations', council, item, 'proposed')
+  const inReview = await post('/v1/deliberations', council, item, 'proposed')
+  await post(`/v1/deliberations/${inReview}/events`, council, { type: 'MOTION', track: 'major', trackReason: '重大', motion: '提议' }, 'committee_review')
+  const deciding = await post('/v1/deliberations', council, item, 'proposed')
+  await post(`/v1/deliberations/${deciding}/events`, council, { type: 'MOTION', track: 'general', trackReason: '一般', motion: '提议' }, 'committee_review')
+  await post(`/v1/deliberations/${deciding}/events`, staff, { type: 'COMMITTEE_REVIEW', outcome: 'approved', opinion: '同意' }, 'council_resolution')
+  return { tasks: [draft, escalated, admitted], reports: [report], webhooks: [webhook], deliberations: [proposed, inReview, deciding] }
 }
 
 // ---------------------------------------------------------------------------------------------
