@@ -45,7 +45,7 @@ export async function up(knex: Knex): Promise<void> {
     t.string('id', 40).notNullable().unique()
     t.string('community_id', 64).notNullable().references('id').inTable('org_units')
     // The community's street and its city or district as they were when the item was proposed: who reads it.
-    t.string('street_id', 64).nullable()
+    t.string('street_id', 64).notNullable()
     t.string('jurisdiction_id', 64).notNullable()
     t.string('city_id', 64).notNullable()
     t.string('origin', 32).notNullable()

@@ -140,6 +140,7 @@ t.test('a general item goes through its six steps: 建议, 提议, 决议, 备�
   const done = (await event(d.id, staff, { type: 'COMPLETE', result: '充电棚已建成并投入使用' })).json()
   t.match(done, { state: 'implemented', result: { text: '充电棚已建成并投入使用', on: today }, enabledEvents: [] })
 
+  t.match((await get('/v1/register/deliberations?format=csv')).body, `,充电棚已建成并投入使用,${today}\r\n`, 'the result in the CSV')
   const register = (await get('/v1/register/deliberations?area=east')).json()
   t.match(register.items, [{ id: d.id, state: 'implemented', progress: [{ note: '施工单位已进场' }, { note: '主体完工' }], result: { text: '充电棚已建成并投入使用' } }])
 
@@ -376,4 +377,73 @@ t.test('the machine’s arithmetic: shares as the pack states them', async (t) =
   t.same(shareText({ numerator: 3, denominator: 5, inclusive: false }), { zh: '超过5分之3', en: 'more than 3/5' }, 'a city’s own share is named as a fraction')
   const m: Meeting = { kind: 'residents_meeting', heldOn: '2026-10-09', noticeGivenOn: '2026-09-01', called: 10, attended: 6, absent: 4, votes: null, tally: null, minutes: '', documents: [] }
   t.equal(meetingRefusal({ ...m }, { quorum: { numerator: 3, denominator: 5, inclusive: false }, majority: { numerator: 1, denominator: 2, inclusive: false }, noticeBy: '2026-10-01', noticeWorkingDays: 3 })!.en, 'no quorum: 6 of 10 called present; more than 3/5 must be')
+})
+
+t.test('a city changes the rules with its own pack; a pack stored before them is read with the default pack’s', async (t) => {
+  const { h, council, staff, event, item, get } = await tour(t)
+  const admin = h.auth('admin', 'city', 'pack.admin')
+  const current = (await get('/v1/policy-packs/current')).json()
+  const rules = current.parameters.deliberation
+  t.match(rules.councilQuorum, { numerator: 1, denominator: 2, inclusive: false, source: { source: 'zhangjiagang-2016' } })
+  t.match(rules.representativesQuorum.source, { source: 'villagers-committee-law', section: '第二十六条' })
+  const own = {
+    ...current,
+    version: '2027.1',
+    parameters: { ...current.parameters, deliberation: { ...rules, councilQuorum: { ...rules.councilQuorum, numerator: 2, denominator: 3, inclusive: true, note: '本市规定' }, noticeWorkingDays: { ...rules.noticeWorkingDays, days: 1 } } }
+  }
+  const published = await h.app.inject({ method: 'POST', url: '/v1/policy-packs', headers: admin, payload: own })
+  t.equal(published.statusCode, 201, published.body)
+  t.match(published.json().changes.parameters, [{ name: 'deliberation' }], 'the diff names the council’s rules')
+  const id = await item()
+  await event(id, council, GENERAL_MOTION)
+  await event(id, staff, APPROVED)
+  const four = await event(id, council, { type: 'COUNCIL_RESOLVE', meeting: meeting(['m01', 'm02', 'm03', 'm04'], { for: SEVEN.slice(0, 4) }, { noticeGivenOn: '2026-10-08' }), text: '同意' })
+  t.equal(four.json().detail, 'no quorum: 4 of 7 members present; at least two thirds must be', 'the city’s quorum; its one day of notice was enough')
+
+  // A city's pack from before the council had rules: the default pack's apply.
+  const again = (await get('/v1/policy-packs/current')).json()
+  const { deliberation: _d, ...before } = again.parameters
+  t.equal((await h.app.inject({ method: 'POST', url: '/v1/policy-packs', headers: admin, payload: { ...again, version: '2027.2', parameters: before } })).statusCode, 201)
+  const late = await event(id, council, { type: 'COUNCIL_RESOLVE', meeting: meeting(SEVEN, { for: SEVEN }, { noticeGivenOn: '2026-10-08' }), text: '同意' })
+  t.match(late.json().detail, /3 working days/)
+  t.equal((await event(id, council, { type: 'COUNCIL_RESOLVE', meeting: meeting(SEVEN.slice(0, 4), { for: SEVEN.slice(0, 4) }), text: '同意' })).json().state, 'resolved', 'four of seven is more than half')
+})
+
+t.test('the sweeper drops what no longer waits, and of two sweeps at once one moves the item', async (t) => {
+  const { h, council, staff, event, item, get, setNow } = await tour(t)
+  const id = await item()
+  const { seq } = await h.db.knex('deliberations').where({ id }).first()
+  await h.db.knex(DUE_TABLE).insert([
+    { machine: 'deliberation', instance_seq: seq, kind: 'publicity_end', due_on: '2026-10-01' },
+    { machine: 'deliberation', instance_seq: 999_999, kind: 'publicity_end', due_on: '2026-10-01' }
+  ])
+  await sweep(h.app.gate)
+  t.equal(Number((await h.db.knex(DUE_TABLE).where({ machine: 'deliberation' }).count({ n: '*' }))[0]!.n), 0, 'an item not in publicity, and one that does not exist')
+  t.equal((await get(`/v1/deliberations/${id}`, council)).json().state, 'proposed')
+  t.equal((await get('/v1/deliberations/00000000-0000-4000-8000-000000000000', council)).statusCode, 404)
+
+  await event(id, council, GENERAL_MOTION)
+  await event(id, staff, APPROVED)
+  await event(id, council, { type: 'COUNCIL_RESOLVE', meeting: meeting(SEVEN, { for: SEVEN }), text: '同意' })
+  await event(id, staff, { type: 'FILE' })
+  const until = (await event(id, staff, { type: 'PUBLISH' })).json().publicityUntil
+  setNow(`${addCalendarDays(until, 1)}T02:00:00Z`)
+  await Promise.all([sweep(h.app.gate), sweep(h.app.gate)])
+  const history = (await get(`/v1/deliberations/${id}/history`, council)).json().items
+  t.equal(history.filter((e: Json) => e.type === 'PUBLICITY_ENDED').length, 1, 'moved once')
+  t.same((await get(`/v1/deliberations?community=${COMMUNITY}&track=general&state=implementing`, staff)).json().items.map((i: Json) => i.id), [id])
+  t.same((await get('/v1/deliberations?track=major', staff)).json().items, [])
+})
+
+t.test('a member removed after a meeting was sitting on its day; one whose term had not begun was not', async (t) => {
+  const { h, council, staff, event, item, setNow } = await tour(t)
+  await h.app.inject({ method: 'POST', url: `/v1/councils/${COMMUNITY}/members`, headers: staff, payload: { sub: 'm08', name: '新成员', termStart: '2026-10-10', termEnd: '2030-12-31' } })
+  const id = await item()
+  await event(id, council, GENERAL_MOTION)
+  await event(id, staff, APPROVED)
+  setNow('2026-10-12T02:00:00Z')
+  t.equal((await h.app.inject({ method: 'DELETE', url: `/v1/councils/${COMMUNITY}/members/m07`, headers: staff })).statusCode, 204)
+  const r = (await event(id, council, { type: 'COUNCIL_RESOLVE', meeting: meeting(['m01', 'm02', 'm03', 'm07'], { for: ['m01', 'm02', 'm03', 'm07'] }), text: '同意' })).json()
+  t.same(r.resolution.meeting.called, SEVEN, 'm07 sat on 9 October; m08 had not begun')
+  t.equal(r.state, 'resolved')
 })

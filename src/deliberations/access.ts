@@ -14,7 +14,7 @@ import type { GateContext } from '../tasks/service.js'
 /** Where a community lies: the ids a reader may stand for, the community first. */
 export interface Place {
   community: string
-  street: string | null
+  street: string
   jurisdiction: string
   city: string
 }
@@ -29,7 +29,8 @@ export async function placeOf(ctx: GateContext, community: string): Promise<Plac
 export function placeFrom(chain: readonly OrgUnit[]): Place {
   return {
     community: chain[0]!.id,
-    street: chain.find((u) => u.kind === 'street')?.id ?? null,
+    // A community's parent is always a street (PARENT_KINDS).
+    street: chain[1]!.id,
     // The nearest district, or the city where the community lies directly under it.
     jurisdiction: chain.find((u) => u.kind === 'district' || u.kind === 'city')!.id,
     city: chain.at(-1)!.id

@@ -21,7 +21,7 @@ const RegisterItem = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
     community: Type.String(),
-    street: Nullable(Type.String()),
+    street: Type.String(),
     jurisdiction: Type.String(),
     title: Type.String(),
     text: Type.String(),

@@ -143,7 +143,7 @@ export const DeliberationView = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
     community: Type.String(),
-    street: Nullable(Type.String()),
+    street: Type.String(),
     jurisdiction: Type.String({ description: 'the district or city of the community' }),
     origin: Type.Enum(ORIGINS),
     proposer: Nullable(Type.String()),
@@ -184,7 +184,7 @@ export const DeliberationEventView = Type.Object({
 
 export type DeliberationViewT = Static<typeof DeliberationView>
 
-export function toDeliberationView(d: DeliberationRecord, viewer: Principal | null): DeliberationViewT {
+export function toDeliberationView(d: DeliberationRecord, viewer: Principal): DeliberationViewT {
   const c = d.snapshot.context
   return {
     id: d.id,
@@ -208,7 +208,7 @@ export function toDeliberationView(d: DeliberationRecord, viewer: Principal | nu
     progress: c.progress,
     result: c.result,
     withdrawal: c.withdrawal,
-    enabledEvents: viewer === null ? [] : offeredDeliberationEvents(d, viewer),
+    enabledEvents: offeredDeliberationEvents(d, viewer),
     createdAt: d.createdAt,
     updatedAt: d.updatedAt
   }

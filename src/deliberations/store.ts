@@ -28,7 +28,7 @@ interface DbRow {
   seq: number
   id: string
   community_id: string
-  street_id: string | null
+  street_id: string
   jurisdiction_id: string
   city_id: string
   origin: Origin
