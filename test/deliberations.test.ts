@@ -448,3 +448,17 @@ t.test('a member removed after a meeting was sitting on its day; one whose term 
   t.same(r.resolution.meeting.called, SEVEN, 'm07 sat on 9 October; m08 had not begun')
   t.equal(r.state, 'resolved')
 })
+
+t.test('a pack whose council rules cite nobody, or ask for more than everyone, is refused', async (t) => {
+  const { h, get } = await tour(t)
+  const current = (await get('/v1/policy-packs/current')).json()
+  const rules = current.parameters.deliberation
+  const broken = {
+    ...current,
+    version: '2027.1',
+    parameters: { ...current.parameters, deliberation: { ...rules, councilQuorum: { ...rules.councilQuorum, numerator: 3, denominator: 2 }, noticeWorkingDays: { ...rules.noticeWorkingDays, source: { source: 'nowhere', section: '一' } } } }
+  }
+  const res = await h.app.inject({ method: 'POST', url: '/v1/policy-packs?dryRun=true', headers: h.auth('admin', 'city'), payload: broken })
+  t.equal(res.statusCode, 400)
+  t.same(res.json().invalidParams.map((p: Json) => p.field).sort(), ['parameters.deliberation.councilQuorum.numerator', 'parameters.deliberation.noticeWorkingDays.source.source'])
+})
