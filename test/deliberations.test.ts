@@ -462,3 +462,29 @@ t.test('a pack whose council rules cite nobody, or ask for more than everyone, i
   t.equal(res.statusCode, 400)
   t.same(res.json().invalidParams.map((p: Json) => p.field).sort(), ['parameters.deliberation.councilQuorum.numerator', 'parameters.deliberation.noticeWorkingDays.source.source'])
 })
+
+t.test('webhooks: the community, its street and its district’s office hear every step; everybody once the result is public', async (t) => {
+  const { h, council, staff, event, item } = await tour(t)
+  const hook = async (who: { authorization: string }) =>
+    (await h.app.inject({ method: 'POST', url: '/v1/webhooks', headers: who, payload: { url: 'https://example.org/zhunru-hook', events: ['*'], secret: 'a-shared-secret-of-16+' } })).json().id as string
+  const hooks = {
+    council: await hook(council),
+    street: await hook(h.auth('street', 'east-s1')),
+    office: await hook(h.auth('office', 'east')),
+    otherOffice: await hook(h.auth('office', 'west')),
+    otherCouncil: await hook(h.auth('council', 'west-s1-c1'))
+  }
+  const id = await item()
+  await event(id, council, GENERAL_MOTION)
+  await event(id, staff, APPROVED)
+  await event(id, council, { type: 'COUNCIL_RESOLVE', meeting: meeting(SEVEN, { for: SEVEN }), text: '同意' })
+  await event(id, staff, { type: 'FILE' })
+  await event(id, staff, { type: 'PUBLISH' })
+  const heard = async (webhook: string) => ((await h.db.knex('webhook_deliveries').where({ webhook_id: webhook, task_id: id }).orderBy('seq').select('event_type')) as Json[]).map((r) => r.event_type)
+  const all = ['PROPOSE', 'MOTION', 'COMMITTEE_REVIEW', 'COUNCIL_RESOLVE', 'FILE', 'PUBLISH']
+  t.same(await heard(hooks.council), all)
+  t.same(await heard(hooks.street), all)
+  t.same(await heard(hooks.office), all)
+  t.same(await heard(hooks.otherOffice), ['PUBLISH'], 'another district hears once it is public')
+  t.same(await heard(hooks.otherCouncil), ['PUBLISH'])
+})

@@ -85,15 +85,16 @@ export const DELIBERATION_TABLES: InstanceTables = {
 export const deliberationOf = (row: Row): DeliberationRecord => fromRow(row as unknown as DbRow)
 
 /**
- * The community and the office of its district or city hear of every change; everybody once
- * the result is public. A street has no webhook audience of its own in the engine.
+ * The community (its council and staff), its street and the office of its district or city hear
+ * of every change; everybody once the result is public. The street is listed with the community:
+ * the outbox matches a street's, a community's and a council's webhooks against that list.
  */
 const audienceOf = (place: Place, state: DeliberationState): Audience => ({
   public: isPublicDeliberation(state),
   departments: [],
   offices: [place.jurisdiction],
   groups: [],
-  communities: [place.community]
+  communities: [place.community, place.street]
 })
 
 /** The dates an item waits for in a state: the end of a publicity period, swept the day after its last day. */
