@@ -12,6 +12,7 @@ import * as orgTreeChanges from './20261216000000_org_tree_changes.js'
 import * as cityScale from './20261220000000_city_scale.js'
 import * as memberPositions from './20261220000000_group_member_positions.js'
 import * as packPublishers from './20261220000000_pack_publishers.js'
+import * as deliberationCouncil from './20261230000000_deliberation_council.js'
 import * as evaluationRounds from './20261230010000_evaluation_rounds.js'
 import * as withdrawalRequests from './20261230020000_withdrawal_requests.js'
 
@@ -33,6 +34,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261220000000_city_scale': cityScale,
   '20261220000000_group_member_positions': memberPositions,
   '20261220000000_pack_publishers': packPublishers,
+  '20261230000000_deliberation_council': deliberationCouncil,
   '20261230010000_evaluation_rounds': evaluationRounds,
   '20261230020000_withdrawal_requests': withdrawalRequests
 }

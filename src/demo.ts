@@ -77,6 +77,7 @@ export const DEMO_PRINCIPALS: Array<PrincipalClaims & { who: string }> = [
   { sub: 'lv.member', role: 'leading_group', org: 'east', who: '东湖区领导小组 member' },
   { sub: 'east-s1.staff', role: 'street', org: 'east-s1', who: '东湖街道 staff' },
   { sub: 'east-s1-c1.staff', role: 'community', org: 'east-s1-c1', who: '东湖一社区 worker' },
+  { sub: 'east-s1-c1.council', role: 'council', org: 'east-s1-c1', who: '东湖一社区居民议事会 chair' },
   { sub: 'admin.east', role: 'admin', org: 'east', who: '东湖区 system operator (the district only)' },
   { sub: 'admin', role: 'admin', org: 'city', who: 'system operator' }
 ]

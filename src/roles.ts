@@ -1,7 +1,7 @@
 import type { Bilingual } from './platform/language.js'
 
 /** Principals' roles. JWT claims, route guards and the machine's event table read this list. */
-export const ROLES = ['department', 'office', 'leading_group', 'street', 'community', 'admin'] as const
+export const ROLES = ['department', 'office', 'leading_group', 'street', 'community', 'admin', 'council'] as const
 export type Role = (typeof ROLES)[number]
 
 export const ORG_KINDS = ['city', 'district', 'street', 'community', 'department'] as const
@@ -18,7 +18,9 @@ export const ROLE_ORG_KINDS: Record<Role, readonly OrgKind[]> = {
   leading_group: ['city', 'district'],
   street: ['street'],
   community: ['community'],
-  admin: ['city', 'district']
+  admin: ['city', 'district'],
+  // The residents' deliberation council (议事会) of a community: its chair or secretary records the council's steps.
+  council: ['community']
 }
 
 /** The roles that act for the places tasks land on: they confirm funding, reply to consultations and report burdens. */

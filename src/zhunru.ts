@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { burden } from './burden/plugin.js'
 import { contracts } from './contracts/plugin.js'
+import { deliberations } from './deliberations/plugin.js'
 import { engine } from './engine/plugin.js'
 import { evaluations } from './evaluations/plugin.js'
 import { leadingGroups } from './leading-groups/plugin.js'
@@ -51,6 +52,7 @@ export const zhunru = fp(
     await app.register(leadingGroups)
     await app.register(contracts)
     await app.register(burden)
+    await app.register(deliberations)
     await app.register(evaluations)
     await app.register(withdrawals)
     await app.register(register)

@@ -361,9 +361,11 @@ const nouns: Record<Noun, true> = {
   machine: true,
   workflow: true,
   'catalog version': true,
-  webhook: true
+  webhook: true,
+  'deliberation item': true,
+  'council member': true
 }
-const named: Record<Named, true> = { ...nouns, 'leading group of': true, 'contract of task': true, 'funding of task': true }
+const named: Record<Named, true> = { ...nouns, 'leading group of': true, 'contract of task': true, 'funding of task': true, 'council of': true }
 const parts: Record<RequestPart, true> = { body: true, querystring: true, params: true, headers: true }
 const noun = fc.constantFrom(...(Object.keys(nouns) as Noun[]))
 const param = fc.record({ field: text, message: bilingualText })

@@ -76,6 +76,8 @@ export function scopeFor(p: Principal): ReportScope {
     case 'department':
       return { kind: 'department', departmentId: p.org }
     case 'leading_group':
+    // The council deliberates residents' affairs; burden reports are the residents' committee's.
+    case 'council':
       throw Problems.forbidden({
         zh: '督查线索仅供反映问题的社区、负责核查的办公室、被反映的部门和管理员查阅',
         en: 'burden reports are read by the reporting community, the investigating office, the department reported and admins'

@@ -96,7 +96,9 @@ const NOUNS = {
   machine: { zh: '流程定义', en: 'machine' },
   workflow: { zh: '流程', en: 'workflow' },
   'catalog version': { zh: '清单版本', en: 'catalog version' },
-  webhook: { zh: 'Webhook', en: 'webhook' }
+  webhook: { zh: 'Webhook', en: 'webhook' },
+  'deliberation item': { zh: '议事事项', en: 'deliberation item' },
+  'council member': { zh: '议事会成员', en: 'council member' }
 } as const satisfies Record<string, Bilingual>
 
 export type Noun = keyof typeof NOUNS
@@ -108,7 +110,8 @@ const NAMED = {
   ...(Object.fromEntries(Object.entries(NOUNS).map(([key, noun]) => [key, byId(noun)])) as Record<Noun, (id: string) => Bilingual>),
   'leading group of': (id: string) => ({ zh: `“${id}”的领导小组`, en: `leading group of "${id}"` }),
   'contract of task': (id: string) => ({ zh: `任务“${id}”的协议`, en: `contract of task "${id}"` }),
-  'funding of task': (id: string) => ({ zh: `任务“${id}”的经费`, en: `funding of task "${id}"` })
+  'funding of task': (id: string) => ({ zh: `任务“${id}”的经费`, en: `funding of task "${id}"` }),
+  'council of': (id: string) => ({ zh: `“${id}”的议事会`, en: `council of "${id}"` })
 }
 
 export type Named = keyof typeof NAMED

@@ -47,7 +47,7 @@ export const PackChangesSchema = Type.Object(
 
 export type PackChanges = Static<typeof PackChangesSchema>
 
-const PARAMETERS = ['quorum', 'applicationLeadWorkingDays', 'officeReviewWorkingDays', 'decisionWorkingDays', 'fundingGraceWorkingDays', 'communityHourlyCost', 'evaluation'] as const
+const PARAMETERS = ['quorum', 'applicationLeadWorkingDays', 'officeReviewWorkingDays', 'decisionWorkingDays', 'fundingGraceWorkingDays', 'communityHourlyCost', 'evaluation', 'deliberation'] as const
 
 function calendarYear(pack: PolicyPack, year: number): string {
   const inYear = (d: { date: string }) => d.date.startsWith(`${year}-`)

@@ -229,6 +229,39 @@ const EvaluationParameters = Type.Object(
   },
   { additionalProperties: false, description: 'the two-way evaluation of departments (双向考评 / 倒评): rounds, the scale, and how the result is computed' }
 )
+const ParameterSource = Type.Object(
+  { source: Type.String({ minLength: 1, maxLength: 64, description: 'an id of `sources`, or of the built-in table' }), section: text('the section cited', 200) },
+  { additionalProperties: false }
+)
+const Threshold = (description: string) =>
+  Type.Object(
+    {
+      numerator: Type.Integer({ minimum: 1, maximum: 100 }),
+      denominator: Type.Integer({ minimum: 1, maximum: 100 }),
+      inclusive: Type.Boolean({ description: 'true: at least the share (two thirds or more); false: more than it (more than half)' }),
+      source: ParameterSource,
+      note: Type.Optional(text('what the source does not say, where the value is as practised', 1000))
+    },
+    { additionalProperties: false, description }
+  )
+const WorkingDaysRule = (description: string) =>
+  Type.Object(
+    { days: WorkingDays(description), source: ParameterSource, note: Type.Optional(text('what the source does not say, where the value is as practised', 1000)) },
+    { additionalProperties: false }
+  )
+const DeliberationParameters = Type.Object(
+  {
+    councilQuorum: Threshold('of the council’s sitting members, the share that must attend a council meeting'),
+    councilMajority: Threshold('of the members present, the share that must vote for a motion'),
+    representativesQuorum: Threshold('of the residents’ representatives called, the share that must attend'),
+    representativesMajority: Threshold('of the representatives present, the share that must vote for'),
+    residentsQuorum: Threshold('of the residents (households, group delegates) called, the share that must attend'),
+    residentsMajority: Threshold('of the residents present, the share that must vote for'),
+    noticeWorkingDays: WorkingDaysRule('how long before a meeting its notice must be given'),
+    publicityWorkingDays: WorkingDaysRule('how long a published resolution or result stays in publicity (公示期)')
+  },
+  { additionalProperties: false, description: 'the residents’ deliberation council’s rules (议事会六步工作法); absent: the default pack’s' }
+)
 
 const PolicyParameters = Type.Object(
   {
@@ -243,7 +276,8 @@ const PolicyParameters = Type.Object(
         { additionalProperties: false, description: 'the cost of an hour of community work: every funded task then needs perTarget ≥ workloadHours × yuan' }
       )
     ),
-    evaluation: Type.Optional(EvaluationParameters)
+    evaluation: Type.Optional(EvaluationParameters),
+    deliberation: Type.Optional(DeliberationParameters)
   },
   { additionalProperties: false }
 )

@@ -84,6 +84,12 @@ export function semanticErrors(pack: PolicyPack, today: string): PackError[] {
   }
 
   errors.push(...evaluationErrors(pack, known))
+  // The council's rules cite their sources as the rules do; a share above the whole could never be met.
+  for (const [name, rule] of Object.entries(pack.parameters.deliberation ?? {})) {
+    const at = `parameters.deliberation.${name}`
+    if (!known.has(rule.source.source)) err(`${at}.source.source`, `“${rule.source.source}”既不在sources中，也不在内置文献表中`, `"${rule.source.source}" is neither in sources nor in the built-in table`)
+    if ('numerator' in rule && rule.numerator > rule.denominator) err(`${at}.numerator`, '不得大于分母', 'must not exceed the denominator')
+  }
 
   const calendar = pack.calendar
   const years = new Map<number, number>()

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { CHINA_WORKING_CALENDAR } from './default-pack/calendar.js'
 import { COMMUNITY_CATALOGS } from './default-pack/community.js'
+import { DEFAULT_DELIBERATION } from './default-pack/deliberation.js'
 import { DEFAULT_CUES, DEFAULT_LEXICON } from './default-pack/lexicon.js'
 import { DEFAULT_SECTORS } from './default-pack/sectors.js'
 import { STREET_CATALOGS } from './default-pack/street.js'
@@ -24,7 +25,8 @@ export const DEFAULT_PACK: PolicyPack = {
     officeReviewWorkingDays: 5,
     decisionWorkingDays: 15,
     fundingGraceWorkingDays: 20,
-    evaluation: DEFAULT_EVALUATION
+    evaluation: DEFAULT_EVALUATION,
+    deliberation: DEFAULT_DELIBERATION
   },
   sectors: DEFAULT_SECTORS,
   levels: { community: COMMUNITY_CATALOGS, street: STREET_CATALOGS },

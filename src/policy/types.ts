@@ -302,6 +302,45 @@ export interface PolicyParameters {
   communityHourlyCost?: { yuan: number; source: string }
   /** The two-way evaluation of departments (双向考评 / 倒评); packs stored before have none and are read with the default pack's. */
   evaluation?: EvaluationParameters
+  /** The residents' deliberation council's rules (议事会六步工作法); packs stored before it are read with the default pack's. */
+  deliberation?: DeliberationParameters
+}
+
+/**
+ * A share a count must reach: `count × denominator > total × numerator`, or ≥ when
+ * `inclusive` (more than half: 1/2 not inclusive; two thirds or more: 2/3 inclusive).
+ */
+export interface Threshold {
+  numerator: number
+  denominator: number
+  inclusive: boolean
+  source: SourceRef
+  /** What the source does not say, where the value is as practised rather than written. */
+  note?: string
+}
+
+/** A count of working days, with where it comes from. */
+export interface WorkingDaysRule {
+  days: number
+  source: SourceRef
+  note?: string
+}
+
+export interface DeliberationParameters {
+  /** Of the council's sitting members, how many must attend a council meeting. */
+  councilQuorum: Threshold
+  /** Of the members present, how many must vote for a motion (少数服从多数). */
+  councilMajority: Threshold
+  /** Of the residents' representatives, how many must attend their meeting. */
+  representativesQuorum: Threshold
+  representativesMajority: Threshold
+  /** Of the residents (or households, or group delegates) called, how many must attend a residents' meeting. */
+  residentsQuorum: Threshold
+  residentsMajority: Threshold
+  /** How many working days before a meeting its notice must be given. */
+  noticeWorkingDays: WorkingDaysRule
+  /** How many working days a published resolution or result stays in publicity (公示期). */
+  publicityWorkingDays: WorkingDaysRule
 }
 
 /** Where a parameter comes from: the sections cited, and what is this pack's own choice rather than theirs. */

@@ -4,6 +4,7 @@ import { calendarNotCovered } from '../policy/dates.js'
 import { addCalendarDays, chinaDate } from '../clock.js'
 import { postpone, sweepDue, type DueHandler, type DueRow } from '../engine/due.js'
 import { latestConfirmations } from '../contracts/store.js'
+import { deliberationDueHandlers } from '../deliberations/service.js'
 import { findTaskBySeq, planStep, unmoved, type TaskRecord, type Transition } from './store.js'
 import { SYSTEM_ACTOR, systemTransition, type GateContext } from './service.js'
 
@@ -82,7 +83,9 @@ function handlers(ctx: GateContext, counts: SweepCounts): Map<string, DueHandler
     ['admission\u0000decision', missed],
     ['admission\u0000period_start', period('admitted', 'ACTIVATE')],
     ['admission\u0000period_end', period('active', 'COMPLETE')],
-    ['admission\u0000funding_grace', funding]
+    ['admission\u0000funding_grace', funding],
+    // The deliberation council's publicity periods, swept with the gate's dates.
+    ...deliberationDueHandlers(ctx)
   ])
 }
 

@@ -153,6 +153,9 @@ export function visibilityFor(p: Principal | null): Visibility {
     case 'street':
     case 'community':
       return { kind: 'target', orgUnit: p.org }
+    // The council is no party to a task: it reads what is public, as residents do.
+    case 'council':
+      return { kind: 'admitted' }
   }
 }
 

@@ -74,6 +74,7 @@ function scopeFor(p: Principal): WithdrawalScope {
     case 'department':
       return { kind: 'department', departmentId: p.org }
     case 'community':
+    case 'council':
       return { kind: 'community', orgUnit: p.org }
     default:
       throw Problems.forbidden({

@@ -32,6 +32,8 @@ type Who =
   | 'community:foreign'
   | 'admin:own'
   | 'admin:foreign'
+  | 'council:own'
+  | 'council:foreign'
 
 const PRINCIPALS: Record<Exclude<Who, 'none'>, { role: Role; org: string; sub: string }> = {
   // The owning department of every object below, and a department of the other district.
@@ -51,7 +53,10 @@ const PRINCIPALS: Record<Exclude<Who, 'none'>, { role: Role; org: string; sub: s
   'street:foreign': { role: 'street', org: 'west-s1', sub: 'west-s1.staff' },
   // The city's admin administers all of it; the other district's admin only that district, where no fixture lies.
   'admin:own': { role: 'admin', org: 'city', sub: 'admin' },
-  'admin:foreign': { role: 'admin', org: 'west', sub: 'admin.west' }
+  'admin:foreign': { role: 'admin', org: 'west', sub: 'admin.west' },
+  // The deliberation council of east-s1-c1 (its chair records its steps), and of a community of the other district.
+  'council:own': { role: 'council', org: 'east-s1-c1', sub: 'east-s1-c1.council' },
+  'council:foreign': { role: 'council', org: 'west-s1-c1', sub: 'west-s1-c1.council' }
 }
 
 const EVERYONE = Object.keys(PRINCIPALS).concat('none') as Who[]
@@ -102,6 +107,8 @@ const unlisted = { ...assisted, title: '协助开展社区养老服务需求调�
 
 const CONTACTS = [{ side: '区民政局', name: '赵磊', phone: '025-0000-0000' }]
 const TERMS = { paymentMethod: '按季度拨付', paymentSchedule: null, deliverables: [{ name: '困难家庭排查台账', due: '2027-06-30' }], contacts: CONTACTS }
+const DELIBERATION_ITEM = { origin: 'residents', title: '加装电动自行车充电棚', text: '居民建议在楼后空地加装充电棚。' }
+const DELIBERATION_MOTION = { type: 'MOTION', track: 'general', trackReason: '不涉及全体居民重大利益', motion: '建议加装充电棚一座。' }
 const REPORT = {
   department: 'east-civil',
   what: '要求三日内上门核查辖区全部独居老人并填报统计表',
@@ -121,6 +128,9 @@ interface Fixtures {
   evaluation: string
   /** A published round of the city, east-civil rated by east-s1-c1. */
   publishedEvaluation: string
+  /** east-s1-c1's council: an item just proposed, and one whose motion the council voted down (public). */
+  deliberation: string
+  rejectedDeliberation: string
 }
 
 interface Json {
@@ -200,8 +210,29 @@ class Objects {
     await send('PUBLISH')
     return round.id as string
   }
+  async deliberation() {
+    return (await this.must('POST', '/v1/deliberations', 'council:own', DELIBERATION_ITEM, (b) => b.state === 'proposed')).id as string
+  }
+  async inCommitteeReview() {
+    const id = await this.deliberation()
+    await this.must('POST', `/v1/deliberations/${id}/events`, 'council:own', DELIBERATION_MOTION, (b) => b.state === 'committee_review')
+    return id
+  }
+  async rejectedDeliberation() {
+    const id = await this.inCommitteeReview()
+    await this.must('POST', `/v1/deliberations/${id}/events`, 'community:own', { type: 'COMMITTEE_REVIEW', outcome: 'approved', opinion: '同意' })
+    const meeting = { heldOn: '2026-10-09', noticeGivenOn: '2026-09-28', attended: ['m01', 'm02'], votes: { for: [], against: ['m01', 'm02'], abstain: [] }, minutes: '纪要' }
+    await this.must('POST', `/v1/deliberations/${id}/events`, 'council:own', { type: 'COUNCIL_RESOLVE', meeting, text: '不同意' }, (b) => b.state === 'rejected')
+    return id
+  }
+  async councilMember() {
+    const sub = this.unique('member')
+    await this.must('POST', '/v1/councils/east-s1-c1/members', 'community:own', { sub, name: '成员', termStart: '2026-01-01', termEnd: '2030-12-31' })
+    return sub
+  }
 
   async fixtures(): Promise<Fixtures> {
+    for (const sub of ['m01', 'm02', 'm03']) await this.must('POST', '/v1/councils/east-s1-c1/members', 'community:own', { sub, name: sub, termStart: '2026-01-01', termEnd: '2030-12-31' })
     const admitted = await this.admitted()
     await this.must('PUT', `/v1/tasks/${admitted}/contract`, 'department:own', TERMS)
     return {
@@ -213,7 +244,9 @@ class Objects {
       report: await this.report(admitted),
       webhook: await this.webhook(),
       evaluation: await this.ratedEvaluation(),
-      publishedEvaluation: await this.publishedEvaluation()
+      publishedEvaluation: await this.publishedEvaluation(),
+      deliberation: await this.deliberation(),
+      rejectedDeliberation: await this.rejectedDeliberation()
     }
   }
 }
@@ -599,6 +632,99 @@ const CASES: Case[] = [
     expected: only({ 'office:own': NO_CONTENT, 'admin:own': NO_CONTENT })
   },
 
+  // --- the residents' deliberation council (README: its council and staff act in their own community; its street, office and admins read)
+  { op: 'GET /v1/register/deliberations', what: 'the council’s published results (public)', request: get('/v1/register/deliberations'), expected: anyone(OK) },
+  {
+    op: 'POST /v1/deliberations',
+    what: 'propose an item (a council or community staff, for the token’s own community)',
+    request: async () => ({ method: 'POST', url: '/v1/deliberations', payload: DELIBERATION_ITEM }),
+    expected: only({ 'council:own': CREATED, 'council:foreign': CREATED, 'community:own': CREATED, 'community:foreign': CREATED }, FORBIDDEN)
+  },
+  {
+    op: 'GET /v1/deliberations',
+    what: 'the items a caller reads (its community, street, district; else the public ones)',
+    request: get('/v1/deliberations?limit=200'),
+    expected: anyPrincipal(OK),
+    check: listing(
+      Object.fromEntries(
+        EVERYONE.filter((w) => w !== 'none').map((w) => [
+          w,
+          // The list is the caller's own place; a caller with none (a department, a group member) gets the public ones. Public items elsewhere are in the register.
+          {
+            deliberation: ['council:own', 'community:own', 'street:own', 'office:own', 'admin:own'].includes(w),
+            rejectedDeliberation: ['council:own', 'community:own', 'street:own', 'office:own', 'admin:own', 'department:own', 'department:foreign', 'leading_group:own', 'leading_group:foreign'].includes(w)
+          }
+        ])
+      )
+    )
+  },
+  {
+    op: 'GET /v1/deliberations/{id}',
+    what: 'an item just proposed (not public)',
+    request: async (_o, fx) => ({ method: 'GET', url: `/v1/deliberations/${fx.deliberation}` }),
+    expected: only({ 'council:own': OK, 'community:own': OK, 'street:own': OK, 'office:own': OK, ...ADMINS })
+  },
+  {
+    op: 'GET /v1/deliberations/{id}',
+    what: 'a rejected motion (its result is public)',
+    request: async (_o, fx) => ({ method: 'GET', url: `/v1/deliberations/${fx.rejectedDeliberation}` }),
+    expected: anyPrincipal(OK)
+  },
+  {
+    op: 'GET /v1/deliberations/{id}/history',
+    what: 'an item’s history, as the item',
+    request: async (_o, fx) => ({ method: 'GET', url: `/v1/deliberations/${fx.deliberation}/history` }),
+    expected: only({ 'council:own': OK, 'community:own': OK, 'street:own': OK, 'office:own': OK, ...ADMINS })
+  },
+  {
+    op: 'POST /v1/deliberations/{id}/events',
+    what: 'MOTION on a fresh item (its council)',
+    request: async (o) => ({ method: 'POST', url: `/v1/deliberations/${await o.deliberation()}/events`, payload: DELIBERATION_MOTION }),
+    expected: only({ 'council:own': OK })
+  },
+  {
+    op: 'POST /v1/deliberations/{id}/events',
+    what: 'COMMITTEE_REVIEW of a fresh motion (its community’s staff, for the two committees)',
+    request: async (o) => ({ method: 'POST', url: `/v1/deliberations/${await o.inCommitteeReview()}/events`, payload: { type: 'COMMITTEE_REVIEW', outcome: 'approved', opinion: '同意' } }),
+    expected: only({ 'community:own': OK })
+  },
+  {
+    op: 'GET /v1/councils/{community}/members',
+    what: 'east-s1-c1’s council (its council and staff, its street, its office and admins)',
+    request: get('/v1/councils/east-s1-c1/members'),
+    expected: only({ 'council:own': OK, 'community:own': OK, 'street:own': OK, 'office:own': OK, ...ADMINS }, FORBIDDEN)
+  },
+  {
+    op: 'POST /v1/councils/{community}/members',
+    what: 'add a member (its council, its staff, an admin of its district or city)',
+    request: async (o) => ({ method: 'POST', url: '/v1/councils/east-s1-c1/members', payload: { sub: o.unique('new'), name: '新成员', termStart: '2026-01-01', termEnd: '2030-12-31' } }),
+    expected: only({ 'council:own': CREATED, 'community:own': CREATED, ...{ 'admin:own': CREATED } }, FORBIDDEN)
+  },
+  {
+    op: 'PATCH /v1/councils/{community}/members/{sub}',
+    what: 'change a fresh member',
+    request: async (o) => ({ method: 'PATCH', url: `/v1/councils/east-s1-c1/members/${await o.councilMember()}`, payload: { partyMember: true } }),
+    expected: only({ 'council:own': OK, 'community:own': OK, ...ADMINS }, FORBIDDEN)
+  },
+  {
+    op: 'DELETE /v1/councils/{community}/members/{sub}',
+    what: 'remove a fresh member',
+    request: async (o) => ({ method: 'DELETE', url: `/v1/councils/east-s1-c1/members/${await o.councilMember()}` }),
+    expected: only({ 'council:own': NO_CONTENT, 'community:own': NO_CONTENT, 'admin:own': NO_CONTENT }, FORBIDDEN)
+  },
+  {
+    op: 'GET /v1/councils/{community}/member-changes',
+    what: 'the council’s membership history (as its members)',
+    request: get('/v1/councils/east-s1-c1/member-changes'),
+    expected: only({ 'council:own': OK, 'community:own': OK, 'street:own': OK, 'office:own': OK, ...ADMINS }, FORBIDDEN)
+  },
+  {
+    op: 'POST /v1/councils/{community}/members/import',
+    what: 'a dry run of an import (as adding a member)',
+    request: async () => ({ method: 'POST', url: '/v1/councils/east-s1-c1/members/import?dryRun=true', payload: [{ sub: 'm09', name: '成员', termStart: '2026-01-01', termEnd: '2030-12-31' }] }),
+    expected: only({ 'council:own': OK, 'community:own': OK, ...ADMINS }, FORBIDDEN)
+  },
+
   // --- burden ledgers and scorecards
   {
     op: 'GET /v1/communities/{id}/burden',
@@ -631,8 +757,11 @@ const CASES: Case[] = [
     op: 'GET /v1/burden-reports',
     what: 'the report list',
     request: get('/v1/burden-reports?limit=200'),
-    // Leading-group members are not among the readers: refused, or shown nothing of it.
-    expected: expect({ none: UNAUTHENTICATED, 'leading_group:own': [200, 403], 'leading_group:foreign': [200, 403] }, OK),
+    // Leading-group members and the deliberation council are not among the readers: refused, or shown nothing of it.
+    expected: expect(
+      { none: UNAUTHENTICATED, 'leading_group:own': [200, 403], 'leading_group:foreign': [200, 403], 'council:own': [200, 403], 'council:foreign': [200, 403] },
+      OK
+    ),
     check: (who, body, fx) => [
       ...listing({
         'community:own': { report: true },
@@ -868,7 +997,9 @@ t.test('a token whose org is not of the kind its role names acts for nobody', as
     ['office', 'east-s1', 'GET', '/v1/org-units/east-s1/burden', DENIED],
     ['office', 'east-civil', 'GET', '/v1/departments/east-civil/scorecard', DENIED],
     ['community', 'east', 'POST', '/v1/burden-reports', [403]],
-    ['department', 'east', 'POST', '/v1/tasks', [403]]
+    ['department', 'east', 'POST', '/v1/tasks', [403]],
+    ['council', 'east-s1', 'GET', '/v1/councils/east-s1-c1/members', DENIED],
+    ['council', 'east', 'GET', '/v1/deliberations', DENIED]
   ]
   for (const [role, org, method, url, allowed] of cases) {
     const payload = url === '/v1/tasks' ? assisted : url === '/v1/burden-reports' ? REPORT : undefined

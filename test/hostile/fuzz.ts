@@ -84,6 +84,8 @@ interface Fixtures {
   reports: string[]
   webhooks: string[]
   evaluations: string[]
+  /** east-s1-c1's council: an item in each of its first positions. */
+  deliberations: string[]
 }
 
 const ORG_IDS = DEMO_ORG_TREE.map((u) => u.id)
@@ -100,6 +102,9 @@ function realPathValues(path: string, name: string, fx: Fixtures): string[] {
   if (path.startsWith('/v1/register/evaluations/departments/')) return DEPARTMENTS
   if (path.startsWith('/v1/register/evaluations/areas/')) return ['city', 'east', 'west']
   if (path.startsWith('/v1/register/evaluations/')) return fx.evaluations
+  if (name === 'sub' && path.startsWith('/v1/councils/')) return ['m02', 'm01']
+  if (name === 'community' && path.startsWith('/v1/councils/')) return ['west-s1-c1', 'east-s1-c1']
+  if (path.startsWith('/v1/deliberations/')) return fx.deliberations
   if (path.startsWith('/v1/tasks/')) return fx.tasks
   if (path.startsWith('/v1/burden-reports/')) return fx.reports
   if (path.startsWith('/v1/webhooks/')) return fx.webhooks
@@ -124,11 +129,14 @@ function hints(fx: Fixtures): Record<string, readonly unknown[]> {
     sector: ['civil_affairs', 'public_security', 'veterans_affairs', null],
     group: ['city', 'east', 'west', 'east-s1', 'east-civil'],
     url: ['https://example.org/zhunru-hook', 'http://127.0.0.1:9/hook'],
-    events: ['*', 'SUBMIT', 'DECIDE', 'CREATE', 'DEADLINE_MISSED', 'RATE', 'PUBLISH'],
+    events: ['*', 'SUBMIT', 'DECIDE', 'CREATE', 'DEADLINE_MISSED', 'RATE', 'PUBLISH', 'COUNCIL_RESOLVE'],
     period: ['2026', '2026-H1', '2025', '2027', '1999'],
     value: ['satisfied', 'basically_satisfied', 'dissatisfied', 0, 100],
     departments: [DEPARTMENTS.slice(0, 3), ['east-civil', 'east-housing'], ['east-civil', 'east-civil']],
-    area: ['city', 'east', 'west', 'east-s1']
+    area: ['city', 'east', 'west', 'east-s1'],
+    attended: [['m01', 'm02'], ['m01', 'x'], []],
+    heldOn: ['2026-10-09', '2026-10-08', '2026-10-10'],
+    noticeGivenOn: ['2026-09-28', '2026-10-09']
   }
 }
 
@@ -464,6 +472,7 @@ const REAL_PRINCIPALS: Auth[] = [
   { kind: 'token', role: 'leading_group', org: 'east', sub: 'sun.chair' },
   { kind: 'token', role: 'leading_group', org: 'east', sub: 'lv.member' },
   { kind: 'token', role: 'community', org: 'east-s1-c1', sub: 'east-s1-c1.staff' },
+  { kind: 'token', role: 'council', org: 'east-s1-c1', sub: 'east-s1-c1.council' },
   { kind: 'token', role: 'admin', org: 'city', sub: 'admin' }
 ]
 
@@ -722,7 +731,17 @@ async function fixtures(h: Harness): Promise<Fixtures> {
   const round = await post('/v1/evaluations', office, { period: '2026', departments: ['east-civil', 'east-housing'] })
   await post(`/v1/evaluations/${round}/events`, office, { type: 'START' })
   await h.app.inject({ method: 'PUT', url: `/v1/evaluations/${round}/ratings/east-civil`, headers: h.auth('community', 'east-s1-c1', 'east-s1-c1.staff'), payload: { value: 'satisfied' } })
-  return { tasks: [draft, escalated, admitted], reports: [report], webhooks: [webhook], evaluations: [round] }
+  const council = h.auth('council', 'east-s1-c1', 'east-s1-c1.council')
+  const staff = h.auth('community', 'east-s1-c1', 'east-s1-c1.staff')
+  for (const sub of ['m01', 'm02', 'm03']) await h.app.inject({ method: 'POST', url: '/v1/councils/east-s1-c1/members', headers: staff, payload: { sub, name: sub, termStart: '2026-01-01', termEnd: '2030-12-31' } })
+  const item = { origin: 'residents', title: '加装充电棚', text: '居民建议加装充电棚。' }
+  const proposed = await post('/v1/deliberations', council, item, 'proposed')
+  const inReview = await post('/v1/deliberations', council, item, 'proposed')
+  await post(`/v1/deliberations/${inReview}/events`, council, { type: 'MOTION', track: 'major', trackReason: '重大', motion: '提议' }, 'committee_review')
+  const deciding = await post('/v1/deliberations', council, item, 'proposed')
+  await post(`/v1/deliberations/${deciding}/events`, council, { type: 'MOTION', track: 'general', trackReason: '一般', motion: '提议' }, 'committee_review')
+  await post(`/v1/deliberations/${deciding}/events`, staff, { type: 'COMMITTEE_REVIEW', outcome: 'approved', opinion: '同意' }, 'council_resolution')
+  return { tasks: [draft, escalated, admitted], reports: [report], webhooks: [webhook], evaluations: [round], deliberations: [proposed, inReview, deciding] }
 }
 
 // ---------------------------------------------------------------------------------------------
