@@ -85,10 +85,9 @@ export async function scopeFor(ctx: EvaluationContext, p: Principal): Promise<Pr
       return { kind: 'department', departmentId: p.org }
     case 'street':
     case 'community':
-      return { kind: 'rater', areas: await areasOf(ctx, p.org) }
+    // A council reads the rounds its community rates in; its community's staff rate.
     case 'council':
-      // The council records its own deliberations; its community's staff rate for the community.
-      throw Problems.forbidden({ zh: '评议轮次由街道和社区参与评议，议事会不参与', en: 'streets and communities rate in evaluation rounds; a council does not' })
+      return { kind: 'rater', areas: await areasOf(ctx, p.org) }
   }
 }
 
