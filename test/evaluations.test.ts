@@ -173,8 +173,8 @@ t.test('a round goes from open to published, rated by streets and communities; i
   t.equal((await get(h, '/v1/register/evaluations/areas/east', { 'if-none-match': (await get(h, '/v1/register/evaluations/areas/east')).headers.etag as string })).statusCode, 304)
 
   // The machine is served like every other: its events, who sends them, RATE commuting, and its diagram.
-  const machine = (await get(h, '/v1/machines/evaluation')).json()
-  t.match(machine, { id: 'evaluation', commuting: ['RATE'] })
+  const machines = (await get(h, '/v1/machines')).json()
+  t.match((machines.items ?? machines).find((m: Json) => m.id === 'evaluation'), { id: 'evaluation', commuting: ['RATE'] })
   const diagram = (await get(h, '/v1/machines/evaluation/diagram')).body
   for (const edge of ['open --> rating', 'rating --> closed', 'closed --> published']) t.match(diagram, edge, `the diagram has ${edge}`)
 })
