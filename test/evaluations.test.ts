@@ -382,6 +382,12 @@ t.test('a pack stored before it had evaluation parameters is read with the defau
   await h.db.knex('policy_packs').where({ seq: row.seq }).update({ body: JSON.stringify(body) })
   const round = (await open(h, { period: '2026', departments: ['east-civil'] })).json()
   t.match(round.parameters, { period: 'year', satisfactionTarget: 0.85, scale: { kind: 'levels' } })
+  // A city may publish a pack without them too: the default pack's are used.
+  const file = (await get(h, '/v1/policy-packs/current')).json()
+  delete file.parameters.evaluation
+  file.version = '2026.4-city'
+  t.equal((await h.app.inject({ method: 'POST', url: '/v1/policy-packs', headers: h.auth('admin', 'city', 'pack.admin'), payload: file })).statusCode, 201)
+  t.match((await open(h, { period: '2026', departments: ['west-civil'] }, office(h, 'west'))).json().parameters, { period: 'year', ratingWorkingDays: 10 })
 })
 
 t.test('concurrent ratings: many raters at once all land; one rater twice at once, one wins and both are kept', async (t) => {
