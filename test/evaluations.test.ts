@@ -56,7 +56,7 @@ function recompute(result: Json): Array<{ department: string; total: number | nu
       satisfaction: i.scores.length === 0 ? null : round2(i.scores.reduce((a: number, b: number) => a + b, 0) / i.scores.length),
       admission: decided === 0 ? 100 : round2((100 * i.record.admitted) / decided),
       burden: Math.max(0, round2(100 - penalties.confirmedBurdenReport * i.record.confirmedBurdenReports)),
-      funding: Math.max(0, round2(100 - penalties.unfundedTask * i.record.unfunded))
+      funding: Math.max(0, round2(100 - penalties.unfundedTask * (i.record.unfunded + i.record.lateFunding)))
     }
     const sum = keys.reduce((a, k) => a + weights[k], 0)
     const total = c.satisfaction === null ? null : round2(keys.reduce((a, k) => a + weights[k] * c[k]!, 0) / sum)
@@ -440,4 +440,23 @@ t.test('idempotent: an event retried with its key is answered again, a rating re
   for (let i = 0; i < 3; i++) await rateAs(h, id, 'east-civil', street(h), { value: 'satisfied', respondents: 12 })
   t.equal((await get(h, `/v1/evaluations/${id}/ratings?all=true`, street(h))).json().items.length, 1)
   t.equal((await get(h, `/v1/evaluations/${id}`, office(h))).json().version, 3)
+})
+
+t.test('funding that arrived after the grace period counts against the department, once per target', async (t) => {
+  let now = TEST_NOW
+  const h = await build(t, { now: () => now })
+  const task = (await h.app.inject({ method: 'POST', url: '/v1/tasks', headers: h.auth('department', 'city-civil', 'li.min'), payload: cityTask })).json()
+  const [onTime, late] = cityTask.targets
+  const confirm = (c: string) => h.app.inject({ method: 'POST', url: `/v1/tasks/${task.id}/funding-confirmations`, headers: community(h, c), payload: { status: 'received', amount: 8000 } })
+  now = new Date('2026-11-24T02:00:00Z')
+  t.equal((await confirm(onTime!)).statusCode, 201)
+  // The period starts on 23 November; 20 working days later is 21 December.
+  now = new Date('2026-12-28T02:00:00Z')
+  t.equal((await confirm(late!)).statusCode, 201)
+  t.equal((await confirm(late!)).statusCode, 201, 'said again: still one target')
+  t.equal((await confirm(onTime!)).statusCode, 201, 'on time stays on time')
+  const round = await started(h, { period: '2026', departments: ['city-civil'] })
+  const result = (await get(h, `/v1/evaluations/${round.id}/result`, office(h))).json()
+  t.match(result.departments, [{ department: 'city-civil', record: { admitted: 1, unfunded: 0, lateFunding: 1 }, components: { funding: 80 } }])
+  t.same(recompute(result).map((r) => r.total), result.departments.map((d: Json) => d.total))
 })
