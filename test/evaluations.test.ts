@@ -56,7 +56,7 @@ function recompute(result: Json): Array<{ department: string; total: number | nu
       satisfaction: i.scores.length === 0 ? null : round2(i.scores.reduce((a: number, b: number) => a + b, 0) / i.scores.length),
       admission: decided === 0 ? 100 : round2((100 * i.record.admitted) / decided),
       burden: Math.max(0, round2(100 - penalties.confirmedBurdenReport * i.record.confirmedBurdenReports)),
-      funding: Math.max(0, round2(100 - penalties.unfundedTask * i.record.unfunded))
+      funding: Math.max(0, round2(100 - penalties.unfundedTask * (i.record.unfunded + i.record.lateFunding)))
     }
     const sum = keys.reduce((a, k) => a + weights[k], 0)
     const total = c.satisfaction === null ? null : round2(keys.reduce((a, k) => a + weights[k] * c[k]!, 0) / sum)
@@ -173,8 +173,8 @@ t.test('a round goes from open to published, rated by streets and communities; i
   t.equal((await get(h, '/v1/register/evaluations/areas/east', { 'if-none-match': (await get(h, '/v1/register/evaluations/areas/east')).headers.etag as string })).statusCode, 304)
 
   // The machine is served like every other: its events, who sends them, RATE commuting, and its diagram.
-  const machine = (await get(h, '/v1/machines/evaluation')).json()
-  t.match(machine, { id: 'evaluation', commuting: ['RATE'] })
+  const machines = (await get(h, '/v1/machines')).json()
+  t.match((machines.items ?? machines).find((m: Json) => m.id === 'evaluation'), { id: 'evaluation', commuting: ['RATE'] })
   const diagram = (await get(h, '/v1/machines/evaluation/diagram')).body
   for (const edge of ['open --> rating', 'rating --> closed', 'closed --> published']) t.match(diagram, edge, `the diagram has ${edge}`)
 })
@@ -382,6 +382,12 @@ t.test('a pack stored before it had evaluation parameters is read with the defau
   await h.db.knex('policy_packs').where({ seq: row.seq }).update({ body: JSON.stringify(body) })
   const round = (await open(h, { period: '2026', departments: ['east-civil'] })).json()
   t.match(round.parameters, { period: 'year', satisfactionTarget: 0.85, scale: { kind: 'levels' } })
+  // A city may publish a pack without them too: the default pack's are used.
+  const file = (await get(h, '/v1/policy-packs/current')).json()
+  delete file.parameters.evaluation
+  file.version = '2026.4-city'
+  t.equal((await h.app.inject({ method: 'POST', url: '/v1/policy-packs', headers: h.auth('admin', 'city', 'pack.admin'), payload: file })).statusCode, 201)
+  t.match((await open(h, { period: '2026', departments: ['west-civil'] }, office(h, 'west'))).json().parameters, { period: 'year', ratingWorkingDays: 10 })
 })
 
 t.test('concurrent ratings: many raters at once all land; one rater twice at once, one wins and both are kept', async (t) => {
@@ -421,15 +427,36 @@ t.test('idempotent: an event retried with its key is answered again, a rating re
   const created = await h.app.inject({ method: 'POST', url: '/v1/evaluations', headers: { ...office(h), 'idempotency-key': 'open-1' }, payload: { period: '2026', departments: ['east-civil'] } })
   const retried = await h.app.inject({ method: 'POST', url: '/v1/evaluations', headers: { ...office(h), 'idempotency-key': 'open-1' }, payload: { period: '2026', departments: ['east-civil'] } })
   t.equal(created.statusCode, 201)
-  t.not(retried.statusCode, 409, 'not a second round')
+  t.equal(retried.statusCode, 201, 'the stored answer again, not a 409')
+  t.equal(retried.json().id, created.json().id, 'not a second round')
   t.equal(Number((await h.db.knex('evaluation_rounds').count({ n: '*' }))[0]!.n), 1)
   const id = created.json().id
   const first = await send(h, id, { type: 'START' }, office(h), { 'idempotency-key': 'start-1' })
   const second = await send(h, id, { type: 'START' }, office(h), { 'idempotency-key': 'start-1' })
   t.equal(first.statusCode, 200)
-  t.not(second.statusCode, 409, 'the retry is no second START')
+  t.equal(second.statusCode, 200, 'the retry is no second START')
+  t.same(second.json(), first.json())
   t.equal((await get(h, `/v1/evaluations/${id}`, office(h))).json().version, 2)
   for (let i = 0; i < 3; i++) await rateAs(h, id, 'east-civil', street(h), { value: 'satisfied', respondents: 12 })
   t.equal((await get(h, `/v1/evaluations/${id}/ratings?all=true`, street(h))).json().items.length, 1)
   t.equal((await get(h, `/v1/evaluations/${id}`, office(h))).json().version, 3)
+})
+
+t.test('funding that arrived after the grace period counts against the department, once per target', async (t) => {
+  let now = TEST_NOW
+  const h = await build(t, { now: () => now })
+  const task = (await h.app.inject({ method: 'POST', url: '/v1/tasks', headers: h.auth('department', 'city-civil', 'li.min'), payload: cityTask })).json()
+  const [onTime, late] = cityTask.targets
+  const confirm = (c: string) => h.app.inject({ method: 'POST', url: `/v1/tasks/${task.id}/funding-confirmations`, headers: community(h, c), payload: { status: 'received', amount: 8000 } })
+  now = new Date('2026-11-24T02:00:00Z')
+  t.equal((await confirm(onTime!)).statusCode, 201)
+  // The period starts on 23 November; 20 working days later is 21 December.
+  now = new Date('2026-12-28T02:00:00Z')
+  t.equal((await confirm(late!)).statusCode, 201)
+  t.equal((await confirm(late!)).statusCode, 201, 'said again: still one target')
+  t.equal((await confirm(onTime!)).statusCode, 201, 'on time stays on time')
+  const round = await started(h, { period: '2026', departments: ['city-civil'] })
+  const result = (await get(h, `/v1/evaluations/${round.id}/result`, office(h))).json()
+  t.match(result.departments, [{ department: 'city-civil', record: { admitted: 1, unfunded: 0, lateFunding: 1 }, components: { funding: 80 } }])
+  t.same(recompute(result).map((r) => r.total), result.departments.map((d: Json) => d.total))
 })

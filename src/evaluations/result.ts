@@ -15,6 +15,8 @@ export interface GateRecord {
   rejected: number
   confirmedBurdenReports: number
   unfunded: number
+  /** Targets whose funding arrived, but after the grace period. */
+  lateFunding: number
 }
 
 /** One department's inputs: its current ratings without who gave them, and its gate record. */
@@ -88,8 +90,8 @@ export const METHOD_TEXT: Pick<EvaluationMethod, 'formula' | 'components'> = {
       en: 'burden: 100 − penalty × burden reports confirmed in the period, at least 0.'
     },
     funding: {
-      zh: '费随事转：100 − 每件扣分 × 期内提交且被标记未落实经费的任务数，最低为0。',
-      en: 'funding: 100 − penalty × tasks submitted in the period and flagged unfunded, at least 0.'
+      zh: '费随事转：100 − 每件扣分 × (期内提交且被标记未落实经费的任务数 + 经费在宽限期后才到位的社区（街道）数)，最低为0。',
+      en: 'funding: 100 − penalty × (tasks submitted in the period and flagged unfunded + targets whose funding arrived only after the grace period), at least 0.'
     }
   }
 }
@@ -101,7 +103,7 @@ export function componentsOf(i: DepartmentInputs, p: Pick<EvaluationParameters, 
     satisfaction: i.scores.length === 0 ? null : round2(i.scores.reduce((a, b) => a + b, 0) / i.scores.length),
     admission: decided === 0 ? 100 : round2((100 * i.record.admitted) / decided),
     burden: Math.max(0, round2(100 - p.penalties.confirmedBurdenReport * i.record.confirmedBurdenReports)),
-    funding: Math.max(0, round2(100 - p.penalties.unfundedTask * i.record.unfunded))
+    funding: Math.max(0, round2(100 - p.penalties.unfundedTask * (i.record.unfunded + i.record.lateFunding)))
   }
 }
 

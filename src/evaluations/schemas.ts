@@ -129,7 +129,8 @@ export const DepartmentResultView = Type.Object({
     returned: Type.Integer(),
     rejected: Type.Integer(),
     confirmedBurdenReports: Type.Integer(),
-    unfunded: Type.Integer()
+    unfunded: Type.Integer(),
+    lateFunding: Type.Integer({ description: 'targets whose funding arrived only after the grace period' })
   }),
   components: Type.Object({ satisfaction: Figure, admission: Figure, burden: Figure, funding: Figure }),
   total: Figure,

@@ -13,7 +13,9 @@ import {
 } from '../../machines/evaluation.js'
 import { departmentScorecard } from '../burden/scorecard.js'
 import { chinaDate } from '../clock.js'
-import { uniquely } from '../engine/db.js'
+import type { Window } from '../burden/ledger.js'
+import { countWorkingDays } from '../calendar/working-days.js'
+import { fromJson, uniquely } from '../engine/db.js'
 import { sweepDue, type DueHandler } from '../engine/due.js'
 import type { GroupCommitter, IdempotencyClaim, Row } from '../engine/group-commit.js'
 import type { Actor } from '../engine/store.js'
@@ -225,6 +227,36 @@ export interface RoundEventInput {
   version?: number
 }
 
+/**
+ * How often a department's money came late (费随事转, nanjing-2014 §二.4): of its tasks submitted in
+ * the window, the targets whose first confirmation that the funding arrived came after the grace
+ * period the pack gives (counted from the contract's first day, as the sweeper counts it).
+ */
+async function lateFunding(ctx: EvaluationContext, department: string, w: Window): Promise<number> {
+  const { pack } = await ctx.packs.get(ctx.db)
+  const rows = (await ctx
+    .db('funding_confirmations as f')
+    .join('tasks', 'tasks.seq', 'f.task_seq')
+    .where('tasks.department_id', department)
+    .where('f.status', 'received')
+    .whereExists((q) => {
+      q.select(ctx.db.raw('1'))
+        .from('task_events')
+        .whereRaw('task_events.task_seq = tasks.seq')
+        .where('task_events.type', 'SUBMIT')
+        .where('task_events.created_at', '>=', `${w.from}T00:00:00`)
+        .where('task_events.created_at', '<', `${w.to}T99`)
+    })
+    .orderBy('f.seq')
+    .select('f.task_seq', 'f.community_id', 'f.created_at', 'tasks.declaration')) as Array<{ task_seq: number; community_id: string; created_at: string; declaration: string }>
+  const first = new Map<string, { at: string; start: string }>()
+  for (const r of rows) {
+    const key = `${r.task_seq}\u0000${r.community_id}`
+    if (!first.has(key)) first.set(key, { at: chinaDate(new Date(r.created_at)), start: fromJson<{ period: { start: string } }>(r.declaration).period.start })
+  }
+  return [...first.values()].filter((c) => c.at > countWorkingDays(pack.calendar, c.start, pack.parameters.fundingGraceWorkingDays).date).length
+}
+
 /** The round's inputs now: each department's current ratings without raters, and its gate record for the period. */
 async function inputsOf(ctx: EvaluationContext, round: RoundRecord): Promise<DepartmentInputs[]> {
   const { current } = await ratingsOf(ctx.db, round.seq)
@@ -233,7 +265,7 @@ async function inputsOf(ctx: EvaluationContext, round: RoundRecord): Promise<Dep
   return Promise.all(
     round.departments.map(async (department) => {
       const mine = current.filter((r) => r.departmentId === department)
-      const card = await departmentScorecard(ctx.db, department, window)
+      const [card, late] = await Promise.all([departmentScorecard(ctx.db, department, window), lateFunding(ctx, department, window)])
       const byRole = Object.fromEntries(RATER_ROLES.map((role) => [role, mine.filter((r) => r.raterRole === role).length])) as Record<RaterRole, number>
       const distribution = scale.kind === 'levels' ? Object.fromEntries(scale.levels.map((l) => [l.code, mine.filter((r) => r.level === l.code).length])) : null
       return {
@@ -248,7 +280,8 @@ async function inputsOf(ctx: EvaluationContext, round: RoundRecord): Promise<Dep
           returned: card.returned,
           rejected: card.rejected,
           confirmedBurdenReports: card.confirmedBurdenReports,
-          unfunded: card.unfunded
+          unfunded: card.unfunded,
+          lateFunding: late
         }
       }
     })

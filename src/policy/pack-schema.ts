@@ -212,7 +212,7 @@ const EvaluationParameters = Type.Object(
       { additionalProperties: false, description: 'the components’ weights; the total divides by their sum, which must not be 0' }
     ),
     penalties: Type.Object(
-      { confirmedBurdenReport: Points('points the burden component loses per confirmed report'), unfundedTask: Points('points the funding component loses per unfunded task') },
+      { confirmedBurdenReport: Points('points the burden component loses per confirmed report'), unfundedTask: Points('points the funding component loses per unfunded task, and per target whose funding arrived after the grace period') },
       { additionalProperties: false }
     ),
     basis: Type.Object(

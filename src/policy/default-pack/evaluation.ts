@@ -48,8 +48,11 @@ export const DEFAULT_EVALUATION: EvaluationParameters = {
         'The document raises the weight of satisfaction without a figure for departments; 60 % follows the floors it sets for streets (50 %) and communities (70 %). The gate record’s 40 % and its split (admission 20 %, burden reports 10 %, funding 10 %) are this pack’s choice.'
     },
     penalties: {
-      refs: [{ source: 'nanjing-2014', section: '二.11 检查督查制度' }],
-      note: 'Confirmed burden reports and unfunded tasks count against a department; 20 points each is this pack’s choice.'
+      refs: [
+        { source: 'nanjing-2014', section: '二.11 检查督查制度' },
+        { source: 'nanjing-2014', section: '二.4 费随事转' }
+      ],
+      note: 'Confirmed burden reports, unfunded tasks and funding that arrived after the grace period count against a department; 20 points each is this pack’s choice.'
     }
   }
 }
