@@ -101,15 +101,26 @@ export const DeliberationEventBodies = eventBodies({
     note: text(5000, 'a note: where the result was published, a progress note of the implementation'),
     on: Day('the day it happened (today when absent; not in the future)'),
     result: text(20000, 'what was done'),
-    reason: text(5000, 'why the item is withdrawn')
+    reason: text(5000, 'why the item is withdrawn'),
+    askWithdrawal: Type.Object(
+      {
+        task: Type.String({ format: 'uuid', description: 'a task admitted for this community (or its street), still admitted, active or suspended' }),
+        reason: text(5000, 'why the residents ask: shown to the office and in the task’s record')
+      },
+      {
+        additionalProperties: false,
+        description:
+          'residents widely reject an admitted task: the resolution asks the office that admitted it to withdraw it. Written only if the meeting adopts the resolution; the office answers in GET /v1/withdrawal-requests'
+      }
+    )
   },
   common: ['version'],
   takes: {
     MOTION: { required: ['track', 'trackReason', 'motion'] },
     COMMITTEE_REVIEW: { required: ['outcome', 'opinion'] },
-    COUNCIL_RESOLVE: { required: ['meeting', 'text'] },
+    COUNCIL_RESOLVE: { required: ['meeting', 'text'], optional: ['askWithdrawal'] },
     JOINT_REVIEW: { required: ['outcome', 'opinion', 'jointMeeting'] },
-    RESIDENTS_RESOLVE: { required: ['assembly', 'text'] },
+    RESIDENTS_RESOLVE: { required: ['assembly', 'text'], optional: ['askWithdrawal'] },
     FILE: { optional: ['note'] },
     PUBLISH: { optional: ['note'] },
     PUBLICITY_ENDED: {},

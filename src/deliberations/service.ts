@@ -30,6 +30,7 @@ import { checkCoveredDates, workingDaysAfter } from '../policy/dates.js'
 import { DEFAULT_DELIBERATION } from '../policy/default-pack/deliberation.js'
 import type { DeliberationParameters, PolicyPack, Threshold } from '../policy/types.js'
 import { SYSTEM_ACTOR, type GateContext } from '../tasks/service.js'
+import { planWithdrawalRequest, type WithdrawalAsk } from '../withdrawals/service.js'
 import { councilScope, inCouncilScope, placeOf } from './access.js'
 import { sittingOn } from './members.js'
 import {
@@ -94,6 +95,8 @@ export interface DeliberationEventInput {
   on?: string
   result?: string
   reason?: string
+  /** With a resolution: ask the office to withdraw a task admitted for this community (written only if the meeting adopts it). */
+  askWithdrawal?: WithdrawalAsk
 }
 
 const actorOf = (p: Principal): Actor => ({ sub: p.sub, role: p.role, org: p.org })
@@ -311,14 +314,22 @@ export async function applyDeliberationEvent(ctx: GateContext, id: string, p: Pr
   const { pack } = await ctx.packs.get(ctx.db)
   const now = ctx.now()
   const event = await machineEvent(ctx, current, body, pack, now)
+  // Checked whatever the vote: a resolution may not ask for what no office could grant.
+  const ask =
+    body.askWithdrawal === undefined
+      ? null
+      : await planWithdrawalRequest(ctx.db, ctx.orgs, body.askWithdrawal, { deliberationId: current.id, communityId: current.place.community, sub: p.sub, at: now.toISOString() }, 'askWithdrawal')
   const step = stepDeliberation(current.snapshot, event)
   if (!step.accepted) {
     // Enabled in this state and on this track: only a deciding meeting's guard refuses, and it says why.
     const e = event as Extract<DeliberationEvent, { type: 'COUNCIL_RESOLVE' }>
     throw meetingProblem(meetingRefusal(e.meeting, e.rules)!, current)
   }
+  // Only an adopted resolution asks: a motion voted down asks nothing of the office.
+  const asks = ask !== null && step.next.context.resolution?.adopted === true ? ask : null
+  const payload = asks === null ? payloadOf(event) : { ...payloadOf(event), withdrawalRequest: { id: asks.id, task: body.askWithdrawal!.task, reason: body.askWithdrawal!.reason } }
   const result = await ctx.commits.write(
-    planDeliberationStep(current, { type: body.type, next: step.next, state: step.state, payload: payloadOf(event), actor: actorOf(p), now: now.toISOString() }, claim)
+    planDeliberationStep(current, { type: body.type, next: step.next, state: step.state, payload, actor: actorOf(p), now: now.toISOString() }, claim, asks === null ? [] : [asks.rows])
   )
   if (result.ok) return deliberationOf(result.row)
   const found = deliberationOf((result as { conflict: Row }).conflict)

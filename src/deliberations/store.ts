@@ -3,7 +3,7 @@ import { isPublicDeliberation, type DeliberationState, type Origin, type StoredD
 import { addCalendarDays } from '../clock.js'
 import { fromJson, toJson } from '../engine/db.js'
 import { dueRows, type DueDate } from '../engine/due.js'
-import type { IdempotencyClaim, PlannedCreate, PlannedStep, Row } from '../engine/group-commit.js'
+import type { IdempotencyClaim, PlannedCreate, PlannedStep, RelatedRows, Row } from '../engine/group-commit.js'
 import type { Actor, Audience, InstanceTables } from '../engine/store.js'
 import type { Place } from './access.js'
 
@@ -158,7 +158,8 @@ export interface DeliberationTransition {
 }
 
 /** A transition for the engine to write with a compare-and-set on the version read; due dates change with the state. */
-export function planDeliberationStep(from: DeliberationRecord, t: DeliberationTransition, claim: IdempotencyClaim | null): PlannedStep {
+/** `extra`: rows of other tables that commit with the step (a resolution's request to withdraw a task). */
+export function planDeliberationStep(from: DeliberationRecord, t: DeliberationTransition, claim: IdempotencyClaim | null, extra: readonly RelatedRows[] = []): PlannedStep {
   const moved = t.state !== from.state
   return {
     kind: 'step',
@@ -172,7 +173,7 @@ export function planDeliberationStep(from: DeliberationRecord, t: DeliberationTr
       published_on: t.next.context.publishedOn,
       updated_at: t.now
     },
-    related: moved ? [dueRows('deliberation', dueOf(t.state, t.next), true)] : [],
+    related: [...(moved ? [dueRows('deliberation', dueOf(t.state, t.next), true)] : []), ...extra],
     event: { type: t.type, from: from.state, to: t.state, actor: t.actor, payload: t.payload, at: t.now },
     change: { machine: 'deliberation', instanceId: from.id, version: from.version + 1, type: t.type, from: from.state, to: t.state, state: t.state, at: t.now, audience: audienceOf(from.place, t.state) },
     claim,
