@@ -40,9 +40,10 @@ t.test('the machine is served as JSON and as a Mermaid diagram', async (t) => {
   const list = (await app.inject({ method: 'GET', url: '/v1/machines' })).json()
   t.match(list.items, [
     { id: 'admission', version: 3, href: '/v1/machines/admission', diagram: '/v1/machines/admission/diagram', commuting: ['VOTE', 'CONSULTATION_REPLY'] },
-    { id: 'burden-report', version: 1, href: '/v1/machines/burden-report', diagram: '/v1/machines/burden-report/diagram', commuting: [] }
+    { id: 'burden-report', version: 1, href: '/v1/machines/burden-report', diagram: '/v1/machines/burden-report/diagram', commuting: [] },
+    { id: 'deliberation', version: 1, href: '/v1/machines/deliberation', diagram: '/v1/machines/deliberation/diagram', commuting: [] }
   ])
-  t.equal(list.items.length, 2, 'every registered machine, and only those')
+  t.equal(list.items.length, 3, 'every registered machine, and only those')
   const admission = list.items[0]
   t.same(admission.events.find((e: { type: string }) => e.type === 'ACTIVATE'), { type: 'ACTIVATE', roles: [] }, 'events only the clock sends have no roles')
   t.same(admission.events.find((e: { type: string }) => e.type === 'VOTE'), { type: 'VOTE', roles: ['leading_group'] })

@@ -488,3 +488,14 @@ t.test('webhooks: the community, its street and its district’s office hear eve
   t.same(await heard(hooks.otherOffice), ['PUBLISH'], 'another district hears once it is public')
   t.same(await heard(hooks.otherCouncil), ['PUBLISH'])
 })
+
+t.test('the statechart names the six steps of each track, with who sends each event', async (t) => {
+  const { get } = await tour(t)
+  const machine = (await get('/v1/machines/deliberation')).json()
+  t.same(machine.eventRoles.PUBLICITY_ENDED, [], 'only the engine ends a publicity period')
+  t.same(machine.eventRoles.COUNCIL_RESOLVE, ['council'])
+  const diagram = (await get('/v1/machines/deliberation/diagram')).body
+  for (const edge of ['proposed --> committee_review', 'council_resolution --> resolved: COUNCIL_RESOLVE [carried(true)]', 'council_resolution --> rejected', 'joint_review --> residents_resolution', 'resolved --> filed: FILE [isTrack(general)]', 'published --> implementing: PUBLICITY_ENDED', 'implementing --> result_published']) {
+    t.ok(diagram.includes(edge), edge)
+  }
+})
