@@ -41,9 +41,10 @@ t.test('the machine is served as JSON and as a Mermaid diagram', async (t) => {
   t.match(list.items, [
     { id: 'admission', version: 3, href: '/v1/machines/admission', diagram: '/v1/machines/admission/diagram', commuting: ['VOTE', 'CONSULTATION_REPLY'] },
     { id: 'burden-report', version: 1, href: '/v1/machines/burden-report', diagram: '/v1/machines/burden-report/diagram', commuting: [] },
+    { id: 'deliberation', version: 1, href: '/v1/machines/deliberation', diagram: '/v1/machines/deliberation/diagram', commuting: [] },
     { id: 'evaluation', version: 1, href: '/v1/machines/evaluation', diagram: '/v1/machines/evaluation/diagram', commuting: ['RATE'] }
   ])
-  t.equal(list.items.length, 3, 'every registered machine, and only those')
+  t.equal(list.items.length, 4, 'every registered machine, and only those')
   const admission = list.items[0]
   t.same(admission.events.find((e: { type: string }) => e.type === 'ACTIVATE'), { type: 'ACTIVATE', roles: [] }, 'events only the clock sends have no roles')
   t.same(admission.events.find((e: { type: string }) => e.type === 'VOTE'), { type: 'VOTE', roles: ['leading_group'] })

@@ -488,3 +488,49 @@ t.test('webhooks: the community, its street and its district’s office hear eve
   t.same(await heard(hooks.otherOffice), ['PUBLISH'], 'another district hears once it is public')
   t.same(await heard(hooks.otherCouncil), ['PUBLISH'])
 })
+
+t.test('the statechart names the six steps of each track, with who sends each event', async (t) => {
+  const { get } = await tour(t)
+  const machine = (await get('/v1/machines/deliberation')).json()
+  t.same(machine.eventRoles.PUBLICITY_ENDED, [], 'only the engine ends a publicity period')
+  t.same(machine.eventRoles.COUNCIL_RESOLVE, ['council'])
+  const diagram = (await get('/v1/machines/deliberation/diagram')).body
+  for (const edge of ['proposed --> committee_review', 'council_resolution --> resolved: COUNCIL_RESOLVE [carried(true)]', 'council_resolution --> rejected', 'joint_review --> residents_resolution', 'resolved --> filed: FILE [isTrack(general)]', 'published --> implementing: PUBLICITY_ENDED', 'implementing --> result_published']) {
+    t.ok(diagram.includes(edge), edge)
+  }
+})
+
+t.test('the document’s examples work, as "Try it out" sends them', async (t) => {
+  const h = await build(t)
+  const council = h.auth('council', COMMUNITY, 'east-s1-c1.council')
+  const staff = h.auth('community', COMMUNITY, 'east-s1-c1.staff')
+  const { COUNCIL_IMPORT_CSV, COUNCIL_MEMBER, COUNCIL_MEMBER_CHANGES, DELIBERATION, DELIBERATION_EVENT_EXAMPLES: E } = await import('../src/deliberations/examples.js')
+  const send = (url: string, headers: object, payload: unknown, type?: string) =>
+    h.app.inject({ method: 'POST', url, headers: { ...headers, ...(type ? { 'content-type': type } : {}) }, payload: payload as Json })
+  t.equal((await send(`/v1/councils/${COMMUNITY}/members/import`, staff, COUNCIL_IMPORT_CSV, 'text/csv')).statusCode, 200)
+  t.equal((await send(`/v1/councils/${COMMUNITY}/members`, staff, { ...COUNCIL_MEMBER, sub: 'm09' })).statusCode, 201)
+  for (const change of Object.values(COUNCIL_MEMBER_CHANGES)) {
+    t.equal((await h.app.inject({ method: 'PATCH', url: `/v1/councils/${COMMUNITY}/members/m09`, headers: staff, payload: change.value as Json })).statusCode, 200)
+  }
+  const step = async (id: string, who: object, name: keyof typeof E, extra: Json = {}) => {
+    const res = await send(`/v1/deliberations/${id}/events`, who, { ...(E[name]!.value as Json), ...extra })
+    t.equal(res.statusCode, 200, `${name}: ${res.body.slice(0, 200)}`)
+    return res.json()
+  }
+  const general = (await send('/v1/deliberations', council, DELIBERATION)).json().id
+  await step(general, council, 'MOTION')
+  await step(general, staff, 'COMMITTEE_REVIEW')
+  t.equal((await step(general, council, 'COUNCIL_RESOLVE')).state, 'resolved', 'three of four present, two for')
+  await step(general, staff, 'FILE')
+  await step(general, staff, 'PUBLISH')
+  const major = (await send('/v1/deliberations', council, DELIBERATION)).json().id
+  await step(major, council, 'MOTION', { track: 'major' })
+  await step(major, staff, 'COMMITTEE_REVIEW')
+  await step(major, staff, 'JOINT_REVIEW')
+  t.equal((await step(major, staff, 'RESIDENTS_RESOLVE')).state, 'resolved')
+  const withdrawn = (await send('/v1/deliberations', council, DELIBERATION)).json().id
+  t.equal((await step(withdrawn, council, 'WITHDRAW')).state, 'withdrawn')
+  await sweep(h.app.gate) // nothing is due yet
+  const implementing = await h.db.knex('deliberations').where({ id: general }).first()
+  t.equal(implementing.state, 'published')
+})

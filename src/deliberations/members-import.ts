@@ -1,8 +1,8 @@
-import { parse } from 'csv-parse/sync'
 import type { Knex } from 'knex'
 import { Problems, type InvalidParam } from '../platform/errors.js'
 import type { Bilingual } from '../platform/language.js'
 import { mustBeOneOf } from '../platform/validation.js'
+import { rowProblem, rowsFromCsv } from '../leading-groups/import.js'
 import { COUNCIL_POSITIONS, plainMember, storedCouncil, writeCouncilChanges, type CouncilChangeActor, type CouncilMember, type CouncilMemberChange, type CouncilPosition } from './members.js'
 
 /**
@@ -36,43 +36,11 @@ export interface CouncilImportReport {
 
 const bodyProblem = (reason: Bilingual) => Problems.invalid('body', reason, 'body')
 
-function rowProblem(errors: InvalidParam[]) {
-  const rows = new Set(errors.map((e) => e.row)).size
-  return Problems.validation(
-    { zh: `导入文件有${rows}行存在错误，未导入任何成员`, en: rows === 1 ? '1 row of the import is wrong; no member was imported' : `${rows} rows of the import are wrong; no member was imported` },
-    errors.sort((a, b) => a.row! - b.row!) as [InvalidParam, ...InvalidParam[]]
-  )
-}
-
 /** JSON: an array of rows (the route's schema has checked the shape). */
 export const councilRowsFromJson = (body: unknown[]): CouncilImportRow[] => body.map((values, i) => ({ row: i + 1, values: values as Record<string, unknown> }))
 
-/** CSV with a header line, as a spreadsheet saves it (a byte-order mark, quoted fields, CRLF); a row is cited by its line. */
-export function councilRowsFromCsv(text: string): CouncilImportRow[] {
-  let records: Array<{ record: string[]; info: { lines: number; empty_lines: number } }>
-  try {
-    records = parse(text.replaceAll('\r\n', '\n'), { bom: true, info: true, skip_empty_lines: true, trim: true }) as unknown as typeof records
-  } catch (err) {
-    const e = err as Error & { lines?: number }
-    throw bodyProblem({ zh: `不是有效的CSV（第${e.lines}行）：${e.message}`, en: `is not valid CSV (line ${e.lines}): ${e.message}` })
-  }
-  const [header, ...rows] = records
-  if (header === undefined) throw bodyProblem({ zh: '为空，须以列名行开头', en: 'is empty: it must start with a header line' })
-  const columns = header.record
-  const errors: InvalidParam[] = []
-  columns.forEach((c, i) => {
-    if (!(COUNCIL_IMPORT_FIELDS as readonly string[]).includes(c)) errors.push({ row: 1, field: c, message: { zh: `不是可导入的列，可用的列为${COUNCIL_IMPORT_FIELDS.join('、')}`, en: `is not a column of the import: ${COUNCIL_IMPORT_FIELDS.join(', ')}` } })
-    else if (columns.indexOf(c) !== i) errors.push({ row: 1, field: c, message: { zh: '列名重复', en: 'is a column named twice' } })
-  })
-  for (const c of REQUIRED.filter((r) => !columns.includes(r))) errors.push({ row: 1, field: c, message: { zh: '是必需的列', en: 'is a column the import needs' } })
-  if (errors.length > 0) throw rowProblem(errors)
-  let previous = header.info
-  return rows.map(({ record, info }) => {
-    const row = previous.lines + 1 + info.empty_lines - previous.empty_lines
-    previous = info
-    return { row, values: Object.fromEntries(columns.map((c, i) => [c, record[i]])) }
-  })
-}
+/** CSV with a header line, as a spreadsheet saves it, read as the leading groups' import reads it; a row is cited by its line. */
+export const councilRowsFromCsv = (text: string): CouncilImportRow[] => rowsFromCsv(text, COUNCIL_IMPORT_FIELDS, REQUIRED)
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/
 const isDate = (v: string) => DATE.test(v) && new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) === v

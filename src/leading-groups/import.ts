@@ -68,7 +68,7 @@ export function rowsFromJson(body: unknown): ImportRowInput[] {
  * line breaks, CRLF line ends, blank lines. A row is cited by the line it starts on, which is its
  * row number in the spreadsheet; the header is line 1.
  */
-export function rowsFromCsv(text: string): ImportRowInput[] {
+export function rowsFromCsv(text: string, fields: readonly string[] = IMPORT_FIELDS, required: readonly string[] = REQUIRED): ImportRowInput[] {
   let records: Array<{ record: string[]; info: { lines: number; empty_lines: number } }>
   try {
     // csv-parse counts a CRLF inside a quoted field as two lines: read as LF, rows keep their line numbers.
@@ -82,10 +82,10 @@ export function rowsFromCsv(text: string): ImportRowInput[] {
   const columns = header.record
   const headerErrors: InvalidParam[] = []
   columns.forEach((c, i) => {
-    if (!(IMPORT_FIELDS as readonly string[]).includes(c)) headerErrors.push({ row: 1, field: c, message: { zh: `不是可导入的列，可用的列为${IMPORT_FIELDS.join('、')}`, en: `is not a column of the import: ${IMPORT_FIELDS.join(', ')}` } })
+    if (!fields.includes(c)) headerErrors.push({ row: 1, field: c, message: { zh: `不是可导入的列，可用的列为${fields.join('、')}`, en: `is not a column of the import: ${fields.join(', ')}` } })
     else if (columns.indexOf(c) !== i) headerErrors.push({ row: 1, field: c, message: { zh: '列名重复', en: 'is a column named twice' } })
   })
-  for (const c of REQUIRED.filter((r) => !columns.includes(r))) headerErrors.push({ row: 1, field: c, message: { zh: '是必需的列', en: 'is a column the import needs' } })
+  for (const c of required.filter((r) => !columns.includes(r))) headerErrors.push({ row: 1, field: c, message: { zh: '是必需的列', en: 'is a column the import needs' } })
   if (headerErrors.length > 0) throw rowProblem(headerErrors)
   let previous = header.info
   return rows.map(({ record, info }) => {
@@ -97,7 +97,7 @@ export function rowsFromCsv(text: string): ImportRowInput[] {
 }
 
 /** Every bad row at once, each cited by its row (`row`) and field: the file can be fixed in one pass. */
-function rowProblem(errors: InvalidParam[]) {
+export function rowProblem(errors: InvalidParam[]) {
   const rows = new Set(errors.map((e) => e.row)).size
   return Problems.validation(
     { zh: `导入文件有${rows}行存在错误，未导入任何成员`, en: rows === 1 ? '1 row of the import is wrong; no member was imported' : `${rows} rows of the import are wrong; no member was imported` },
