@@ -211,7 +211,7 @@ t.test('a bare Fastify app registers zhunru as one plugin: it migrates, loads th
   t.equal(inProcess.outcome, screened.json.outcome, 'screenTask in-process decides as the API does')
   t.same(inProcess.findings.map((f) => f.rule), screened.json.findings.map((f: { rule: string }) => f.rule))
   t.equal(screened.json.policy.version, DEFAULT_PACK.version, 'the default pack, loaded into the empty database')
-  t.same((await call(base, 'GET', '/v1/machines')).json.items.map((m: { id: string }) => m.id).sort(), ['admission', 'burden-report', 'evaluation'])
+  t.same((await call(base, 'GET', '/v1/machines')).json.items.map((m: { id: string }) => m.id).sort(), ['admission', 'burden-report', 'deliberation', 'evaluation'])
   t.equal((await call(base, 'GET', '/v1/org-units/east')).status, 404, 'no demo data: that is npm start’s')
   t.equal((await call(base, 'GET', '/healthz')).status, 200)
 })

@@ -265,13 +265,22 @@ interface EventFacts {
   group: { members: GroupMember[]; me: GroupMember | null; electorate: string[] } | null
   /** A community replying: whether it lies in the task's jurisdiction (a public notice asks those, not every city's). */
   replierWithin?: boolean
-  /** The residents' council request a REVOKE or DECLINE_WITHDRAWAL answers; null when there is none to answer. */
+  /** The residents' council request a REVOKE or DECLINE_WITHDRAWAL names; null when it names none (or one that does not exist). */
   withdrawal?: WithdrawalRequestRecord | null
+  /** REVOKE: the requests still waiting for an answer, which a revocation answers all at once. */
+  pendingWithdrawals?: WithdrawalRequestRecord[]
 }
 
 async function eventFacts(ctx: GateContext, task: TaskRecord, p: Principal, body: TaskEventBodyT): Promise<EventFacts> {
   const departmentCtx = p.role === 'department' ? await departmentContext(ctx, task.departmentId) : null
-  if (body.withdrawalRequest !== undefined) return { departmentCtx, group: null, withdrawal: await findWithdrawalRequest(ctx.db, body.withdrawalRequest) }
+  if (body.type === 'REVOKE' || body.type === 'DECLINE_WITHDRAWAL') {
+    return {
+      departmentCtx,
+      group: null,
+      withdrawal: body.withdrawalRequest === undefined ? null : await findWithdrawalRequest(ctx.db, body.withdrawalRequest),
+      pendingWithdrawals: body.type === 'REVOKE' ? await pendingRequestsOf(ctx.db, task.id) : []
+    }
+  }
   if (isTargetRole(p.role) && body.type === 'CONSULTATION_REPLY') {
     const chain = await ctx.orgs.lineage(ctx.db, p.org)
     return { departmentCtx, group: null, replierWithin: chain.some((u) => u.id === task.jurisdictionId) }
@@ -467,9 +476,12 @@ async function planTransition(ctx: GateContext, db: Knex, current: TaskRecord, p
   if (body.reply !== undefined) payload.reply = body.reply
   if (changed.length > 0) payload.changes = changed
   if (screening !== null) Object.assign(payload, { declaration, sector, jurisdiction })
-  // The task's history names the request and the resolution it answers; the request learns its answer from the same write.
-  const request = facts.withdrawal ?? null
-  if (request !== null) Object.assign(payload, { withdrawalRequest: request.id, deliberation: request.deliberationId })
+  // A revocation answers every request still waiting (they all asked for it); keeping the task answers the one it names.
+  // The task's history names the request and the resolution it answers; each request learns its answer from the same write.
+  const named = facts.withdrawal ?? null
+  const answered = body.type === 'REVOKE' ? (facts.pendingWithdrawals ?? []) : named === null ? [] : [named]
+  const link = named ?? answered[0] ?? null
+  if (link !== null) Object.assign(payload, { withdrawalRequest: link.id, deliberation: link.deliberationId })
   return {
     type: body.type,
     next: step.next,
@@ -484,10 +496,9 @@ async function planTransition(ctx: GateContext, db: Knex, current: TaskRecord, p
     now: now.toISOString(),
     amendment: body.amendCatalog === undefined ? null : { ...body.amendCatalog, departmentId: current.departmentId },
     packSeq,
-    related:
-      request === null
-        ? []
-        : [withdrawalAnswerRows(request.id, { decision: body.type === 'REVOKE' ? 'revoke' : 'keep', reason: body.reason!, decidedBy: p.sub, decidedAt: now.toISOString() })]
+    related: answered.map((r) =>
+      withdrawalAnswerRows(r.id, { decision: body.type === 'REVOKE' ? 'revoke' : 'keep', reason: body.reason!, decidedBy: p.sub, decidedAt: now.toISOString() })
+    )
   }
 }
 
