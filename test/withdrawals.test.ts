@@ -13,10 +13,10 @@ const TERM = { termStart: '2026-01-01', termEnd: '2030-12-31' }
 const FIVE = ['m01', 'm02', 'm03', 'm04', 'm05']
 const COUNCIL = FIVE.map((sub, i) => ({ sub, name: `成员${i + 1}`, position: i === 0 ? 'chair' : i === 1 ? 'vice_chair' : 'member', ...TERM }))
 
-const assisted = (targets: string[], targetLevel = 'community') => ({
+const assisted = (targets: string[]) => ({
   title: '协助开展社会救助困难排查与公示',
   description: '社区协助入户走访、困难排查,并公示审核结果。',
-  targetLevel,
+  targetLevel: 'community',
   targets,
   kind: 'service',
   catalogItem: 'AT-18',
@@ -38,7 +38,7 @@ interface World {
   h: Harness
   council: Record<string, string>
   office: Record<string, string>
-  admit: (payload?: Json) => Promise<Json>
+  admit: (payload?: Json, department?: string) => Promise<Json>
   /** An item of east-s1-c1's council, general track, waiting for the council's resolution. */
   deciding: () => Promise<string>
   resolve: (id: string, body: Json) => Promise<{ statusCode: number; json: () => Json; body: string }>
@@ -57,8 +57,8 @@ async function world(t: Test): Promise<World> {
     h,
     council,
     office,
-    admit: async (payload = assisted(demoCommunities('east-s1'))) => {
-      const res = await post('/v1/tasks', h.auth('department', 'east-civil', 'zhao.lei'), { ...payload, submit: true })
+    admit: async (payload = assisted(demoCommunities('east-s1')), department = 'east-civil') => {
+      const res = await post('/v1/tasks', h.auth('department', department), { ...payload, submit: true })
       if (res.json().state !== 'admitted') throw new Error(res.body)
       return res.json()
     },
@@ -179,7 +179,21 @@ t.test('two answers at once: one lands, the other is told; one answer is kept', 
 t.test('what a resolution may ask: a task admitted for this community, still in force; a motion voted down asks nothing', async (t) => {
   const w = await world(t)
   const elsewhere = await w.admit(assisted(demoCommunities('east-s2')))
-  const onStreet = await w.admit(assisted(['east-s1'], 'street'))
+  const onStreet = await w.admit(
+    {
+      title: '配合做好辖区生产经营单位安全生产工作',
+      description: '街道配合区应急管理局做好辖区生产经营单位安全生产相关工作。',
+      targetLevel: 'street',
+      targets: ['east-s1'],
+      kind: 'service',
+      catalogItem: 'SAT-01',
+      legalBasis: [{ title: '《中华人民共和国安全生产法》', article: '第九条' }],
+      funding: { perTarget: 20000, source: '区财政安全生产专项', committed: true },
+      period: { start: '2027-01-01', end: '2027-12-31' },
+      workloadHours: 200
+    },
+    'east-emergency'
+  )
   const refused = async (task: string, pattern: RegExp) => {
     const item = await w.deciding()
     const res = await w.resolve(item, { meeting: meeting({ for: FIVE }), askWithdrawal: { task, reason: '居民反对' } })

@@ -131,6 +131,8 @@ interface Fixtures {
   /** east-s1-c1's council: an item just proposed, and one whose motion the council voted down (public). */
   deliberation: string
   rejectedDeliberation: string
+  /** east-s1-c1's council resolved to ask the office of 东湖区 to withdraw a task admitted for it. */
+  withdrawalRequest: string
 }
 
 interface Json {
@@ -225,6 +227,15 @@ class Objects {
     await this.must('POST', `/v1/deliberations/${id}/events`, 'council:own', { type: 'COUNCIL_RESOLVE', meeting, text: '不同意' }, (b) => b.state === 'rejected')
     return id
   }
+  async withdrawalRequest() {
+    const task = await this.admitted()
+    const id = await this.inCommitteeReview()
+    await this.must('POST', `/v1/deliberations/${id}/events`, 'community:own', { type: 'COMMITTEE_REVIEW', outcome: 'approved', opinion: '同意' })
+    const meeting = { heldOn: '2026-10-09', noticeGivenOn: '2026-09-28', attended: ['m01', 'm02'], votes: { for: ['m01', 'm02'], against: [], abstain: [] }, minutes: '纪要' }
+    const resolve = { type: 'COUNCIL_RESOLVE', meeting, text: '请求撤回', askWithdrawal: { task, reason: '居民普遍反对' } }
+    await this.must('POST', `/v1/deliberations/${id}/events`, 'council:own', resolve, (b) => b.state === 'resolved')
+    return (await this.must('GET', `/v1/withdrawal-requests?deliberation=${id}`, 'office:own', undefined, (b) => b.items.length === 1)).items[0].id as string
+  }
   async councilMember() {
     const sub = this.unique('member')
     await this.must('POST', '/v1/councils/east-s1-c1/members', 'community:own', { sub, name: '成员', termStart: '2026-01-01', termEnd: '2030-12-31' })
@@ -246,7 +257,8 @@ class Objects {
       evaluation: await this.ratedEvaluation(),
       publishedEvaluation: await this.publishedEvaluation(),
       deliberation: await this.deliberation(),
-      rejectedDeliberation: await this.rejectedDeliberation()
+      rejectedDeliberation: await this.rejectedDeliberation(),
+      withdrawalRequest: await this.withdrawalRequest()
     }
   }
 }
@@ -752,6 +764,31 @@ const CASES: Case[] = [
     request: async () => ({ method: 'POST', url: '/v1/burden-reports', payload: REPORT }),
     // A community of another district may be refused (403) or told the department is not one it can report (400).
     expected: only({ 'community:own': CREATED, 'community:foreign': [400, 403], 'street:own': CREATED, 'street:foreign': [400, 403] }, FORBIDDEN)
+  },
+  {
+    op: 'GET /v1/withdrawal-requests',
+    what: 'councils’ requests to withdraw admitted tasks (README: the office answering, the community and its council, the task’s department, admin)',
+    request: get('/v1/withdrawal-requests?limit=200'),
+    // Streets and leading groups have no part in it; everyone else reads a scope, empty when foreign.
+    expected: expect({ none: UNAUTHENTICATED, 'street:own': FORBIDDEN, 'street:foreign': FORBIDDEN, 'leading_group:own': FORBIDDEN, 'leading_group:foreign': FORBIDDEN }, OK),
+    check: listing({
+      'office:own': { withdrawalRequest: true },
+      'office:foreign': { withdrawalRequest: false },
+      'community:own': { withdrawalRequest: true },
+      'community:foreign': { withdrawalRequest: false },
+      'council:own': { withdrawalRequest: true },
+      'council:foreign': { withdrawalRequest: false },
+      'department:own': { withdrawalRequest: true },
+      'department:foreign': { withdrawalRequest: false },
+      'admin:own': { withdrawalRequest: true },
+      'admin:foreign': { withdrawalRequest: false }
+    })
+  },
+  {
+    op: 'GET /v1/withdrawal-requests/{id}',
+    what: 'one request, with its answer',
+    request: async (_o, fx) => ({ method: 'GET', url: `/v1/withdrawal-requests/${fx.withdrawalRequest}` }),
+    expected: only({ 'office:own': OK, 'community:own': OK, 'council:own': OK, 'department:own': OK, ...ADMINS })
   },
   {
     op: 'GET /v1/burden-reports',
