@@ -87,9 +87,10 @@ export async function scopeFor(ctx: EvaluationContext, p: Principal): Promise<Pr
       return { kind: 'department', departmentId: p.org }
     case 'street':
     case 'community':
-    // A council reads the rounds its community rates in; its community's staff rate.
-    case 'council':
       return { kind: 'rater', areas: await areasOf(ctx, p.org) }
+    case 'council':
+      // The council rates nothing (its community's staff do) and reads published results in the register, as residents do.
+      return { kind: 'rater', areas: [] }
   }
 }
 

@@ -865,7 +865,8 @@ const CASES: Case[] = [
   {
     op: 'POST /v1/evaluations/{id}/events',
     what: 'CLOSE a fresh round in rating (the office of the area)',
-    request: async (o, _fx, who) => ({ method: 'POST', url: `/v1/evaluations/${await o.evaluation(String(2000 + EVERYONE.length + EVERYONE.indexOf(who)))}/events`, payload: { type: 'CLOSE' } }),
+    // A year per caller, 2010–2025: none is the fixture's 2026, nor a year the office opened above (2000 + its index).
+    request: async (o, _fx, who) => ({ method: 'POST', url: `/v1/evaluations/${await o.evaluation(String(2010 + EVERYONE.indexOf(who)))}/events`, payload: { type: 'CLOSE' } }),
     expected: only({ 'office:own': OK, ...ADMINS })
   },
   {
