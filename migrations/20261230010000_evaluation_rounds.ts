@@ -62,7 +62,7 @@ export async function up(knex: Knex): Promise<void> {
     // A level's code, or whole points, as the round's scale has it; the score it counts for (0–100).
     t.string('level', 40).nullable()
     t.integer('points').nullable()
-    t.float('score').notNullable()
+    t.double('score').notNullable()
     t.boolean('satisfied').notNullable()
     t.text('comment').nullable()
     t.integer('respondents').nullable()

@@ -102,3 +102,18 @@ t.test('an import is all or nothing and names every bad row; CSV as a spreadshee
   t.equal((await csv('sub,name\n', 'text/plain')).statusCode, 415)
   t.equal((await h.app.inject({ method: 'POST', url: `${URL}/members/import`, headers: h.auth('council', 'east-s1-c2'), payload: [] })).statusCode, 403)
 })
+
+t.test('two members named chair at once: one is, the other is told to reload; never two chairs, never a 500', async (t) => {
+  const h = await build(t)
+  const staff = h.auth('community', 'east-s1-c1')
+  for (const sub of ['m01', 'm02', 'm03']) {
+    await h.app.inject({ method: 'POST', url: `${URL}/members`, headers: staff, payload: { sub, name: sub, position: sub === 'm01' ? 'chair' : 'member', ...TERM } })
+  }
+  const name = (sub: string) => h.app.inject({ method: 'PATCH', url: `${URL}/members/${sub}`, headers: staff, payload: { position: 'chair' } })
+  const [a, b] = await Promise.all([name('m02'), name('m03')])
+  t.same([a.statusCode, b.statusCode].sort(), [200, 409], 'both read the same chair; the second write meets the first one’s seat')
+  t.match((a.statusCode === 409 ? a : b).json(), { status: 409, detail: /reload and retry/ })
+  const chairs = (await h.app.inject({ method: 'GET', url: `${URL}/members`, headers: staff })).json().items.filter((m: Json) => m.position === 'chair')
+  t.equal(chairs.length, 1)
+  t.equal(chairs[0].sub, a.statusCode === 200 ? 'm02' : 'm03')
+})

@@ -166,6 +166,7 @@ t.test('a round goes from open to published, rated by streets and communities; i
   const overTime = (await get(h, '/v1/register/evaluations/departments/east-civil')).json()
   t.match(overTime, { department: 'east-civil', items: [{ round: id, rank: 1, ranked: 3 }] })
   t.same((await get(h, '/v1/register/evaluations/departments/west-civil')).json().items, [])
+  t.same((await get(h, '/v1/register/evaluations/departments/EAST-CIVIL')).json().items, [], 'an id is matched exactly, whatever the database’s LIKE does with case')
   const etag = (await get(h, '/v1/register/evaluations/departments/east-civil')).headers.etag as string
   t.equal((await get(h, '/v1/register/evaluations/departments/east-civil', { 'if-none-match': etag })).statusCode, 304)
   t.match((await get(h, '/v1/register/evaluations/areas/east')).json(), { area: 'east', items: [{ round: id, departments: 4, n: 6, satisfied: 5 }] })

@@ -63,7 +63,7 @@ async function world(t: Test): Promise<World> {
       return res.json()
     },
     deciding: async () => {
-      const id = (await post('/v1/deliberations', council, { origin: 'residents', title: '请求撤回入户排查任务', text: '居民普遍反对重复入户。' })).json().id as string
+      const id = (await post('/v1/deliberations', council, { origin: 'residents', proposer: '5号楼居民', title: '请求撤回入户排查任务', text: '居民普遍反对重复入户。' })).json().id as string
       await post(`/v1/deliberations/${id}/events`, council, { type: 'MOTION', track: 'general', trackReason: '仅涉及本社区', motion: '提请区里撤回该任务' })
       await post(`/v1/deliberations/${id}/events`, staff, { type: 'COMMITTEE_REVIEW', outcome: 'approved', opinion: '同意提交表决' })
       return id
@@ -134,6 +134,7 @@ t.test('a resolution asks, the office revokes the task, and the two records name
   t.equal(taskHistory[0].withdrawalRequest, null, 'other events name none')
   const answered = (await w.get(`/v1/withdrawal-requests/${asked.id}`, w.council)).json()
   t.match(answered, { state: 'revoked', answer: { decision: 'revoke', reason: '经核实，居民普遍反对，予以撤销', decidedBy: 'office.east' } }, 'the council reads the answer')
+  t.match((await w.get(`/v1/withdrawal-requests/${asked.id}`, w.h.auth('department', 'east-civil'))).json(), { community: COMMUNITY, requestedBy: 'council', reason }, 'the department learns which community asked and why, not who recorded it')
   t.equal((await w.get('/v1/withdrawal-requests?state=pending', w.office)).json().items.length, 0, 'the queue is empty')
   t.equal((await w.get('/v1/withdrawal-requests?state=revoked', w.office)).json().items.length, 1)
   t.equal((await w.get(`/v1/withdrawal-requests?task=${task.id}&deliberation=${item}`, w.office)).json().items.length, 1)
@@ -157,6 +158,8 @@ t.test('the office keeps the task, with reasons; the council reads why', async (
   t.match((await w.get(`/v1/withdrawal-requests/${request.id}`, w.council)).json(), { state: 'kept', answer: { decision: 'keep', reason: /线上核查/ } })
   t.equal((await w.get('/v1/withdrawal-requests?state=kept', w.council)).json().items.length, 1)
   t.match((await w.get(`/v1/tasks/${task.id}/events`, w.office)).json().items.at(-1), { type: 'DECLINE_WITHDRAWAL', from: 'admitted', to: 'admitted', withdrawalRequest: { id: request.id, deliberation: item } })
+  const listed = (await w.get('/v1/register/tasks')).json().items.find((x: Json) => x.id === task.id)
+  t.match(listed, { admittedBy: 'screening', admittedAt: task.updatedAt }, 'the register still names the admission, not the decision to keep the task')
 })
 
 t.test('two answers at once: one lands, the other is told; one answer is kept', async (t) => {
@@ -213,6 +216,14 @@ t.test('what a resolution may ask: a task admitted for this community, still in 
   const down = await w.deciding()
   const rejected = await w.resolve(down, { meeting: meeting({ for: ['m01'], against: ['m02', 'm03', 'm04', 'm05'] }), askWithdrawal: { task: onStreet.id, reason: '居民反对' } })
   t.equal(rejected.json().state, 'rejected')
+  // Public now: a department reads it as the register shows it, without the proposer or any member's vote or name.
+  const asDepartment = await w.get(`/v1/deliberations/${down}`, w.h.auth('department', 'east-civil'))
+  t.equal(asDepartment.statusCode, 200)
+  t.match(asDepartment.json(), { proposer: null, resolution: { adopted: false, meeting: { called: 5, attended: 5, absent: 0, votes: { for: 1, against: 4, abstain: 0 } } } })
+  t.notMatch(asDepartment.body, /m0[1-5]|east-s1-c1\.council/, 'no member id, no recorder')
+  const outsiderHistory = (await w.get(`/v1/deliberations/${down}/history`, w.h.auth('community', 'west-s1-c1'))).json().items
+  t.same(outsiderHistory.map((e: Json) => [e.actor.sub, e.payload]).at(-1), ['council', {}], 'another community reads what happened, not who recorded it or what the records name')
+  t.match((await w.get(`/v1/deliberations/${down}`, w.council)).json(), { resolution: { meeting: { attended: FIVE } } }, 'the council itself reads its record in full')
   t.equal((await w.get(`/v1/withdrawal-requests?deliberation=${down}`, w.office)).json().items.length, 0)
   t.equal((await w.get(`/v1/withdrawal-requests?deliberation=${item}`, w.office)).json().items.length, 1)
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { requirePrincipal, type Principal } from '../platform/auth.js'
-import { Problems } from '../platform/errors.js'
+import { Problem, Problems, problemType } from '../platform/errors.js'
 import { decodeCursor, encodeCursor } from '../platform/pagination.js'
 import { DEFAULT_PAGE_SIZE, Nullable, PageQuery, TOKEN, problemResponses } from '../platform/schemas.js'
 import { uniquely } from '../engine/db.js'
@@ -107,6 +107,12 @@ export const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
     await app.gate.db.transaction((trx) => writeCouncilChanges(trx, changes, actor(p), app.gate.now().toISOString()))
   }
 
+  const seatTakenMeanwhile = () =>
+    new Problem(409, problemType('version-conflict'), { zh: '版本冲突', en: 'Conflict' }, {
+      zh: '议事会成员已有其他修改先行保存，请重新读取后重试',
+      en: 'another change to the council’s seats was saved first; reload and retry'
+    })
+
   async function sitting(community: string, sub: string) {
     const found = (await storedCouncil(app.gate.db, community)).find((m) => m.sub === sub)
     if (found === undefined || found.removedAt !== null) throw Problems.notFound('council member', sub)
@@ -179,7 +185,7 @@ export const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: MemberParams,
         body: MemberPatch,
         'x-request-examples': COUNCIL_MEMBER_CHANGES,
-        response: { 200: MemberView, ...problemResponses(400, 401, 403, 404) }
+        response: { 200: MemberView, ...problemResponses(400, 401, 403, 404, 409) }
       }
     },
     async (req) => {
@@ -189,7 +195,9 @@ export const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { removedAt: _r, ...current } = before
       const after: CouncilMember = { ...current, ...req.body }
       if (after.termEnd < after.termStart) throw termProblem(after.termStart)
-      await write(p, { before, after }, await currentCouncil(app.gate.db, req.params.community))
+      // Two members named chair at once: each demotes the chair it read, and the second meets the first's seat.
+      const council = await currentCouncil(app.gate.db, req.params.community)
+      await uniquely(() => write(p, { before, after }, council), seatTakenMeanwhile)
       return view(after)
     }
   )

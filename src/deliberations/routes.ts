@@ -17,7 +17,8 @@ import { history } from '../engine/store.js'
 import { requirePrincipal, requireRole, type Principal } from '../platform/auth.js'
 import { decodeCursor, encodeCursor } from '../platform/pagination.js'
 import { DEFAULT_PAGE_SIZE, IdParams, Nullable, PageQuery, SeeOtherSchema, TOKEN, problemResponses, CALENDAR_NOT_COVERED } from '../platform/schemas.js'
-import { councilScope } from './access.js'
+import { countOf, type Meeting } from '../../machines/deliberation.js'
+import { councilScope, inCouncilScope } from './access.js'
 import { DELIBERATION, DELIBERATION_EVENT_EXAMPLES } from './examples.js'
 // The body's schema has no PUBLICITY_ENDED branch: the sweeper's event is no request.
 import { applyDeliberationEvent, loadVisibleDeliberation, offeredDeliberationEvents, proposeDeliberation, type DeliberationEventInput } from './service.js'
@@ -195,7 +196,27 @@ export const DeliberationEventView = Type.Object({
 
 export type DeliberationViewT = Static<typeof DeliberationView>
 
+/** A meeting as a reader outside the community sees it: counts and the tally, as the register shows; no member named. */
+const countedMeeting = (m: Meeting): Meeting => ({ ...m, called: countOf(m.called), attended: countOf(m.attended), absent: countOf(m.absent), votes: m.tally ?? m.votes })
+
+/**
+ * Who proposed an item and how each member voted stay with the community, its street and the
+ * offices and admins above it; anyone else reads a public item as the register shows it.
+ */
+const readsInFull = (d: DeliberationRecord, viewer: Principal): boolean => inCouncilScope(councilScope(viewer), d.place)
+
 export function toDeliberationView(d: DeliberationRecord, viewer: Principal): DeliberationViewT {
+  const full = toFullView(d, viewer)
+  if (readsInFull(d, viewer)) return full
+  return {
+    ...full,
+    proposer: null,
+    reviews: full.reviews.map((r) => ({ ...r, meeting: r.meeting === null ? null : countedMeeting(r.meeting) })),
+    resolution: full.resolution === null ? null : { ...full.resolution, meeting: countedMeeting(full.resolution.meeting) }
+  }
+}
+
+function toFullView(d: DeliberationRecord, viewer: Principal): DeliberationViewT & { reviews: Array<{ meeting: Meeting | null }>; resolution: { meeting: Meeting } | null } {
   const c = d.snapshot.context
   return {
     id: d.id,
@@ -340,6 +361,8 @@ export const deliberationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const p = requirePrincipal(req)
       const d = await loadVisibleDeliberation(app.gate, req.params.id, p)
       const page = await history<DbDeliberationEventRow>(app.gate.db, DELIBERATION_TABLES, d.seq, req.query.limit ?? DEFAULT_PAGE_SIZE, decodeCursor(req.query.cursor))
+      // Outside the community the history says what happened and when, not who recorded it or what the meetings' records name.
+      const inFull = readsInFull(d, p)
       return {
         items: page.items.map((r) => ({
           seq: Number(r.seq),
@@ -347,8 +370,8 @@ export const deliberationRoutes: FastifyPluginAsyncTypebox = async (app) => {
           type: r.type,
           from: r.from_state as DeliberationViewT['state'] | null,
           to: r.to_state as DeliberationViewT['state'],
-          actor: { role: r.actor_role, sub: r.actor_sub, org: r.actor_org },
-          payload: fromJson<Record<string, unknown>>(r.payload),
+          actor: { role: r.actor_role, sub: inFull ? r.actor_sub : r.actor_role, org: r.actor_org },
+          payload: inFull ? fromJson<Record<string, unknown>>(r.payload) : {},
           at: r.created_at
         })),
         nextCursor: encodeCursor(page.nextSeq)

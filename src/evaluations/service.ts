@@ -149,6 +149,7 @@ async function departmentsThatWorked(ctx: EvaluationContext, areaId: string, per
     .join('task_targets', 'task_targets.task_seq', 'tasks.seq')
     .join('task_events', 'task_events.task_seq', 'tasks.seq')
     .where('task_events.to_state', 'admitted')
+    .whereNot('task_events.type', 'DECLINE_WITHDRAWAL')
     .where('task_events.created_at', '>=', `${w.from}T00:00:00`)
     .where('task_events.created_at', '<', `${w.to}T99`)
     .distinct('tasks.department_id', 'task_targets.org_unit_id')) as Array<{ department_id: string; org_unit_id: string }>

@@ -272,8 +272,10 @@ export async function listRounds(db: Knex, f: RoundFilter, limit: number, before
   if (s.kind === 'public') q.where('state', 'published')
   if (beforeSeq !== null) q.where('seq', '<', beforeSeq)
   const rows = (await q.orderBy('seq', 'desc').limit(limit + 1)) as DbRoundRow[]
-  const items = rows.slice(0, limit).map(fromRow)
-  return { items, nextSeq: rows.length > limit ? items[items.length - 1]!.seq : null }
+  const page = rows.slice(0, limit).map(fromRow)
+  // SQLite's LIKE ignores ASCII case: only a round that lists this very id is the department's.
+  const items = s.kind === 'department' ? page.filter((r) => r.departments.includes(s.departmentId)) : page
+  return { items, nextSeq: rows.length > limit ? page[page.length - 1]!.seq : null }
 }
 
 export interface StoredRating extends RatingRow {

@@ -623,6 +623,8 @@ export const publicRegisterRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const admissions = (await db()('task_events')
         .whereIn('task_seq', seqs)
         .where('to_state', 'admitted')
+        // Keeping a task a council asked to withdraw leaves it admitted: that is no admission.
+        .whereNot('type', 'DECLINE_WITHDRAWAL')
         .select('task_seq', 'type', 'created_at')
         .orderBy('seq', 'asc')) as Array<{ task_seq: number; type: string; created_at: string }>
       const admitted = new Map(admissions.map((e) => [Number(e.task_seq), { type: e.type, at: e.created_at }]))

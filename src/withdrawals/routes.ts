@@ -18,7 +18,7 @@ export const WithdrawalRequestView = Type.Object(
     community: Type.String({ description: 'the community whose council resolved it' }),
     jurisdiction: Type.String({ description: 'the city or district whose office admitted the task and answers' }),
     reason: Type.String({ description: 'why the residents ask, as the resolution gives it' }),
-    requestedBy: Type.String({ description: 'who recorded the resolution' }),
+    requestedBy: Type.String({ description: 'who recorded the resolution; to the task’s department only "council"' }),
     requestedAt: Type.String({ format: 'date-time' }),
     answer: Nullable(
       Type.Object({
@@ -47,7 +47,8 @@ const WithdrawalRequestListQuery = Type.Object(
   { additionalProperties: false }
 )
 
-export const toWithdrawalRequestView = (r: WithdrawalRequestRecord): WithdrawalRequestViewT => ({
+/** The department whose task residents reject learns which community asked and why, not who recorded it. */
+export const toWithdrawalRequestView = (r: WithdrawalRequestRecord, viewer: Principal): WithdrawalRequestViewT => ({
   id: r.id,
   state: r.state,
   deliberation: r.deliberationId,
@@ -55,7 +56,7 @@ export const toWithdrawalRequestView = (r: WithdrawalRequestRecord): WithdrawalR
   community: r.communityId,
   jurisdiction: r.jurisdictionId,
   reason: r.reason,
-  requestedBy: r.requestedBy,
+  requestedBy: viewer.role === 'department' ? 'council' : r.requestedBy,
   requestedAt: r.requestedAt,
   answer: r.answer
 })
@@ -103,7 +104,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const principal = requirePrincipal(req)
       const { limit = DEFAULT_PAGE_SIZE, cursor, ...filters } = req.query
       const page = await listWithdrawalRequests(app.engine.db, { ...filters, scope: scopeFor(principal) }, limit, decodeCursor(cursor))
-      return { items: page.items.map(toWithdrawalRequestView), nextCursor: encodeCursor(page.nextSeq) }
+      return { items: page.items.map((r) => toWithdrawalRequestView(r, principal)), nextCursor: encodeCursor(page.nextSeq) }
     }
   )
 
@@ -130,7 +131,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
           (scope.kind === 'community' && found.communityId === scope.orgUnit) ||
           (scope.kind === 'department' && (await app.engine.db('tasks').where({ id: found.taskId, department_id: scope.departmentId }).first('id')) !== undefined))
       if (!visible) throw Problems.notFound({ zh: '撤回请求', en: 'withdrawal request' }, req.params.id)
-      return toWithdrawalRequestView(found)
+      return toWithdrawalRequestView(found, principal)
     }
   )
 }

@@ -107,7 +107,8 @@ export async function listWithdrawalRequests(db: Knex, f: WithdrawalFilter, limi
 
 /** The requests a task has not answered yet: the office is offered DECLINE_WITHDRAWAL only while there is one. */
 export async function pendingRequestsOf(db: Knex, taskId: string): Promise<WithdrawalRequestRecord[]> {
-  return (await listWithdrawalRequests(db, { scope: { kind: 'all' }, state: 'pending', task: taskId }, 100, null)).items
+  const rows = (await withAnswers(db).where('q.task_id', taskId).whereNull('a.decision').orderBy('q.seq', 'asc')) as DbRequestRow[]
+  return rows.map(fromRow)
 }
 
 export interface NewWithdrawalRequest {
