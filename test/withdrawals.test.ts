@@ -177,6 +177,15 @@ t.test('two answers at once: one lands, the other is told; one answer is kept', 
   t.equal(rows.length, 1, 'one answer, matching the task')
   const won = answers.find((r) => r.statusCode === 200)!.json()
   t.equal(rows[0].decision, won.state === 'revoked' ? 'revoke' : 'keep')
+
+  // The queue pages, oldest first.
+  const second = await w.admit()
+  await w.resolve(await w.deciding(), { meeting: meeting({ for: FIVE }), askWithdrawal: { task: second.id, reason: '居民反对' } })
+  const first = (await w.get('/v1/withdrawal-requests?limit=1', w.office)).json()
+  t.same(first.items.map((r: Json) => r.task), [task.id])
+  const next = (await w.get(`/v1/withdrawal-requests?limit=1&cursor=${first.nextCursor}`, w.office)).json()
+  t.same(next.items.map((r: Json) => r.task), [second.id])
+  t.equal(next.nextCursor, null)
 })
 
 t.test('what a resolution may ask: a task admitted for this community, still in force; a motion voted down asks nothing', async (t) => {

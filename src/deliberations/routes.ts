@@ -197,7 +197,7 @@ export const DeliberationEventView = Type.Object({
 export type DeliberationViewT = Static<typeof DeliberationView>
 
 /** A meeting as a reader outside the community sees it: counts and the tally, as the register shows; no member named. */
-const countedMeeting = (m: Meeting): Meeting => ({ ...m, called: countOf(m.called), attended: countOf(m.attended), absent: countOf(m.absent), votes: m.tally ?? m.votes })
+const countedMeeting = (m: Meeting): Meeting => ({ ...m, called: countOf(m.called), attended: countOf(m.attended), absent: countOf(m.absent), votes: m.tally })
 
 /**
  * Who proposed an item and how each member voted stay with the community, its street and the

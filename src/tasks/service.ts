@@ -479,7 +479,7 @@ async function planTransition(ctx: GateContext, db: Knex, current: TaskRecord, p
   // A revocation answers every request still waiting (they all asked for it); keeping the task answers the one it names.
   // The task's history names the request and the resolution it answers; each request learns its answer from the same write.
   const named = facts.withdrawal ?? null
-  const answered = body.type === 'REVOKE' ? (facts.pendingWithdrawals ?? []) : named === null ? [] : [named]
+  const answered = body.type === 'REVOKE' ? facts.pendingWithdrawals! : named === null ? [] : [named]
   const link = named ?? answered[0] ?? null
   if (link !== null) Object.assign(payload, { withdrawalRequest: link.id, deliberation: link.deliberationId })
   return {
