@@ -212,7 +212,8 @@ export function toDeliberationView(d: DeliberationRecord, viewer: Principal): De
     ...full,
     proposer: null,
     reviews: full.reviews.map((r) => ({ ...r, meeting: r.meeting === null ? null : countedMeeting(r.meeting) })),
-    resolution: full.resolution === null ? null : { ...full.resolution, meeting: countedMeeting(full.resolution.meeting) }
+    // Only a public item reaches a reader outside the community, and every public state comes after a resolution.
+    resolution: { ...full.resolution!, meeting: countedMeeting(full.resolution!.meeting) }
   }
 }
 
