@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { requirePrincipal, type Principal } from '../platform/auth.js'
-import { Problem, Problems, problemType } from '../platform/errors.js'
+import { Problems } from '../platform/errors.js'
 import { decodeCursor, encodeCursor } from '../platform/pagination.js'
 import { DEFAULT_PAGE_SIZE, Nullable, PageQuery, TOKEN, problemResponses } from '../platform/schemas.js'
-import { uniquely } from '../engine/db.js'
 import { placeOf, requireCouncilManager, requireCouncilReader } from './access.js'
 import { COUNCIL_IMPORT_CSV, COUNCIL_IMPORT_JSON, COUNCIL_MEMBER, COUNCIL_MEMBER_CHANGES } from './examples.js'
 import { COUNCIL_IMPORT_FIELDS, MAX_COUNCIL_ROWS, councilRowsFromCsv, councilRowsFromJson, importCouncil } from './members-import.js'
@@ -13,10 +12,12 @@ import {
   councilHistory,
   councilSeatChanges,
   currentCouncil,
+  plainMember,
   storedCouncil,
   writeCouncilChanges,
   type CouncilMember,
-  type CouncilMemberChange
+  type CouncilMemberChange,
+  type StoredCouncilMember
 } from './members.js'
 
 const tags = ['councils']
@@ -102,22 +103,28 @@ export const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   const actor = (p: Principal, via: 'api' | 'import' = 'api') => ({ sub: p.sub, role: p.role, via })
 
-  async function write(p: Principal, change: CouncilMemberChange, members: readonly CouncilMember[]) {
-    const changes = [...councilSeatChanges(members, change.after!), change]
-    await app.gate.db.transaction((trx) => writeCouncilChanges(trx, changes, actor(p), app.gate.now().toISOString()))
+  /**
+   * Reads the council and writes the change in one transaction holding the community's row, so that
+   * two changes at once (two chairs named, one member added twice) are applied one after the other:
+   * the second reads what the first wrote. SQLite has one writer anyway.
+   */
+  async function change(p: Principal, community: string, plan: (stored: readonly StoredCouncilMember[]) => CouncilMemberChange) {
+    await app.gate.db.transaction(async (trx) => {
+      await trx('org_units').where({ id: community }).forUpdate().first()
+      const stored = await storedCouncil(trx, community)
+      const c = plan(stored)
+      const members = stored.filter((m) => m.removedAt === null).map(plainMember)
+      const changes = c.after === null ? [c] : [...councilSeatChanges(members, c.after), c]
+      await writeCouncilChanges(trx, changes, actor(p), app.gate.now().toISOString())
+    })
   }
 
-  const seatTakenMeanwhile = () =>
-    new Problem(409, problemType('version-conflict'), { zh: '版本冲突', en: 'Conflict' }, {
-      zh: '议事会成员已有其他修改先行保存，请重新读取后重试',
-      en: 'another change to the council’s seats was saved first; reload and retry'
-    })
-
-  async function sitting(community: string, sub: string) {
-    const found = (await storedCouncil(app.gate.db, community)).find((m) => m.sub === sub)
+  function sitting(stored: readonly StoredCouncilMember[], sub: string) {
+    const found = stored.find((m) => m.sub === sub)
     if (found === undefined || found.removedAt !== null) throw Problems.notFound('council member', sub)
     return found
   }
+
 
   app.get(
     '/v1/councils/:community/members',
@@ -160,15 +167,12 @@ export const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
       requireCouncilManager(p, await placeOf(app.gate, community))
       const b = req.body
       if (b.termEnd < b.termStart) throw termProblem(b.termStart)
-      const before = (await storedCouncil(app.gate.db, community)).find((m) => m.sub === b.sub) ?? null
-      if (before !== null && before.removedAt === null) throw Problems.alreadyExists('council member', b.sub)
       const after: CouncilMember = { community, sub: b.sub, name: b.name, position: b.position ?? 'member', partyMember: b.partyMember ?? false, termStart: b.termStart, termEnd: b.termEnd }
-      const members = await currentCouncil(app.gate.db, community)
-      // Two at once adding the same member: the second is told it exists.
-      await uniquely(
-        () => write(p, { before, after }, members),
-        () => Problems.alreadyExists('council member', b.sub)
-      )
+      await change(p, community, (stored) => {
+        const before = stored.find((m) => m.sub === b.sub) ?? null
+        if (before !== null && before.removedAt === null) throw Problems.alreadyExists('council member', b.sub)
+        return { before, after }
+      })
       return reply.status(201).send(view(after))
     }
   )
@@ -185,20 +189,20 @@ export const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: MemberParams,
         body: MemberPatch,
         'x-request-examples': COUNCIL_MEMBER_CHANGES,
-        response: { 200: MemberView, ...problemResponses(400, 401, 403, 404, 409) }
+        response: { 200: MemberView, ...problemResponses(400, 401, 403, 404) }
       }
     },
     async (req) => {
       const p = requirePrincipal(req)
       requireCouncilManager(p, await placeOf(app.gate, req.params.community))
-      const before = await sitting(req.params.community, req.params.sub)
-      const { removedAt: _r, ...current } = before
-      const after: CouncilMember = { ...current, ...req.body }
-      if (after.termEnd < after.termStart) throw termProblem(after.termStart)
-      // Two members named chair at once: each demotes the chair it read, and the second meets the first's seat.
-      const council = await currentCouncil(app.gate.db, req.params.community)
-      await uniquely(() => write(p, { before, after }, council), seatTakenMeanwhile)
-      return view(after)
+      let after: CouncilMember | undefined
+      await change(p, req.params.community, (stored) => {
+        const before = sitting(stored, req.params.sub)
+        after = { ...plainMember(before), ...req.body }
+        if (after.termEnd < after.termStart) throw termProblem(after.termStart)
+        return { before, after }
+      })
+      return view(after!)
     }
   )
 
@@ -218,8 +222,7 @@ export const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => {
       const p = requirePrincipal(req)
       requireCouncilManager(p, await placeOf(app.gate, req.params.community))
-      const before = await sitting(req.params.community, req.params.sub)
-      await app.gate.db.transaction((trx) => writeCouncilChanges(trx, [{ before, after: null }], actor(p), app.gate.now().toISOString()))
+      await change(p, req.params.community, (stored) => ({ before: sitting(stored, req.params.sub), after: null }))
       return reply.status(204).send(null)
     }
   )
