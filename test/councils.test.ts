@@ -118,7 +118,7 @@ t.test('two members named chair at once: both land, one after the other; never t
   const history = (await h.app.inject({ method: 'GET', url: `${URL}/member-changes?limit=100`, headers: staff })).json().items as Json[]
   const named = history.filter((e) => e.after?.position === 'chair' && e.before?.position === 'member').map((e) => e.sub)
   t.same(named.sort(), ['m02', 'm03'], 'both namings are in the history')
-  const last = history.filter((e) => e.after?.position === 'chair').at(-1)
+  const last = history.filter((e) => e.after?.position === 'chair').at(-1)!
   t.equal(chairs[0].sub, last.sub, 'the chair is the one named last')
   t.same(members.filter((m) => m.position === 'member').map((m) => m.sub).sort(), ['m01', 'm02', 'm03'].filter((s) => s !== last.sub), 'the chairs before are members again')
 })
