@@ -4,6 +4,7 @@ import { platformServerOptions } from './platform/plugin.js'
 import type { Database } from './engine/db.js'
 import type { IdentityProviderOptions } from './platform/identity-provider.js'
 import { zhunru } from './zhunru.js'
+import { zhunruConsole, type ConsoleOptions } from './console/plugin.js'
 
 export interface AppOptions {
   database: Database
@@ -15,6 +16,8 @@ export interface AppOptions {
   rateLimitPerMinute?: number
   /** Webhooks may name loopback and private addresses (receivers on the same network); off unless set. */
   allowPrivateWebhooks?: boolean
+  /** The console at `/`: where its build is, how it signs people in. */
+  console?: ConsoleOptions
 }
 
 export type App = FastifyInstance
@@ -30,5 +33,6 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     rateLimitPerMinute: opts.rateLimitPerMinute,
     allowPrivateWebhooks: opts.allowPrivateWebhooks
   })
+  await app.register(zhunruConsole, { now: opts.now, ...opts.console })
   return app
 }

@@ -1,4 +1,5 @@
 import { DEFAULT_DATABASE_URL } from './engine/db.js'
+import type { ConsoleSignIn } from './console/plugin.js'
 import { PROVIDER_ALGORITHMS, type IdentityProviderOptions, type ProviderAlgorithm } from './platform/identity-provider.js'
 
 /** Only for a local first run; the server says so loudly when it is in use. */
@@ -18,6 +19,8 @@ export interface Config {
   webhookAllowPrivateNetworks: boolean
   /** An empty database gets the demo city (the two-command first run); a real city starts with 0 and imports its own. */
   demo: boolean
+  /** The console's public client at the identity provider (CONSOLE_CLIENT_ID): people sign in there with PKCE. */
+  consoleSignIn?: ConsoleSignIn
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
@@ -33,9 +36,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (allowPrivate !== '0' && allowPrivate !== '1') throw new Error('WEBHOOK_ALLOW_PRIVATE_NETWORKS must be 0 or 1')
   const demo = env.ZHUNRU_DEMO ?? '1'
   if (demo !== '0' && demo !== '1') throw new Error('ZHUNRU_DEMO must be 0 or 1')
+  const consoleSignIn = consoleSignInConfig(env, identityProvider)
   return {
     port,
     demo: demo === '1',
+    ...(consoleSignIn === undefined ? {} : { consoleSignIn }),
     rateLimitPerMinute,
     webhookAllowPrivateNetworks: allowPrivate === '1',
     host: env.HOST ?? '127.0.0.1',
@@ -97,4 +102,14 @@ function identityProviderConfig(env: NodeJS.ProcessEnv): IdentityProviderOptions
     roleClaim: claimName('AUTH_ROLE_CLAIM', env.AUTH_ROLE_CLAIM, 'role'),
     orgClaim: claimName('AUTH_ORG_CLAIM', env.AUTH_ORG_CLAIM, 'org')
   }
+}
+
+/** CONSOLE_CLIENT_ID: the console signs people in at the provider AUTH_ISSUER names, for the audience AUTH_AUDIENCE. */
+function consoleSignInConfig(env: NodeJS.ProcessEnv, provider: IdentityProviderOptions | undefined): ConsoleSignIn | undefined {
+  const clientId = env.CONSOLE_CLIENT_ID
+  if (clientId === undefined) return undefined
+  // Signing in needs a provider the browser can discover; a bare key set has no login page.
+  if (provider?.issuer === undefined) throw new Error('CONSOLE_CLIENT_ID is set, but AUTH_ISSUER names no identity provider to sign in at')
+  if (clientId.trim() === '') throw new Error('CONSOLE_CLIENT_ID must name the console’s client at the identity provider')
+  return { issuer: provider.issuer, clientId, audience: provider.audience, scope: env.CONSOLE_SCOPE ?? 'openid' }
 }

@@ -5,7 +5,7 @@ import { sweep } from './tasks/deadlines.js'
 import { refusedDestination } from './webhooks/destination.js'
 import { startDispatcher } from './webhooks/outbox.js'
 import { loadConfig } from './config.js'
-import { seedDemoIfEmpty } from './demo.js'
+import { DEMO_PRINCIPALS, seedDemoIfEmpty } from './demo.js'
 import { DEFAULT_PACK } from './policy/pack.js'
 import { openDatabase } from './engine/db.js'
 import { loadBasePack } from './policy/pack-store.js'
@@ -23,6 +23,11 @@ async function main(): Promise<void> {
     identityProvider: config.identityProvider,
     rateLimitPerMinute: config.rateLimitPerMinute,
     allowPrivateWebhooks: config.webhookAllowPrivateNetworks,
+    console: {
+      // Demo accounts only while the secret is the public one: with a real secret nobody signs in without a provider.
+      ...(config.jwtSecretIsDevelopmentDefault ? { demo: { accounts: DEMO_PRINCIPALS, secret: config.jwtSecret! } } : {}),
+      ...(config.consoleSignIn === undefined ? {} : { signIn: config.consoleSignIn })
+    },
     logger: { level: process.env.LOG_LEVEL ?? 'info' }
   })
   // Background work: due dates and the webhook outbox live in the database, so both loops
@@ -67,6 +72,7 @@ async function main(): Promise<void> {
       `zhunru is running on ${base} (database: ${database.dialect}, policy ${pack.ref.id} ${pack.ref.version})`,
       seeded ? 'Loaded the demo org tree (a city, two districts, their streets, communities and departments).' : '',
       config.demo ? '' : 'Started without the demo city (ZHUNRU_DEMO=0): org units, members and policy are your own.',
+      `Console:        ${base}/`,
       `API docs:       ${base}/docs   (OpenAPI: ${base}/docs/json)`,
       provider === undefined ? '' : `Tokens:         from the identity provider ${provider.issuer ?? provider.jwksUrl} for audience ${provider.audience}${hs256 ? ', and HS256 with JWT_SECRET' : ' (HS256 tokens are refused: JWT_SECRET is not set)'}`,
       hs256 ? 'Get a token:    npm run token -- department city-civil li.min' : '',

@@ -252,7 +252,8 @@ export const platform = fp(
           { name: 'burden-reports', description: 'Burden reports (督查): unadmitted tasks reported by communities' },
           { name: 'register', description: 'The public register: catalogs and their history, admitted tasks, department statistics (no token)' },
           { name: 'machines', description: 'Workflow definitions, and instances of workflows kept in the engine’s own tables' },
-          { name: 'health', description: 'Liveness' }
+          { name: 'health', description: 'Liveness' },
+          { name: 'console', description: 'How the console at / signs people in (it uses nothing but this API)' }
         ]
       },
       // Every shared schema has an $id: components are named after it (Task, Finding, Problem, …).

@@ -1,0 +1,131 @@
+import { useState } from 'preact/hooks'
+import { api, call, saveSession, type Session } from '../api'
+import { Loading, ProblemView, asProblem, useLoad } from '../components'
+import { L, roleName } from '../i18n'
+import type { Problem } from '../api'
+
+const PKCE_KEY = 'zhunru.pkce'
+
+const b64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+const random = (n: number) => b64url(crypto.getRandomValues(new Uint8Array(n)))
+
+interface Discovery {
+  authorization_endpoint: string
+  token_endpoint: string
+}
+
+async function discover(issuer: string): Promise<Discovery> {
+  const res = await fetch(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`)
+  if (!res.ok) throw new Error(`${issuer}: ${res.status}`)
+  return (await res.json()) as Discovery
+}
+
+const redirectUri = () => `${location.origin}/`
+
+function announce(s: Session) {
+  saveSession(s)
+  dispatchEvent(new Event('zhunru:session'))
+}
+
+/** Authorization code with PKCE: the browser holds the verifier; the provider never sees a secret. */
+async function startProviderSignIn(signIn: { issuer: string; clientId: string; audience: string; scope: string }) {
+  const d = await discover(signIn.issuer)
+  const verifier = random(48)
+  const state = random(16)
+  const challenge = b64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))))
+  sessionStorage.setItem(PKCE_KEY, JSON.stringify({ verifier, state, signIn, tokenEndpoint: d.token_endpoint, back: location.hash }))
+  const url = new URL(d.authorization_endpoint)
+  for (const [k, v] of Object.entries({
+    response_type: 'code',
+    client_id: signIn.clientId,
+    redirect_uri: redirectUri(),
+    scope: signIn.scope,
+    state,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    resource: signIn.audience
+  })) {
+    url.searchParams.set(k, v)
+  }
+  location.assign(url.toString())
+}
+
+/** Back from the provider: trade the code for a token, and ask the gate whom it names. */
+export async function completeProviderSignIn(): Promise<Session | null> {
+  const params = new URLSearchParams(location.search)
+  const code = params.get('code')
+  const pending = sessionStorage.getItem(PKCE_KEY)
+  if (code === null || pending === null) return null
+  sessionStorage.removeItem(PKCE_KEY)
+  const p = JSON.parse(pending) as { verifier: string; state: string; signIn: { clientId: string; audience: string }; tokenEndpoint: string; back: string }
+  history.replaceState(null, '', `/${p.back}`)
+  if (params.get('state') !== p.state) return null
+  const res = await fetch(p.tokenEndpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri(), client_id: p.signIn.clientId, code_verifier: p.verifier, resource: p.signIn.audience })
+  })
+  if (!res.ok) return null
+  const { access_token: token, expires_in: ttl } = (await res.json()) as { access_token: string; expires_in?: number }
+  const principal = await call(api.GET('/v1/console/session', { headers: { authorization: `Bearer ${token}` } }))
+  const session: Session = { token, principal, expiresAt: ttl === undefined ? null : new Date(Date.now() + ttl * 1000).toISOString(), via: 'provider' }
+  announce(session)
+  return session
+}
+
+export function SignIn() {
+  const config = useLoad(() => call(api.GET('/v1/console/config')), [])
+  const [problem, setProblem] = useState<Problem | null>(null)
+  if (config.data === null) return <Loading problem={config.problem} />
+  const { demoSignIn, signIn } = config.data
+  return (
+    <section>
+      <h1 tabIndex={-1}>{L('登录', 'Sign in')}</h1>
+      {signIn !== null && (
+        <p>
+          <button type="button" class="primary" onClick={() => startProviderSignIn(signIn).catch((e) => setProblem(asProblem(e)))}>
+            {L('使用本市统一身份认证登录', 'Sign in with the city’s identity provider')}
+          </button>
+        </p>
+      )}
+      <ProblemView problem={problem} />
+      {demoSignIn ? <DemoAccounts /> : signIn === null && <p>{L('本服务器未配置登录方式，请联系管理员。', 'No sign-in is configured on this server; ask its operator.')}</p>}
+    </section>
+  )
+}
+
+function DemoAccounts() {
+  const accounts = useLoad(() => call(api.GET('/v1/console/demo-accounts')), [])
+  const [problem, setProblem] = useState<Problem | null>(null)
+  if (accounts.data === null) return <Loading problem={accounts.problem} />
+  const pick = async (sub: string) => {
+    try {
+      const s = await call(api.POST('/v1/console/demo-sessions', { body: { sub } }))
+      announce({ token: s.token, principal: s.principal, expiresAt: s.expiresAt, via: 'demo' })
+      location.hash = '#/'
+    } catch (e) {
+      setProblem(asProblem(e))
+    }
+  }
+  return (
+    <div>
+      <h2>{L('演示账户', 'Demo accounts')}</h2>
+      <p class="warning" role="note">
+        {L('本服务器正在使用公开的开发密钥：任何人都可以以下列身份登录。部署前请设置 JWT_SECRET 或配置身份认证服务。', 'This server uses the public development secret: anyone may sign in as these accounts. Set JWT_SECRET or configure an identity provider before deploying.')}
+      </p>
+      <ProblemView problem={problem} />
+      <ul class="accounts">
+        {accounts.data.items.map((a) => (
+          <li key={a.sub}>
+            <button type="button" onClick={() => pick(a.sub)}>
+              <strong>{a.who}</strong>
+              <span>
+                {roleName(a.role)} · <code>{a.org}</code> · <code>{a.sub}</code>
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  )
+}
