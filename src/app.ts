@@ -33,6 +33,6 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     rateLimitPerMinute: opts.rateLimitPerMinute,
     allowPrivateWebhooks: opts.allowPrivateWebhooks
   })
-  await app.register(zhunruConsole, { now: opts.now, ...opts.console })
+  await app.register(zhunruConsole, opts.console ?? {})
   return app
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import knexFactory from 'knex'
 import type { Test } from 'tap'
 import { buildApp, type App } from '../src/app.js'
+import type { ConsoleOptions } from '../src/console/plugin.js'
 import { signToken } from '../src/platform/token.js'
 import { DEMO_ORG_TREE, seedDemoIfEmpty } from '../src/demo.js'
 import { DEFAULT_PACK } from '../src/policy/pack.js'
@@ -51,7 +52,7 @@ export interface Harness {
 /** The app on a fresh database with the default pack and the demo org tree, closed when the test ends. */
 export async function build(
   t: Test,
-  opts: { seed?: boolean; now?: () => Date; rateLimitPerMinute?: number; allowPrivateWebhooks?: boolean; identityProvider?: IdentityProviderOptions; hs256?: boolean } = {}
+  opts: { seed?: boolean; now?: () => Date; rateLimitPerMinute?: number; allowPrivateWebhooks?: boolean; identityProvider?: IdentityProviderOptions; hs256?: boolean; console?: ConsoleOptions } = {}
 ): Promise<Harness> {
   const db = await freshDatabase(t)
   const now = new Date().toISOString()
@@ -63,7 +64,8 @@ export async function build(
     identityProvider: opts.identityProvider,
     now: opts.now ?? (() => TEST_NOW),
     rateLimitPerMinute: opts.rateLimitPerMinute,
-    allowPrivateWebhooks: opts.allowPrivateWebhooks
+    allowPrivateWebhooks: opts.allowPrivateWebhooks,
+    console: opts.console
   })
   t.teardown(() => app.close())
   answersAsDocumented(t, app)

@@ -1,0 +1,69 @@
+import { AxeBuilder } from '@axe-core/playwright'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import type { Test } from 'tap'
+import { DEMO_PRINCIPALS } from '../src/demo.js'
+import type { ConsoleOptions } from '../src/console/plugin.js'
+import { TEST_SECRET, build, type Harness } from './helper.js'
+
+/** Debian's Chromium (.ci/run installs it with fonts-noto-cjk); never a downloaded browser. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage']
+
+export async function launch(t: Test): Promise<Browser> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS })
+  t.teardown(() => browser.close())
+  return browser
+}
+
+export interface ConsoleHarness extends Harness {
+  base: string
+  browser: Browser
+  /** A fresh browser profile (its own session storage) at the console, in zh-CN, as a phone or a desk. */
+  open: (path?: string, opts?: { width?: number; height?: number; locale?: string }) => Promise<Page>
+  /** A profile signed in as a demo account through the picker, as a person would. */
+  signIn: (sub: string, path?: string) => Promise<Page>
+}
+
+/**
+ * The server listening on loopback with the console and its demo accounts (signed with the test
+ * secret), and Chromium. Every page records the console errors and CSP refusals it meets.
+ */
+export async function consoleHarness(t: Test, opts: { console?: ConsoleOptions } = {}): Promise<ConsoleHarness> {
+  const h = await build(t, { console: opts.console ?? { demo: { accounts: DEMO_PRINCIPALS, secret: TEST_SECRET } } })
+  const address = await h.app.listen({ port: 0, host: '127.0.0.1' })
+  const browser = await launch(t)
+  const contexts: BrowserContext[] = []
+  t.teardown(async () => {
+    for (const c of contexts) await c.close()
+  })
+  const open = async (path = '/', o: { width?: number; height?: number; locale?: string } = {}) => {
+    const context = await browser.newContext({ viewport: { width: o.width ?? 1280, height: o.height ?? 900 }, locale: o.locale ?? 'zh-CN', timezoneId: 'Asia/Shanghai' })
+    contexts.push(context)
+    const page = await context.newPage()
+    page.on('console', (m) => {
+      if (m.type() === 'error') t.fail(`console error on ${page.url()}: ${m.text()}`)
+    })
+    page.on('pageerror', (e) => t.fail(`uncaught in the page ${page.url()}: ${e.message}`))
+    await page.goto(`${address}${path}`)
+    return page
+  }
+  const signIn = async (sub: string, path = '/#/sign-in') => {
+    const page = await open(path)
+    await page.getByRole('button', { name: new RegExp(`${sub.replace(/\./g, '\\.')}$`) }).click()
+    await page.getByRole('button', { name: '退出' }).waitFor()
+    return page
+  }
+  return { ...h, base: address, browser, open, signIn }
+}
+
+/** axe on the page as it stands: no serious or critical violation of WCAG 2.1 A and AA. */
+export async function accessible(t: Test, page: Page, what: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  t.same(
+    bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')})`),
+    [],
+    `${what}: no serious or critical accessibility violation`
+  )
+}
