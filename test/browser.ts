@@ -30,7 +30,8 @@ export interface ConsoleHarness extends Harness {
  * secret), and Chromium. Every page records the console errors and CSP refusals it meets.
  */
 export async function consoleHarness(t: Test, opts: { console?: ConsoleOptions } = {}): Promise<ConsoleHarness> {
-  const h = await build(t, { console: opts.console ?? { demo: { accounts: DEMO_PRINCIPALS, secret: TEST_SECRET } } })
+  // The real clock: the browser reads it too (today, working days left), and the two must agree.
+  const h = await build(t, { now: () => new Date(), console: opts.console ?? { demo: { accounts: DEMO_PRINCIPALS, secret: TEST_SECRET } } })
   const address = await h.app.listen({ port: 0, host: '127.0.0.1' })
   const browser = await launch(t)
   const contexts: BrowserContext[] = []
@@ -41,8 +42,14 @@ export async function consoleHarness(t: Test, opts: { console?: ConsoleOptions }
     const context = await browser.newContext({ viewport: { width: o.width ?? 1280, height: o.height ?? 900 }, locale: o.locale ?? 'zh-CN', timezoneId: 'Asia/Shanghai' })
     contexts.push(context)
     const page = await context.newPage()
+    // A refused call (4xx) is part of the work and the page shows it; the browser logs it as an
+    // error all the same, so refusals are not errors here, and a 5xx always is.
     page.on('console', (m) => {
-      if (m.type() === 'error') t.fail(`console error on ${page.url()}: ${m.text()}`)
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) t.fail(`console error on ${page.url()}: ${m.text()}`)
+    })
+    page.on('response', (r) => {
+      if (r.status() >= 500) t.fail(`${r.request().method()} ${r.url()} answered ${r.status()}`)
+      if (process.env.CONSOLE_TRACE === '1' && r.status() >= 400) console.error(r.status(), r.url())
     })
     page.on('pageerror', (e) => t.fail(`uncaught in the page ${page.url()}: ${e.message}`))
     await page.goto(`${address}${path}`)

@@ -102,7 +102,8 @@ function DemoAccounts() {
     try {
       const s = await call(api.POST('/v1/console/demo-sessions', { body: { sub } }))
       announce({ token: s.token, principal: s.principal, expiresAt: s.expiresAt, via: 'demo' })
-      location.hash = '#/'
+      // Signed in on the way to a page: stay on it; from the sign-in page itself, go to one's work.
+      if (location.hash.startsWith('#/sign-in')) location.hash = '#/'
     } catch (e) {
       setProblem(asProblem(e))
     }

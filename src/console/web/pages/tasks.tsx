@@ -439,12 +439,20 @@ export function TaskPage({ id, session }: { id: string; session: Session }) {
             <section>
               <h2>{L('集体决定', 'Collective decision')}</h2>
               <p>
-                <strong>{t.review.decision.decision}</strong> · {t.review.decision.reason}
+                <strong>{voteName(t.review.decision.decision)}</strong> · {t.review.decision.reason}
               </p>
               <p class="quoted">{t.review.decision.minutes}</p>
             </section>
           )}
           <h2>{L('操作', 'Actions')}</h2>
+          {session.principal.role === 'leading_group' && t.stage === 'leading_group' && !t.enabledEvents.includes('VOTE') && (
+            <p class="note" role="note">
+              {L(
+                '您不能对此任务表决：提交任务的部门是您所在的部门时须回避，或您不是决定此任务的领导小组成员。',
+                'You may not vote on this task: a member from the submitting department is recused, and only members of the deciding group vote.'
+              )}
+            </p>
+          )}
           {(t.enabledEvents.includes('REVISE') || t.enabledEvents.includes('SUBMIT')) && (
             <p class="action-buttons">
               {t.enabledEvents.includes('REVISE') && (
@@ -485,12 +493,20 @@ export function TaskPage({ id, session }: { id: string; session: Session }) {
           <h2>{L('流程图', 'Workflow')}</h2>
           <Diagram machine="admission" current={current} label={`${stateName(t.state)}${t.stage ? ` · ${stateName(t.stage)}` : ''}`} />
           <h2>{L('办理记录', 'History')}</h2>
-          {history.data === null ? <Loading problem={history.problem} /> : <History items={history.data.items as never} />}
+          {history.data !== null ? (
+            <History items={history.data.items as never} />
+          ) : history.problem?.status === 404 ? (
+            <p class="muted">{L('办理记录只对任务的各方（提交部门、审查和决定机关）开放。', 'The history is open to the task’s parties: the submitting department, who reviews and who decides.')}</p>
+          ) : (
+            <Loading problem={history.problem} />
+          )}
         </div>
       </div>
     </article>
   )
 }
+
+const voteName = (v: 'approve' | 'reject' | 'return') => (v === 'approve' ? L('同意', 'approve') : v === 'reject' ? L('否决', 'reject') : L('退回', 'return'))
 
 function Consultation({ c }: { c: NonNullable<Task['review']['consultation']> }) {
   return (
@@ -522,13 +538,13 @@ function Tally({ review }: { review: Task['review'] }) {
       </p>
       <p>
         {t.quorumMet ? L('✔ 已达法定人数', '✔ quorum met') : L('✘ 未达法定人数', '✘ no quorum yet')}
-        {t.majority ? ` · ${L('多数意见：', 'majority: ')}${t.majority}` : ''}
+        {t.majority ? ` · ${L('多数意见：', 'majority: ')}${voteName(t.majority)}` : ''}
       </p>
       {review.votes && review.votes.length > 0 && (
         <ul>
           {review.votes.map((v) => (
             <li key={v.member}>
-              <code>{v.member}</code> {v.vote}
+              <code>{v.member}</code> {voteName(v.vote)}
               {v.counted === false ? L('（不计入：回避或已离任）', ' (not counted: recused or left)') : ''} — {v.reason}
             </li>
           ))}
