@@ -199,6 +199,8 @@ export const zhunruConsole = fp<ConsoleOptions>(
       // One route per built file, read at start: unknown paths stay the API's problem+json 404.
       wildcard: false,
       index: ['index.html'],
+      // The build wrote a .br and a .gz beside each script and style sheet.
+      preCompressed: true,
       setHeaders: (res, path) => {
         res.header('content-security-policy', policy)
         // Hashed assets never change; the page itself is read fresh so that a new build is seen.
