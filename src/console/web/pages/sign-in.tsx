@@ -27,13 +27,25 @@ function announce(s: Session) {
   dispatchEvent(new Event('zhunru:session'))
 }
 
+interface Pending {
+  verifier: string
+  state: string
+  signIn: { issuer: string; clientId: string; audience: string }
+  tokenEndpoint: string
+  /** Where the person was when they chose to sign in. */
+  back: string
+}
+
 /** Authorization code with PKCE: the browser holds the verifier; the provider never sees a secret. */
 async function startProviderSignIn(signIn: { issuer: string; clientId: string; audience: string; scope: string }) {
   const d = await discover(signIn.issuer)
   const verifier = random(48)
   const state = random(16)
   const challenge = b64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))))
-  sessionStorage.setItem(PKCE_KEY, JSON.stringify({ verifier, state, signIn, tokenEndpoint: d.token_endpoint, back: location.hash }))
+  // From the sign-in page itself, back is the start: coming back to a sign-in page once signed in would say nothing.
+  const back = location.hash === '' || location.hash === '#/sign-in' ? '#/' : location.hash
+  const pending: Pending = { verifier, state, signIn, tokenEndpoint: d.token_endpoint, back }
+  sessionStorage.setItem(PKCE_KEY, JSON.stringify(pending))
   const url = new URL(d.authorization_endpoint)
   for (const [k, v] of Object.entries({
     response_type: 'code',
@@ -50,32 +62,77 @@ async function startProviderSignIn(signIn: { issuer: string; clientId: string; a
   location.assign(url.toString())
 }
 
+/** Why the last answer from the provider did not sign in, for the sign-in page to say once. */
+let failure: Problem | null = null
+
+const notSignedIn = (zh: string, en: string): Problem => ({ type: 'about:blank', title: en, status: 0, detail: en, titles: { zh: '未能登录', en: 'Not signed in' }, message: { zh, en } })
+
+/** The address without the provider's answer; replaceState fires no hashchange, so the router is told. */
+function settle(hash: string) {
+  history.replaceState(null, '', `/${hash}`)
+  dispatchEvent(new HashChangeEvent('hashchange'))
+}
+
 /** Back from the provider: trade the code for a token, and ask the gate whom it names. */
 export async function completeProviderSignIn(): Promise<Session | null> {
   const params = new URLSearchParams(location.search)
   const code = params.get('code')
-  const pending = sessionStorage.getItem(PKCE_KEY)
-  if (code === null || pending === null) return null
+  const error = params.get('error')
+  if (code === null && error === null) return null
+  // The code leaves the address (and the history) before anything else is done with it.
+  history.replaceState(null, '', '/')
+  const stored = sessionStorage.getItem(PKCE_KEY)
   sessionStorage.removeItem(PKCE_KEY)
-  const p = JSON.parse(pending) as { verifier: string; state: string; signIn: { clientId: string; audience: string }; tokenEndpoint: string; back: string }
-  history.replaceState(null, '', `/${p.back}`)
-  if (params.get('state') !== p.state) return null
-  const res = await fetch(p.tokenEndpoint, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri(), client_id: p.signIn.clientId, code_verifier: p.verifier, resource: p.signIn.audience })
-  })
-  if (!res.ok) return null
-  const { access_token: token, expires_in: ttl } = (await res.json()) as { access_token: string; expires_in?: number }
-  const principal = await call(api.GET('/v1/console/session', { headers: { authorization: `Bearer ${token}` } }))
-  const session: Session = { token, principal, expiresAt: ttl === undefined ? null : new Date(Date.now() + ttl * 1000).toISOString(), via: 'provider' }
+  const fail = (problem: Problem) => {
+    failure = problem
+    settle('#/sign-in')
+    return null
+  }
+  const p = stored === null ? null : (JSON.parse(stored) as Pending)
+  // An answer to a sign-in this tab did not start (a forged link, another tab's, a replay) is never redeemed.
+  if (p === null || params.get('state') !== p.state) {
+    return fail(notSignedIn('身份认证服务返回的结果不属于本页发起的登录，已忽略。请重新登录。', 'The identity provider’s answer does not belong to a sign-in started here and was ignored. Sign in again.'))
+  }
+  // RFC 9207: the provider names itself in its answer; one naming another issuer is not taken for its.
+  const iss = params.get('iss')
+  if (iss !== null && iss !== p.signIn.issuer) {
+    return fail(notSignedIn(`结果来自另一个身份认证服务（${iss}），已忽略。`, `The answer came from another identity provider (${iss}) and was ignored.`))
+  }
+  if (code === null) {
+    const why = params.get('error_description') ?? error ?? ''
+    return fail(notSignedIn(`身份认证服务未完成登录：${why}`, `The identity provider did not sign you in: ${why}`))
+  }
+  let session: Session
+  try {
+    const res = await fetch(p.tokenEndpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri(), client_id: p.signIn.clientId, code_verifier: p.verifier, resource: p.signIn.audience })
+    })
+    const body = (await res.json()) as { access_token?: string; expires_in?: number; error?: string; error_description?: string }
+    if (!res.ok || body.access_token === undefined) {
+      const why = body.error_description ?? body.error ?? String(res.status)
+      return fail(notSignedIn(`身份认证服务未签发令牌：${why}`, `The identity provider issued no token: ${why}`))
+    }
+    const token = body.access_token
+    const principal = await call(api.GET('/v1/console/session', { headers: { authorization: `Bearer ${token}` } }))
+    session = { token, principal, expiresAt: body.expires_in === undefined ? null : new Date(Date.now() + body.expires_in * 1000).toISOString(), via: 'provider' }
+  } catch (e) {
+    // The gate refusing the provider's token (its audience, its claims) says why in its problem.
+    return fail(asProblem(e))
+  }
   announce(session)
+  settle(p.back)
   return session
 }
 
 export function SignIn() {
   const config = useLoad(() => call(api.GET('/v1/console/config')), [])
-  const [problem, setProblem] = useState<Problem | null>(null)
+  const [problem, setProblem] = useState<Problem | null>(() => {
+    const last = failure
+    failure = null
+    return last
+  })
   if (config.data === null) return <Loading problem={config.problem} />
   const { demoSignIn, signIn } = config.data
   return (
