@@ -302,6 +302,16 @@ const ADMINS = { 'admin:own': OK } as const
 const CASES: Case[] = [
   // --- anyone (README: "anyone", "public")
   { op: 'GET /healthz', what: 'liveness', request: get('/healthz'), expected: anyone(OK) },
+  { op: 'GET /v1/console/config', what: 'how the console signs people in', request: get('/v1/console/config'), expected: anyone(OK) },
+  { op: 'GET /v1/console/session', what: 'whom the token names', request: get('/v1/console/session'), expected: anyPrincipal(OK) },
+  // This server signs with its own secret, not the public development one: no demo accounts, for anyone.
+  { op: 'GET /v1/console/demo-accounts', what: 'demo accounts (only with the development secret)', request: get('/v1/console/demo-accounts'), expected: anyone([404]) },
+  {
+    op: 'POST /v1/console/demo-sessions',
+    what: 'a demo token (only with the development secret)',
+    request: async () => ({ method: 'POST', url: '/v1/console/demo-sessions', payload: { sub: 'admin' } }),
+    expected: anyone([404])
+  },
   {
     op: 'POST /v1/screenings',
     what: 'a dry run (README: anyone; stores nothing)',
