@@ -3,6 +3,7 @@
  * its own, and the pure parts (the screening, the default pack, the machines) for use in-process.
  */
 export { zhunru, type ZhunruOptions } from './zhunru.js'
+export { zhunruConsole, type ConsoleOptions, type ConsoleSignIn, type DemoAccount } from './console/plugin.js'
 export { platform, platformServerOptions, type PlatformOptions } from './platform/plugin.js'
 export { engine, type Engine, type EngineOptions } from './engine/plugin.js'
 export { policy } from './policy/plugin.js'

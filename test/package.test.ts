@@ -15,10 +15,14 @@ const run = promisify(execFile)
 const ROOT = resolve(import.meta.dirname, '..')
 const SECRET = 'integrator-secret-0123456789abcdef'
 
-/** The project as `npm pack` builds it (prepack builds dist/): packed once for the file's tests. */
+/**
+ * The project as `npm pack` builds it (prepack builds dist/): packed once for the file's tests. The
+ * console was built by pretest and is packed as it is: building it again here would empty
+ * dist/console under the browser tests running beside this one.
+ */
 let packed: Promise<{ tarball: string; files: string[] }> | null = null
 function pack(dir: string) {
-  packed ??= run('npm', ['pack', '--json', '--pack-destination', dir], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }).then(({ stdout }) => {
+  packed ??= run('npm', ['pack', '--json', '--pack-destination', dir], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ZHUNRU_CONSOLE_PREBUILT: '1' } }).then(({ stdout }) => {
     const [{ filename, files }] = JSON.parse(stdout.slice(stdout.indexOf('['))) as Array<{ filename: string; files: Array<{ path: string }> }>
     return { tarball: join(dir, filename.split('/').pop()!), files: files.map((f) => f.path) }
   })
@@ -30,6 +34,7 @@ async function installPackage(t: Test): Promise<string> {
   const app = t.testdir({ 'package.json': JSON.stringify({ name: 'integrator-app', type: 'module', private: true }) })
   const { tarball, files } = await pack(mkdtempSync(join(ROOT, '.tap', 'pack-')))
   t.ok(files.includes('dist/src/index.js') && files.includes('dist/src/index.d.ts'), 'the package carries the built code and its types')
+  t.ok(files.includes('dist/console/index.html'), 'and the console’s pages')
   t.notOk(files.some((f) => f.startsWith('src/') || f.startsWith('test/')), 'and no sources or tests')
   const target = join(app, 'node_modules', 'zhunru')
   mkdirSync(target, { recursive: true })

@@ -160,7 +160,9 @@ interface HistoryEntry {
   payload?: Record<string, unknown>
 }
 
-const place = (p: HistoryEntry['from']): string => (p == null ? '—' : typeof p === 'string' ? stateName(p) : `${stateName(p.state)}${p.stage ? ` · ${stateName(p.stage)}` : ''}`)
+// Task events name a nested state as "escalated.office_review": each part in words.
+const place = (p: HistoryEntry['from']): string =>
+  p == null ? '—' : typeof p === 'string' ? p.split('.').map(stateName).join(' · ') : `${stateName(p.state)}${p.stage ? ` · ${stateName(p.stage)}` : ''}`
 
 /** A record's history, oldest first, each step with who, when, from and to, and why. */
 export function History({ items }: { items: readonly HistoryEntry[] }) {

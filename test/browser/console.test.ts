@@ -1,14 +1,14 @@
 import { mkdirSync } from 'node:fs'
 import t, { type Test } from 'tap'
 import type { Page } from 'playwright-core'
-import { accessible, consoleHarness, type ConsoleHarness } from './browser.js'
+import { accessible, consoleHarness, type ConsoleHarness } from './harness.js'
 
 // Issue 13: every role does its work in a browser. One task goes the whole way through the
 // console, as its people would take it: drafted with live findings, escalated, put on the
 // agenda, voted, decided, seen and funded by a community, and read by the public; then a
 // council item goes through its steps. Every page is checked with axe on the way.
 
-const SHOTS = process.env.CONSOLE_SCREENSHOTS === '1' ? new URL('../docs/screenshots/', import.meta.url).pathname : null
+const SHOTS = process.env.CONSOLE_SCREENSHOTS === '1' ? new URL('../../docs/screenshots/', import.meta.url).pathname : null
 if (SHOTS !== null) mkdirSync(SHOTS, { recursive: true })
 
 async function shot(page: Page, name: string) {

@@ -4,8 +4,8 @@ import { exportJWK, generateKeyPair } from 'jose'
 import Provider from 'oidc-provider'
 import type { Page } from 'playwright-core'
 import t, { type Test } from 'tap'
-import { launch } from './browser.js'
-import { build } from './helper.js'
+import { launch } from './harness.js'
+import { build } from '../helper.js'
 
 // Signing in to the console with the city's identity provider, end to end: a real OpenID provider
 // (oidc-provider) on loopback with the console as a public client (authorization code, PKCE), its

@@ -1,9 +1,9 @@
 import { AxeBuilder } from '@axe-core/playwright'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import type { Test } from 'tap'
-import { DEMO_PRINCIPALS } from '../src/demo.js'
-import type { ConsoleOptions } from '../src/console/plugin.js'
-import { TEST_SECRET, build, type Harness } from './helper.js'
+import { DEMO_PRINCIPALS } from '../../src/demo.js'
+import type { ConsoleOptions } from '../../src/console/plugin.js'
+import { TEST_SECRET, build, type Harness } from '../helper.js'
 
 /** Debian's Chromium (.ci/run installs it with fonts-noto-cjk); never a downloaded browser. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
