@@ -164,7 +164,7 @@ export const zhunruConsole = fp<ConsoleOptions>(
           summary: 'Sign in as a demo account: a token for it, as npm run token mints (only while the development secret is in use)',
           operationId: 'createDemoSession',
           security: PUBLIC,
-          body: Type.Object({ sub: Type.String({ minLength: 1, maxLength: 200, description: 'a demo account’s sub' }) }, { additionalProperties: false }),
+          body: Type.Object({ sub: Type.String({ minLength: 1, maxLength: 200, description: 'a demo account’s sub' }) }, { additionalProperties: false, examples: [{ sub: 'li.min' }] }),
           response: {
             201: Type.Object({ token: Type.String(), principal: DemoAccountView, expiresAt: Type.String({ format: 'date-time' }) }),
             ...problemResponses(400, 404)
