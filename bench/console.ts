@@ -30,23 +30,16 @@ import { freshDatabase } from './lib/database.js'
 import { cpuWindow, waitForQuiet, type CpuShare } from './lib/load.js'
 import { freePort, killAll, round, sleep, startNode, type Memory, type Proc } from './lib/proc.js'
 import { seededRandom } from './lib/seed.js'
+import { numberEnv } from './lib/env.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const DIST = join(ROOT, 'dist/console')
 const BENCH_DIR = join(ROOT, 'bench')
 
-function intEnv(name: string, fallback: number): number {
-  const raw = process.env[name]
-  if (raw === undefined || raw === '') return fallback
-  const n = Number(raw)
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`)
-  return n
-}
-
-const BURSTS = intEnv('BENCH_CONSOLE_BURSTS', 72)
-const WARMUP = intEnv('BENCH_CONSOLE_WARMUP', 6)
-const HEALTHZ_PER_BURST = intEnv('BENCH_CONSOLE_HEALTHZ', 2)
-const QUIET_WAIT = intEnv('BENCH_QUIET_WAIT', 0)
+const BURSTS = numberEnv('BENCH_CONSOLE_BURSTS', 72, { integer: true })
+const WARMUP = numberEnv('BENCH_CONSOLE_WARMUP', 6, { integer: true })
+const HEALTHZ_PER_BURST = numberEnv('BENCH_CONSOLE_HEALTHZ', 2, { integer: true })
+const QUIET_WAIT = numberEnv('BENCH_QUIET_WAIT', 0)
 const SERVER_KIND = process.env.BENCH_CONSOLE_SERVER === 'dist' ? 'dist' : 'src'
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage']

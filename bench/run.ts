@@ -40,24 +40,17 @@ import { countTasks, loadTemplates, sampleVisibleIds, seededRandom, seedTo } fro
 import { runScreeningBench, type ScreeningResults } from './screening.js'
 import { EAST_CIVIL, SUBMIT_BODIES, TEMPLATES, screeningCases } from './tasks.js'
 import { renderMarkdown } from './report.js'
+import { numberEnv } from './lib/env.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const BENCH_DIR = join(ROOT, 'bench')
 
-function intEnv(name: string, fallback: number): number {
-  const raw = process.env[name]
-  if (raw === undefined || raw === '') return fallback
-  const n = Number(raw)
-  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`)
-  return n
-}
-
-const SECONDS = intEnv('BENCH_SECONDS', 10)
-const WARMUP = intEnv('BENCH_WARMUP', 2)
-const CONNECTIONS = intEnv('BENCH_CONNECTIONS', 50)
+const SECONDS = numberEnv('BENCH_SECONDS', 10)
+const WARMUP = numberEnv('BENCH_WARMUP', 2)
+const CONNECTIONS = numberEnv('BENCH_CONNECTIONS', 50)
 const LARGE = process.env.BENCH_LARGE !== '0'
-const SMALL_TASKS = intEnv('BENCH_SMALL_TASKS', 10_000)
-const LARGE_TASKS = intEnv('BENCH_LARGE_TASKS', 1_000_000)
+const SMALL_TASKS = numberEnv('BENCH_SMALL_TASKS', 10_000)
+const LARGE_TASKS = numberEnv('BENCH_LARGE_TASKS', 1_000_000)
 const KEEP = process.env.BENCH_KEEP_DB === '1'
 const BASE_URL = process.env.DATABASE_URL && process.env.DATABASE_URL !== '' ? process.env.DATABASE_URL : undefined
 const DIALECT: Dialect = BASE_URL === undefined ? 'sqlite' : dialectOf(BASE_URL)
@@ -65,7 +58,7 @@ const JWT_SECRET = 'zhunru-benchmark-secret-0123456789'
 /** The real server's limiter stays registered (its cost is measured) but cannot refuse the load. */
 const RATE_LIMIT = '1000000000'
 /** Seconds to wait, before each measurement, for other work on the machine to stop (0: do not wait). */
-const QUIET_WAIT = intEnv('BENCH_QUIET_WAIT', 0)
+const QUIET_WAIT = numberEnv('BENCH_QUIET_WAIT', 0)
 /** Other work using more than this many cores during a measurement is reported as noise. */
 const NOISE_CORES = 0.25
 /** info would log two lines per request to a pipe; warn keeps errors visible. */
