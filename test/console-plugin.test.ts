@@ -74,4 +74,8 @@ t.test('CONSOLE_CLIENT_ID: the console signs in at AUTH_ISSUER; the policy names
   t.match(policy, /form-action 'self' https:\/\/id\.city\.example;/)
   const h = await build(t, { console: { signIn: signIn! } })
   t.same((await h.app.inject({ url: '/v1/console/config' })).json(), { demoSignIn: false, signIn })
+  // An integrator registering the plugin may leave the scope out: the console asks for openid.
+  const { scope: _scope, ...bare } = signIn!
+  const embedded = await build(t, { console: { signIn: bare } })
+  t.equal((await embedded.app.inject({ url: '/v1/console/config' })).json().signIn.scope, 'openid')
 })
