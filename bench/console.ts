@@ -18,7 +18,6 @@
 //   BENCH_QUIET_WAIT=0          seconds to wait for the rest of the machine to go quiet first
 //   CHROMIUM_PATH=/usr/bin/chromium
 
-import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -30,7 +29,7 @@ import { freshDatabase } from './lib/database.js'
 import { cpuWindow, waitForQuiet, type CpuShare } from './lib/load.js'
 import { freePort, killAll, round, sleep, startNode, type Memory, type Proc } from './lib/proc.js'
 import { seededRandom } from './lib/seed.js'
-import { numberEnv } from './lib/env.js'
+import { git, numberEnv, packageVersion } from './lib/env.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const DIST = join(ROOT, 'dist/console')
@@ -54,22 +53,6 @@ const NOISE_CORES = 0.25
 
 const started = Date.now()
 const log = (s: string) => process.stderr.write(`[bench:console +${Math.round((Date.now() - started) / 1000)}s] ${s}\n`)
-
-function git(args: string[]): string | null {
-  try {
-    return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
-  } catch {
-    return null
-  }
-}
-
-function packageVersion(name: string): string | null {
-  try {
-    return (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version
-  } catch {
-    return null
-  }
-}
 
 // ───────────── statistics ─────────────
 
@@ -879,7 +862,7 @@ async function main(): Promise<void> {
     process.exitCode = 2
     return
   }
-  const dirty = git(['status', '--porcelain', '--', 'src', 'migrations', 'package.json', 'package-lock.json'])
+  const dirty = git(ROOT, ['status', '--porcelain', '--', 'src', 'migrations', 'package.json', 'package-lock.json'])
   results.machine = {
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model ?? null,
@@ -887,8 +870,8 @@ async function main(): Promise<void> {
     loadAverageAtStart: loadavg().map((l) => round(l, 2)),
     platform: `${process.platform} ${release()}`,
     node: process.version,
-    packages: Object.fromEntries(['preact', 'vite', 'mermaid', 'fastify', 'playwright-core', 'tsx'].map((p) => [p, packageVersion(p)])),
-    gitCommit: git(['rev-parse', 'HEAD']),
+    packages: Object.fromEntries(['preact', 'vite', 'mermaid', 'fastify', 'playwright-core', 'tsx'].map((p) => [p, packageVersion(ROOT, p)])),
+    gitCommit: git(ROOT, ['rev-parse', 'HEAD']),
     uncommittedChanges: dirty === null ? null : dirty.split('\n').map((l) => l.trim()).filter(Boolean)
   }
   const entry = SERVER_KIND === 'dist' ? 'dist/src/server.js' : 'src/server.ts'

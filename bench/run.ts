@@ -40,7 +40,7 @@ import { countTasks, loadTemplates, sampleVisibleIds, seededRandom, seedTo } fro
 import { runScreeningBench, type ScreeningResults } from './screening.js'
 import { EAST_CIVIL, SUBMIT_BODIES, TEMPLATES, screeningCases } from './tasks.js'
 import { renderMarkdown } from './report.js'
-import { numberEnv } from './lib/env.js'
+import { git, numberEnv, packageVersion } from './lib/env.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const BENCH_DIR = join(ROOT, 'bench')
@@ -76,22 +76,6 @@ function commandLine(): string {
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([k, v]) => `${k}=${k === 'DATABASE_URL' ? redact(v!) : v}`)
   return [...vars, 'npm run bench'].join(' ')
-}
-
-function git(args: string[]): string | null {
-  try {
-    return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
-  } catch {
-    return null
-  }
-}
-
-function packageVersion(name: string): string | null {
-  try {
-    return (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version
-  } catch {
-    return null
-  }
 }
 
 const token = (p: PrincipalClaims) => signToken(p, JWT_SECRET, { nowSeconds: Math.floor(Date.now() / 1000), ttlSeconds: 4 * 3600 })
@@ -510,7 +494,7 @@ function noiseWarnings(): void {
 async function main(): Promise<void> {
   const runId = `${Date.now().toString(36)}_${process.pid}`
   const tmp = mkdtempSync(join(tmpdir(), 'zhunru-bench-'))
-  const dirty = git(['status', '--porcelain', '--', 'src', 'migrations', 'package.json', 'package-lock.json'])
+  const dirty = git(ROOT, ['status', '--porcelain', '--', 'src', 'migrations', 'package.json', 'package-lock.json'])
   results.machine = {
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model ?? null,
@@ -521,9 +505,9 @@ async function main(): Promise<void> {
     node: process.version,
     database: await databaseVersion(BASE_URL ?? 'sqlite::memory:'),
     packages: Object.fromEntries(
-      ['fastify', 'knex', DIALECT === 'sqlite' ? 'sqlite3' : 'pg', 'xstate', 'autocannon', 'json-rules-engine', 'bpmn-engine', 'tsx'].map((p) => [p, packageVersion(p)])
+      ['fastify', 'knex', DIALECT === 'sqlite' ? 'sqlite3' : 'pg', 'xstate', 'autocannon', 'json-rules-engine', 'bpmn-engine', 'tsx'].map((p) => [p, packageVersion(ROOT, p)])
     ),
-    gitCommit: git(['rev-parse', 'HEAD']),
+    gitCommit: git(ROOT, ['rev-parse', 'HEAD']),
     uncommittedChangesInSrc: dirty === null ? null : dirty.split('\n').map((l) => l.trim()).filter(Boolean)
   }
   results.config = {
