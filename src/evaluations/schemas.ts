@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox'
 import { EVALUATION_BODY_EVENTS, EVALUATION_EVENT_ROLES, EVALUATION_EVENT_TYPES, EVALUATION_STATES, RATER_ROLES, evaluationMachine } from '../../machines/evaluation.js'
 import { eventBodies } from '../engine/event-schemas.js'
 import { Nullable } from '../platform/schemas.js'
+import { EvaluationParameters } from '../policy/pack-schema.js'
 import { ROLES } from '../roles.js'
 
 // A free-text field must say something: at least one character that is not white space.
@@ -64,6 +65,13 @@ export const RatingBody = Type.Object(
   { additionalProperties: false, examples: [EVALUATION_EXAMPLES.rateLevel] }
 )
 
+/** The pack's evaluation parameters a round was opened with, named once in the document for every view that carries them. */
+export const EvaluationParametersSchema = Type.Object(EvaluationParameters.properties, {
+  $id: 'EvaluationParameters',
+  additionalProperties: false,
+  description: 'the pack’s evaluation parameters when the round opened: scale, target, weights and their sources'
+})
+
 export const EvaluationParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) })
 export const RatingParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }), department: OrgId('the department rated') })
 
@@ -76,7 +84,7 @@ export const EvaluationView = Type.Object(
     version: Type.Integer({ minimum: 1 }),
     departments: Type.Array(Type.String()),
     deadline: Nullable(Type.String({ format: 'date', description: 'the last day ratings are taken (China time); the day after, the engine closes the round' })),
-    parameters: Type.Unknown({ description: 'the pack’s evaluation parameters when the round opened: scale, target, weights and their sources' }),
+    parameters: Type.Unsafe<Static<typeof EvaluationParameters>>(Type.Ref('EvaluationParameters')),
     policy: Type.Object({ id: Type.String(), version: Type.String(), hash: Type.String() }, { description: 'the pack they came from' }),
     enabledEvents: Type.Array(Type.Enum(EVALUATION_EVENT_TYPES), { description: 'the events you may send now; RATE is PUT …/ratings/{department}' }),
     createdAt: Type.String({ format: 'date-time' }),

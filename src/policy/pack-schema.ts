@@ -170,7 +170,7 @@ const Basis = (what: string) =>
     { additionalProperties: false, description: `where ${what} comes from` }
   )
 
-const EvaluationParameters = Type.Object(
+export const EvaluationParameters = Type.Object(
   {
     period: Type.Enum(['year', 'half-year'], { description: 'a round per year ("2026") or per half-year ("2026-H1")' }),
     ratingWorkingDays: Type.Integer({ minimum: 1, maximum: 250, description: 'from the start of rating to the last day ratings are taken, in working days (1–250)' }),
