@@ -1,4 +1,8 @@
 import { signal } from '@preact/signals'
+import type { AdmissionEventType, TaskState } from '../../../machines/admission'
+import type { BurdenReportEventType, BurdenReportState } from '../../../machines/burden-report'
+import type { DeliberationEventType, DeliberationState } from '../../../machines/deliberation'
+import type { EvaluationEventType, EvaluationState } from '../../../machines/evaluation'
 import { setApiLanguage } from './api'
 
 export type Language = 'zh' | 'en'
@@ -47,7 +51,10 @@ export function yuan(n: number): string {
 
 export const number = (n: number): string => new Intl.NumberFormat(language.value === 'zh' ? 'zh-CN' : 'en').format(n)
 
-const STATES: Record<string, Bilingual> = {
+// Typed by the machines' own unions: a state or event a machine gains and the console does not name fails its build.
+type EscalationStage = 'office_review' | 'consultation' | 'leading_group'
+type WithdrawalRequestState = 'pending' | 'kept'
+const STATES: Record<TaskState | EscalationStage | BurdenReportState | DeliberationState | EvaluationState | WithdrawalRequestState, Bilingual> = {
   draft: { zh: '草稿', en: 'draft' },
   screening: { zh: '筛查中', en: 'screening' },
   returned: { zh: '已退回', en: 'returned' },
@@ -83,9 +90,11 @@ const STATES: Record<string, Bilingual> = {
   pending: { zh: '待答复', en: 'pending' },
   kept: { zh: '保留', en: 'kept' }
 }
-export const stateName = (s: string | null | undefined): string => (s == null ? '' : STATES[s] ? tr(STATES[s]) : s)
+export const stateName = (s: string | null | undefined): string => (s == null ? '' : s in STATES ? tr(STATES[s as keyof typeof STATES]) : s)
 
-const EVENTS: Record<string, Bilingual> = {
+// The first event of each record, written by the service that creates it rather than sent to a machine.
+type CreationEvent = 'CREATE' | 'REPORT' | 'PROPOSE' | 'OPEN'
+const EVENTS: Record<AdmissionEventType | BurdenReportEventType | DeliberationEventType | EvaluationEventType | CreationEvent, Bilingual> = {
   SUBMIT: { zh: '提交', en: 'Submit' },
   REVISE: { zh: '修改', en: 'Revise' },
   WITHDRAW: { zh: '撤回', en: 'Withdraw' },
@@ -115,9 +124,16 @@ const EVENTS: Record<string, Bilingual> = {
   PROGRESS: { zh: '记录实施进展', en: 'Record progress' },
   SET_DEPARTMENTS: { zh: '设定参评部门', en: 'Set departments' },
   START: { zh: '开始评议', en: 'Start rating' },
-  CLOSE: { zh: '截止评议', en: 'Close' }
+  CLOSE: { zh: '截止评议', en: 'Close' },
+  RATE: { zh: '评价', en: 'Rate' },
+  DEADLINE: { zh: '评议期满', en: 'Deadline passed' },
+  PUBLICITY_ENDED: { zh: '公示期满', en: 'Publicity period ended' },
+  CREATE: { zh: '起草', en: 'Drafted' },
+  REPORT: { zh: '举报', en: 'Reported' },
+  PROPOSE: { zh: '提出建议', en: 'Proposed' },
+  OPEN: { zh: '开启评议', en: 'Round opened' }
 }
-export const eventName = (e: string): string => (EVENTS[e] ? tr(EVENTS[e]) : e)
+export const eventName = (e: string): string => (e in EVENTS ? tr(EVENTS[e as keyof typeof EVENTS]) : e)
 
 const ROLE_NAMES: Record<string, Bilingual> = {
   department: { zh: '职能部门', en: 'department' },
