@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import t, { type Test } from 'tap'
 import type { Page } from 'playwright-core'
-import { accessible, consoleHarness, type ConsoleHarness } from './harness.js'
+import { accessible, act, chinaDay, consoleHarness, type ConsoleHarness } from './harness.js'
 
 // Issue 13: every role does its work in a browser. One task goes the whole way through the
 // console, as its people would take it: drafted with live findings, escalated, put on the
@@ -13,18 +13,6 @@ if (SHOTS !== null) mkdirSync(SHOTS, { recursive: true })
 
 async function shot(page: Page, name: string) {
   if (SHOTS !== null) await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true })
-}
-
-const chinaDay = (offsetDays = 0) =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(Date.now() + offsetDays * 86_400_000))
-
-/** Opens the event's form from its button, fills it, confirms, and waits for the record to move. */
-async function act(page: Page, event: string, fill: (form: ReturnType<Page['locator']>) => Promise<void> = async () => {}) {
-  await page.getByRole('button', { name: event, exact: true }).click()
-  const form = page.locator('form.event-form').filter({ has: page.getByRole('heading', { name: event }) })
-  await fill(form)
-  await form.getByRole('button', { name: `确认: ${event}` }).click()
-  await form.waitFor({ state: 'detached' })
 }
 
 async function flow(t: Test, h: ConsoleHarness) {
@@ -186,6 +174,15 @@ async function councilItem(t: Test, h: ConsoleHarness) {
   await resolve.waitFor({ state: 'detached' })
   await council.locator('article .badge', { hasText: '已决议' }).waitFor()
   t.pass('resolved by the majority present')
+  // The resolution reads as its record: the meeting, who came and how each voted, by name.
+  const record = council.locator('article section').filter({ has: council.getByRole('heading', { name: '决议' }) })
+  const text = await record.innerText()
+  t.match(text, /✔ 通过/, 'adopted')
+  t.match(text, /议事会会议/, 'the meeting named in words')
+  t.match(text, /实到\s*成员1、成员2、成员3、成员4、成员5/, 'who attended, by name')
+  t.match(text, /缺席\s*成员6、成员7/, 'who was absent')
+  t.match(text, /赞成 4 · 反对 1 · 弃权 0/, 'the tally')
+  t.notMatch(text, /[{}"]/, 'no JSON')
   await shot(council, 'council-item')
 
   await staff.reload()

@@ -74,3 +74,16 @@ export async function accessible(t: Test, page: Page, what: string): Promise<voi
     `${what}: no serious or critical accessibility violation`
   )
 }
+
+/** Today in China, or that many days from it, as the browser and the gate both count days. */
+export const chinaDay = (offsetDays = 0) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(Date.now() + offsetDays * 86_400_000))
+
+/** Opens the event's form from its button, fills it, confirms, and waits for the record to move. */
+export async function act(page: Page, event: string, fill: (form: ReturnType<Page['locator']>) => Promise<void> = async () => {}) {
+  await page.getByRole('button', { name: event, exact: true }).click()
+  const form = page.locator('form.event-form').filter({ has: page.getByRole('heading', { name: event }) })
+  await fill(form)
+  await form.getByRole('button', { name: `确认: ${event}` }).click()
+  await form.waitFor({ state: 'detached' })
+}

@@ -69,6 +69,8 @@ const VALUE_LABELS: Record<string, Bilingual> = {
   major: { zh: '重大事项', en: 'major' },
   sample: { zh: '抽样征求', en: 'sample' },
   public_notice: { zh: '公告征求', en: 'public notice' },
+  council_meeting: { zh: '议事会会议', en: 'council meeting' },
+  joint_meeting: { zh: '两委联席会议', en: 'joint meeting of the two committees' },
   representatives_meeting: { zh: '居民代表会议', en: "representatives' meeting" },
   residents_meeting: { zh: '居民会议', en: "residents' meeting" },
   submit_through_gate: { zh: '责令按准入程序报送', en: 'submit it through the gate' },
@@ -76,7 +78,8 @@ const VALUE_LABELS: Record<string, Bilingual> = {
 }
 
 const label = (name: string) => (FIELD_LABELS[name] ? tr(FIELD_LABELS[name]) : name)
-const valueLabel = (v: string | number) => (VALUE_LABELS[String(v)] ? tr(VALUE_LABELS[String(v)]) : String(v))
+/** A value the API sends as a code (a meeting's kind, a decision), in words. */
+export const valueLabel = (v: string | number) => (VALUE_LABELS[String(v)] ? tr(VALUE_LABELS[String(v)]) : String(v))
 
 /** `anyOf: [X, null]` is an optional X. */
 const plain = (s: Schema): Schema => (s.anyOf ? (s.anyOf.find((a) => a.type !== 'null') ?? s) : s)

@@ -17,6 +17,9 @@ export function CommunityHome({ session }: { session: Session }) {
     []
   )
   const data = ledger.data as null | { byMonth?: Array<{ month: string; hours: number }>; totals?: { hours: number; fundingPromised: number; fundingConfirmed: number; tasks: number } }
+  // The window spans two years; the chart shows the months from the first with work to the last.
+  const months = data?.byMonth ?? []
+  const worked = months.slice(Math.max(0, months.findIndex((m) => m.hours > 0)), months.findLastIndex((m) => m.hours > 0) + 1)
   return (
     <section>
       <h1 tabIndex={-1}>{L('准入事项与负担台账', 'Admitted work and the burden ledger')}</h1>
@@ -48,9 +51,7 @@ export function CommunityHome({ session }: { session: Session }) {
               </div>
             </dl>
           )}
-          {data.byMonth && data.byMonth.length > 0 && (
-            <BarChart title={L('每月工作量（小时）', 'Hours by month')} rows={data.byMonth.map((m) => ({ label: m.month, values: [m.hours] }))} series={[{ name: L('小时', 'hours'), format: number }]} />
-          )}
+          {worked.length > 0 && <BarChart title={L('每月工作量（小时）', 'Hours by month')} rows={worked.map((m) => ({ label: m.month, values: [m.hours] }))} series={[{ name: L('小时', 'hours'), format: number }]} />}
           {data.totals && (
             <BarChart
               title={L('经费：承诺与确认到位', 'Funding: promised against confirmed')}

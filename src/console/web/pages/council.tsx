@@ -1,8 +1,9 @@
+import type { ComponentChildren } from 'preact'
 import { useState } from 'preact/hooks'
 import { api, call, type Problem, type Session } from '../api'
 import { Diagram, Field, History, Loading, ProblemView, StateBadge, asProblem, fieldError, useLoad } from '../components'
-import { EventActions } from '../forms'
-import { L, dateTime, day, stateName } from '../i18n'
+import { EventActions, valueLabel } from '../forms'
+import { L, dateTime, day, number, stateName } from '../i18n'
 
 const loadItem = (id: string) => call(api.GET('/v1/deliberations/{id}', { params: { path: { id } } }))
 
@@ -115,8 +116,12 @@ function Propose({ onDone }: { onDone: (id: string) => void }) {
 export function DeliberationPage({ id }: { id: string; session: Session }) {
   const item = useLoad(() => loadItem(id), [id])
   const history = useLoad(() => call(api.GET('/v1/deliberations/{id}/history', { params: { path: { id }, query: { limit: 100 } } })), [id, item.data?.version])
+  // Members' names for the meeting record; a reader the council's roll is closed to sees their ids.
+  const community = item.data?.community
+  const members = useLoad(() => (community ? call(api.GET('/v1/councils/{community}/members', { params: { path: { community } } })).catch(() => null) : Promise.resolve(null)), [community])
   if (item.data === null) return <Loading problem={item.problem} />
   const d: Deliberation = item.data
+  const names = new Map((members.data?.items ?? []).map((m) => [m.sub, m.name] as const))
   return (
     <article>
       <h1 tabIndex={-1}>{d.title}</h1>
@@ -141,7 +146,11 @@ export function DeliberationPage({ id }: { id: string; session: Session }) {
           {d.resolution && (
             <section>
               <h2>{L('决议', 'Resolution')}</h2>
-              <pre class="json">{JSON.stringify(d.resolution, null, 2)}</pre>
+              <p>
+                <strong>{d.resolution.adopted ? L('✔ 通过', '✔ adopted') : L('✘ 未通过', '✘ not adopted')}</strong>
+              </p>
+              <p class="quoted">{d.resolution.text}</p>
+              <Meeting meeting={d.resolution.meeting} names={names} />
             </section>
           )}
           {d.publicityUntil && (
@@ -153,8 +162,10 @@ export function DeliberationPage({ id }: { id: string; session: Session }) {
             <section>
               <h2>{L('实施进展', 'Progress')}</h2>
               <ul>
-                {d.progress.map((p: unknown, i: number) => (
-                  <li key={i}>{JSON.stringify(p)}</li>
+                {d.progress.map((p, i) => (
+                  <li key={i}>
+                    <time dateTime={p.on}>{day(p.on)}</time> {p.note}
+                  </li>
                 ))}
               </ul>
             </section>
@@ -176,5 +187,69 @@ export function DeliberationPage({ id }: { id: string; session: Session }) {
         </div>
       </div>
     </article>
+  )
+}
+
+type MeetingRecord = NonNullable<Deliberation['resolution']>['meeting']
+
+/** A meeting as its record reads: who was called and came, how each voted or the counts, the minutes and documents. */
+function Meeting({ meeting: m, names }: { meeting: MeetingRecord; names: ReadonlyMap<string, string> }) {
+  const who = (v: string[] | number) => (typeof v === 'number' ? number(v) : v.length === 0 ? '—' : v.map((id) => names.get(id) ?? id).join('、'))
+  const votes = m.votes !== null && !('for' in m.votes && typeof m.votes.for === 'number') ? (m.votes as { for: string[]; against: string[]; abstain: string[] }) : null
+  return (
+    <dl class="facts">
+      <Fact term={L('会议', 'Meeting')}>
+        {valueLabel(m.kind)} · <time dateTime={m.heldOn}>{day(m.heldOn)}</time>
+        {m.noticeGivenOn && ` · ${L('通知于', 'notice given')} ${day(m.noticeGivenOn)}`}
+      </Fact>
+      <Fact term={L('应到', 'Called')}>{who(m.called)}</Fact>
+      <Fact term={L('实到', 'Attended')}>{who(m.attended)}</Fact>
+      <Fact term={L('缺席', 'Absent')}>{who(m.absent)}</Fact>
+      {m.tally && (
+        <Fact term={L('表决', 'Vote')}>
+          {L('赞成', 'for')} {m.tally.for} · {L('反对', 'against')} {m.tally.against} · {L('弃权', 'abstain')} {m.tally.abstain}
+        </Fact>
+      )}
+      {votes && (
+        <>
+          <Fact term={L('赞成', 'For')}>{who(votes.for)}</Fact>
+          <Fact term={L('反对', 'Against')}>{who(votes.against)}</Fact>
+          <Fact term={L('弃权', 'Abstained')}>{who(votes.abstain)}</Fact>
+        </>
+      )}
+      <Fact term={L('会议记录', 'Minutes')}>{m.minutes}</Fact>
+      {m.documents.length > 0 && (
+        <div>
+          <dt>{L('文件', 'Documents')}</dt>
+          <dd>
+            <ul>
+              {m.documents.map((doc) => (
+                <li key={doc.uri}>
+                  {/* Any URI is a valid reference, but only a web address becomes a link: never javascript: or data:. */}
+                  {/^https?:\/\//i.test(doc.uri) ? (
+                    <a href={doc.uri} rel="noopener noreferrer">
+                      {doc.title}
+                    </a>
+                  ) : (
+                    <>
+                      {doc.title} (<code>{doc.uri}</code>)
+                    </>
+                  )}
+                </li>
+              ))}
+            </ul>
+          </dd>
+        </div>
+      )}
+    </dl>
+  )
+}
+
+function Fact({ term, children }: { term: string; children: ComponentChildren }) {
+  return (
+    <div>
+      <dt>{term}</dt>
+      <dd>{children}</dd>
+    </div>
   )
 }

@@ -1,8 +1,9 @@
-import { useState } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
 import { api, call, type Problem, type Session } from '../api'
-import { BarChart, Diagram, Field, History, Loading, ProblemView, StateBadge, asProblem, fieldError, useLoad } from '../components'
+import { Diagram, Field, History, Loading, ProblemView, StateBadge, asProblem, fieldError, useLoad } from '../components'
+import { OrgName, ResultTable, ScaleInput, ScaleNote, ratingValue, ratingWords, type Scale } from '../evaluation-views'
 import { EventActions } from '../forms'
-import { L, day, number, stateName } from '../i18n'
+import { L, day, stateName } from '../i18n'
 
 /** Rounds of the residents rating the departments (双向考评). */
 export function Evaluations({ session }: { session: Session }) {
@@ -21,7 +22,7 @@ export function Evaluations({ session }: { session: Session }) {
           {rounds.data.items.map((r) => (
             <li key={r.id}>
               <a href={`#/evaluations/${r.id}`}>
-                {r.area} · {r.period}
+                <OrgName id={r.area} /> · {r.period}
               </a>{' '}
               <StateBadge state={r.state} />
               {r.deadline && ` · ${L('截止', 'closes')} ${day(r.deadline)}`}
@@ -61,27 +62,32 @@ function OpenRound({ onDone }: { onDone: (id: string) => void }) {
 export function EvaluationPage({ id, session }: { id: string; session: Session }) {
   const round = useLoad(() => call(api.GET('/v1/evaluations/{id}', { params: { path: { id } } })), [id])
   const history = useLoad(() => call(api.GET('/v1/evaluations/{id}/history', { params: { path: { id }, query: { limit: 100 } } })), [id, round.data?.version])
+  const rater = session.principal.role === 'street' || session.principal.role === 'community'
+  const mine = useLoad(() => (rater ? call(api.GET('/v1/evaluations/{id}/ratings', { params: { path: { id } } })) : Promise.resolve(null)), [id, round.data?.version])
   const result = useLoad(() => (round.data && ['closed', 'published'].includes(round.data.state) ? call(api.GET('/v1/evaluations/{id}/result', { params: { path: { id } } })) : Promise.resolve(null)), [id, round.data?.state])
   if (round.data === null) return <Loading problem={round.problem} />
   const r = round.data
-  const rater = session.principal.role === 'street' || session.principal.role === 'community'
+  const scale = r.parameters.scale
+  const rating = rater && r.state === 'rating'
   return (
     <article>
       <h1 tabIndex={-1}>
-        {L('评议', 'Round')} {r.area} · {r.period}
+        {L('评议', 'Round')} <OrgName id={r.area} /> · {r.period}
       </h1>
       <p>
         <StateBadge state={r.state} />
         {r.deadline && ` · ${L('截止', 'closes')} ${day(r.deadline)}`}
+        {` · ${L('政策版本', 'policy')} ${r.policy.version}`}
       </p>
       <div class="two-columns">
         <div>
           <h2>{L('参评部门', 'Departments')}</h2>
-          <ul>
+          {rating && <ScaleNote id="scale-note" scale={scale} />}
+          <ul class="departments">
             {r.departments.map((d) => (
               <li key={d}>
-                <code>{d}</code>
-                {rater && r.state === 'rating' && <Rate round={id} department={d} />}
+                <OrgName id={d} />
+                {rating && <Rate round={id} department={d} scale={scale} current={mine.data?.items.find((x) => x.department === d) ?? null} onDone={round.reload} />}
               </li>
             ))}
           </ul>
@@ -92,12 +98,11 @@ export function EvaluationPage({ id, session }: { id: string; session: Session }
             onDone={round.reload}
             onReload={round.reload}
           />
-          {result.data && (
-            <BarChart
-              title={L('综合得分', 'Total score')}
-              rows={result.data.departments.map((d) => ({ label: d.department, values: [d.total ?? 0] }))}
-              series={[{ name: L('得分', 'score'), format: (n) => number(Math.round(n * 10) / 10) }]}
-            />
+          {result.data && <ResultTable result={result.data} caption={L('评议结果', 'The result')} />}
+          {r.state === 'published' && (
+            <p>
+              <a href={`/v1/register/evaluations/${id}`}>{L('公开数据（JSON）：方法、输入与结果', 'Open data (JSON): method, inputs and result')}</a>
+            </p>
           )}
         </div>
         <div>
@@ -109,19 +114,26 @@ export function EvaluationPage({ id, session }: { id: string; session: Session }
   )
 }
 
-const SCALE = ['满意', '基本满意', '不太满意', '不满意']
+type RatingView = NonNullable<Awaited<ReturnType<typeof loadRatings>>>['items'][number]
+const loadRatings = (id: string) => call(api.GET('/v1/evaluations/{id}/ratings', { params: { path: { id } } }))
 
-function Rate({ round, department }: { round: string; department: string }) {
-  const [value, setValue] = useState('')
-  const [comment, setComment] = useState('')
+/** One department's rating by this rater: its current one shown, a new one replacing it until the round closes. */
+function Rate({ round, department, scale, current, onDone }: { round: string; department: string; scale: Scale; current: RatingView | null; onDone: () => void }) {
+  const [value, setValue] = useState(current === null ? '' : String(current.value))
+  const [comment, setComment] = useState(current?.comment ?? '')
   const [problem, setProblem] = useState<Problem | null>(null)
-  const [done, setDone] = useState(false)
+  useEffect(() => {
+    if (current !== null) {
+      setValue(String(current.value))
+      setComment(current.comment ?? '')
+    }
+  }, [current?.version])
   const submit = async (e: Event) => {
     e.preventDefault()
     try {
-      await call(api.PUT('/v1/evaluations/{id}/ratings/{department}', { params: { path: { id: round, department } }, body: { value, ...(comment.trim() === '' ? {} : { comment }) } }))
-      setDone(true)
+      await call(api.PUT('/v1/evaluations/{id}/ratings/{department}', { params: { path: { id: round, department } }, body: { value: ratingValue(scale, value), ...(comment.trim() === '' ? {} : { comment }) } }))
       setProblem(null)
+      onDone()
     } catch (err) {
       setProblem(asProblem(err))
     }
@@ -130,20 +142,18 @@ function Rate({ round, department }: { round: string; department: string }) {
   return (
     <form class="inline-actions" onSubmit={submit} noValidate>
       <Field id={id} label={L('评价', 'Rating')} error={fieldError(problem, 'value')}>
-        <select id={id} value={value} onChange={(e) => setValue(e.currentTarget.value)}>
-          <option value="">{L('请选择', 'Choose')}</option>
-          {SCALE.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </select>
+        <ScaleInput id={id} scale={scale} value={value} onChange={setValue} describedBy="scale-note" />
       </Field>
       <Field id={`${id}-comment`} label={L('意见（可选）', 'Comment (optional)')}>
         <input id={`${id}-comment`} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />
       </Field>
-      <button type="submit">{L('提交评价', 'Rate')}</button>
-      {done && <span role="status">{L('✔ 已记录', '✔ recorded')}</span>}
+      <button type="submit">{current === null ? L('提交评价', 'Rate') : L('修改评价', 'Change the rating')}</button>
+      {current !== null && (
+        <span role="status">
+          {L('✔ 已评：', '✔ rated: ')}
+          {ratingWords(scale, current.value)}
+        </span>
+      )}
       <ProblemView problem={problem} />
     </form>
   )

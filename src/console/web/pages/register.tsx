@@ -1,5 +1,6 @@
 import { api, call } from '../api'
 import { BarChart, Loading, StateBadge, useLoad } from '../components'
+import { OrgName, ResultTable } from '../evaluation-views'
 import { L, dateTime, day, number, yuan } from '../i18n'
 
 const TABS = [
@@ -149,16 +150,18 @@ function Results() {
   if (list.data === null) return <Loading problem={list.problem} />
   if (list.data.items.length === 0) return <p>{L('尚无公布的评议结果。', 'No published results yet.')}</p>
   return (
-    <ul>
+    <>
       {list.data.items.map(({ round, result }) => (
-        <li key={round.id}>
-          <BarChart
-            title={`${round.area} · ${round.period}`}
-            rows={result.departments.map((d) => ({ label: d.department, values: [d.total ?? 0] }))}
-            series={[{ name: L('综合得分', 'total score'), format: (n) => number(Math.round(n * 10) / 10) }]}
-          />
-        </li>
+        <section key={round.id}>
+          <h2>
+            <OrgName id={round.area} /> · {round.period}
+          </h2>
+          <ResultTable result={result} caption={L('居民评议部门结果', 'Residents’ rating of the departments')} />
+          <p>
+            <a href={`/v1/register/evaluations/${round.id}`}>{L('公开数据（JSON）：方法、输入与结果', 'Open data (JSON): method, inputs and result')}</a>
+          </p>
+        </section>
       ))}
-    </ul>
+    </>
   )
 }

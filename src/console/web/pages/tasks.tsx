@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, call, type Finding, type Problem, type Schemas, type Session, type Task } from '../api'
 import { Deadline, Diagram, Field, Findings, Highlighted, History, Loading, ProblemView, StateBadge, asProblem, fieldError, useLoad } from '../components'
 import { EventActions } from '../forms'
+import { DepartmentRounds } from '../evaluation-views'
 import { L, day, number, stateName, tr, yuan, type Bilingual } from '../i18n'
 
 /** What an official can change when a rule finds something: the finding says why, this says how. */
@@ -367,7 +368,7 @@ export function MyTasks({ session }: { session: Session }) {
       {rounds.data === null ? (
         <Loading problem={rounds.problem} />
       ) : (
-        <pre class="json">{JSON.stringify(rounds.data, null, 2)}</pre>
+        <DepartmentRounds items={rounds.data.items} />
       )}
     </section>
   )
