@@ -1,4 +1,5 @@
 import t, { type Test } from 'tap'
+import { sweep } from '../src/tasks/deadlines.js'
 import { build, demoCommunities, type Harness } from './helper.js'
 
 // Where the two processes meet: residents widely reject a task admitted for their community
@@ -44,10 +45,12 @@ interface World {
   resolve: (id: string, body: Json) => Promise<{ statusCode: number; json: () => Json; body: string }>
   taskEvent: (id: string, who: Record<string, string>, body: Json) => Promise<{ statusCode: number; json: () => Json; body: string }>
   get: (url: string, who?: Record<string, string>) => Promise<{ statusCode: number; json: () => Json; body: string }>
+  setNow: (iso: string) => void
 }
 
 async function world(t: Test): Promise<World> {
-  const h = await build(t, { now: () => new Date('2026-10-09T02:00:00Z') })
+  let now = new Date('2026-10-09T02:00:00Z')
+  const h = await build(t, { now: () => now })
   const council = h.auth('council', COMMUNITY, 'east-s1-c1.council')
   const staff = h.auth('community', COMMUNITY, 'east-s1-c1.staff')
   const office = h.auth('office', 'east', 'office.east')
@@ -70,7 +73,8 @@ async function world(t: Test): Promise<World> {
     },
     resolve: (id, body) => post(`/v1/deliberations/${id}/events`, council, { type: 'COUNCIL_RESOLVE', text: '请求区里撤回该任务', ...body }),
     taskEvent: (id, who, body) => post(`/v1/tasks/${id}/events`, who, body),
-    get: (url, who = {}) => h.app.inject({ method: 'GET', url, headers: who })
+    get: (url, who = {}) => h.app.inject({ method: 'GET', url, headers: who }),
+    setNow: (iso) => (now = new Date(iso))
   }
 }
 
@@ -243,4 +247,54 @@ t.test('what a resolution may ask: a task admitted for this community, still in 
   t.equal(withdrawn.json().state, 'revoked')
   t.match((await w.get(`/v1/withdrawal-requests?deliberation=${item}`, w.office)).json().items[0], { state: 'revoked', answer: { reason: '经研究予以撤销' } }, 'a REVOKE naming no request still answers the one waiting')
   await refused(onStreet.id, /is revoked/)
+})
+
+t.test('a request the office never answered lapses when the task’s period ends: it leaves the queue, and the council reads why', async (t) => {
+  const w = await world(t)
+  const task = await w.admit()
+  const item = await w.deciding()
+  await w.resolve(item, { meeting: meeting({ for: FIVE }), askWithdrawal: { task: task.id, reason: '居民反对' } })
+  const [request] = (await w.get('/v1/withdrawal-requests?state=pending', w.office)).json().items
+  t.equal(request.state, 'pending')
+
+  // The period (all of 2027) starts and ends with the request unanswered.
+  w.setNow('2027-01-04T02:00:00Z')
+  await sweep(w.h.app.gate)
+  t.equal((await w.get(`/v1/tasks/${task.id}`, w.office)).json().state, 'active')
+  t.equal((await w.get(`/v1/withdrawal-requests/${request.id}`, w.council)).json().state, 'pending', 'still waiting while the task is in force')
+  w.setNow('2028-01-03T02:00:00Z')
+  await sweep(w.h.app.gate)
+  t.equal((await w.get(`/v1/tasks/${task.id}`, w.office)).json().state, 'completed')
+
+  t.match((await w.get(`/v1/withdrawal-requests/${request.id}`, w.council)).json(), { state: 'lapsed', answer: null }, 'the council reads that it was never answered')
+  t.same((await w.get('/v1/withdrawal-requests?state=pending', w.office)).json().items, [], 'the office’s queue no longer lists it')
+  t.same((await w.get('/v1/withdrawal-requests?state=lapsed', w.office)).json().items.map((r: Json) => r.id), [request.id])
+  t.same((await w.get('/v1/withdrawal-requests?state=revoked', w.office)).json().items, [])
+  t.same((await w.get('/v1/withdrawal-requests?state=kept', w.office)).json().items, [])
+  const late = await w.taskEvent(task.id, w.office, { type: 'DECLINE_WITHDRAWAL', reason: '保留', withdrawalRequest: request.id })
+  t.equal(late.statusCode, 409, 'a completed task takes no answer')
+})
+
+t.test('a request written beside a revocation that did not see it reads as revoked, not waiting', async (t) => {
+  const w = await world(t)
+  const task = await w.admit()
+  const item = await w.deciding()
+  t.equal((await w.taskEvent(task.id, w.office, { type: 'REVOKE', reason: '经核实予以撤销' })).json().state, 'revoked')
+  // The race as it lands in the database: the resolution checked the task before the revocation
+  // committed, and its request row was written after the revocation had answered every request it saw.
+  await w.h.app.engine.db('withdrawal_requests').insert({
+    id: '6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b',
+    deliberation_seq: 1,
+    deliberation_id: item,
+    task_id: task.id,
+    community_id: COMMUNITY,
+    jurisdiction_id: 'east',
+    reason: '居民反对',
+    requested_by: 'east-s1-c1.council',
+    requested_at: '2026-10-09T02:00:00.000Z'
+  })
+  t.match((await w.get('/v1/withdrawal-requests/6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b', w.council)).json(), { state: 'revoked', answer: null })
+  t.same((await w.get('/v1/withdrawal-requests?state=pending', w.office)).json().items, [])
+  t.same((await w.get('/v1/withdrawal-requests?state=revoked', w.office)).json().items.map((r: Json) => r.id), ['6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b'])
+  t.same((await w.get('/v1/withdrawal-requests?state=lapsed', w.office)).json().items, [])
 })

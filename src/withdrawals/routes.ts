@@ -12,7 +12,10 @@ const security = TOKEN
 export const WithdrawalRequestView = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
-    state: Type.Enum(WITHDRAWAL_REQUEST_STATES, { description: 'pending until the office answers on the task: revoked (REVOKE) or kept (DECLINE_WITHDRAWAL)' }),
+    state: Type.Enum(WITHDRAWAL_REQUEST_STATES, {
+      description:
+        'pending while the office may answer on the task: revoked (REVOKE) or kept (DECLINE_WITHDRAWAL); lapsed when the task’s period ended with no answer (answer stays null); revoked too, answer null, when the task was revoked by a write that did not see the request'
+    }),
     deliberation: Type.String({ description: 'the deliberation item whose resolution asks (GET /v1/deliberations/{id})' }),
     task: Type.String({ format: 'uuid', description: 'the admitted task the residents ask to withdraw (GET /v1/tasks/{id})' }),
     community: Type.String({ description: 'the community whose council resolved it' }),

@@ -5,7 +5,13 @@ import type { RelatedRows } from '../engine/group-commit.js'
 export const WITHDRAWAL_DECISIONS = ['revoke', 'keep'] as const
 export type WithdrawalDecision = (typeof WITHDRAWAL_DECISIONS)[number]
 
-export const WITHDRAWAL_REQUEST_STATES = ['pending', 'revoked', 'kept'] as const
+/**
+ * pending while the office may still answer; revoked or kept as it answered. A request is
+ * pending only while its task can still be withdrawn: one whose task's period ended before any
+ * answer is lapsed, and one whose task was revoked by a write that did not see it is revoked.
+ * Derived from the task's state when read, so that no request waits for ever, whatever raced.
+ */
+export const WITHDRAWAL_REQUEST_STATES = ['pending', 'revoked', 'kept', 'lapsed'] as const
 export type WithdrawalRequestState = (typeof WITHDRAWAL_REQUEST_STATES)[number]
 
 const STATE_OF: Record<WithdrawalDecision, WithdrawalRequestState> = { revoke: 'revoked', keep: 'kept' }
@@ -45,6 +51,7 @@ interface DbRequestRow {
   answer_reason: string | null
   decided_by: string | null
   decided_at: string | null
+  task_state: string
 }
 
 function fromRow(r: DbRequestRow): WithdrawalRequestRecord {
@@ -59,15 +66,28 @@ function fromRow(r: DbRequestRow): WithdrawalRequestRecord {
     reason: r.reason,
     requestedBy: r.requested_by,
     requestedAt: r.requested_at,
-    state: answer === null ? 'pending' : STATE_OF[answer.decision],
+    state: answer !== null ? STATE_OF[answer.decision] : unansweredState(r.task_state),
     answer
   }
 }
 
+const unansweredState = (taskState: string): WithdrawalRequestState =>
+  (WITHDRAWABLE_STATES as readonly string[]).includes(taskState) ? 'pending' : taskState === 'revoked' ? 'revoked' : 'lapsed'
+
 const withAnswers = (db: Knex) =>
   db('withdrawal_requests as q')
+    .join('tasks as t', 't.id', 'q.task_id')
     .leftJoin('withdrawal_answers as a', 'a.request_id', 'q.id')
-    .select('q.*', 'a.decision', 'a.reason as answer_reason', 'a.decided_by', 'a.decided_at')
+    .select('q.*', 'a.decision', 'a.reason as answer_reason', 'a.decided_by', 'a.decided_at', 't.state as task_state')
+
+/** The same states as `unansweredState`, as a condition a query can page on. */
+function whereState(q: Knex.QueryBuilder, state: WithdrawalRequestState): void {
+  const unanswered = (w: Knex.QueryBuilder) => w.whereNull('a.decision')
+  if (state === 'pending') q.where((w) => unanswered(w).whereIn('t.state', WITHDRAWABLE_STATES))
+  if (state === 'kept') q.where('a.decision', 'keep')
+  if (state === 'revoked') q.where((w) => w.where('a.decision', 'revoke').orWhere((o) => unanswered(o).where('t.state', 'revoked')))
+  if (state === 'lapsed') q.where((w) => unanswered(w).whereNotIn('t.state', [...WITHDRAWABLE_STATES, 'revoked']))
+}
 
 export async function findWithdrawalRequest(db: Knex, id: string): Promise<WithdrawalRequestRecord | null> {
   const row = (await withAnswers(db).where('q.id', id).first()) as DbRequestRow | undefined
@@ -95,8 +115,7 @@ export async function listWithdrawalRequests(db: Knex, f: WithdrawalFilter, limi
   if (s.kind === 'jurisdiction') q.where('q.jurisdiction_id', s.orgUnit)
   if (s.kind === 'community') q.where('q.community_id', s.orgUnit)
   if (s.kind === 'department') q.whereIn('q.task_id', db('tasks').select('id').where('department_id', s.departmentId))
-  if (f.state === 'pending') q.whereNull('a.decision')
-  if (f.state === 'revoked' || f.state === 'kept') q.where('a.decision', f.state === 'revoked' ? 'revoke' : 'keep')
+  if (f.state !== undefined) whereState(q, f.state)
   if (f.task !== undefined) q.where('q.task_id', f.task)
   if (f.deliberation !== undefined) q.where('q.deliberation_id', f.deliberation)
   if (afterSeq !== null) q.where('q.seq', '>', afterSeq)
@@ -108,6 +127,7 @@ export async function listWithdrawalRequests(db: Knex, f: WithdrawalFilter, limi
 /** The requests a task has not answered yet: the office is offered DECLINE_WITHDRAWAL only while there is one. */
 export async function pendingRequestsOf(db: Knex, taskId: string): Promise<WithdrawalRequestRecord[]> {
   const rows = (await withAnswers(db).where('q.task_id', taskId).whereNull('a.decision').orderBy('q.seq', 'asc')) as DbRequestRow[]
+  // Only asked of a task that can still be withdrawn, so every unanswered request is pending here.
   return rows.map(fromRow)
 }
 

@@ -3,6 +3,7 @@ import type { AdmissionEventType, TaskState } from '../../../machines/admission'
 import type { BurdenReportEventType, BurdenReportState } from '../../../machines/burden-report'
 import type { DeliberationEventType, DeliberationState } from '../../../machines/deliberation'
 import type { EvaluationEventType, EvaluationState } from '../../../machines/evaluation'
+import type { WithdrawalRequestState } from '../../withdrawals/store'
 import { setApiLanguage } from './api'
 
 export type Language = 'zh' | 'en'
@@ -53,7 +54,6 @@ export const number = (n: number): string => new Intl.NumberFormat(language.valu
 
 // Typed by the machines' own unions: a state or event a machine gains and the console does not name fails its build.
 type EscalationStage = 'office_review' | 'consultation' | 'leading_group'
-type WithdrawalRequestState = 'pending' | 'kept'
 const STATES: Record<TaskState | EscalationStage | BurdenReportState | DeliberationState | EvaluationState | WithdrawalRequestState, Bilingual> = {
   draft: { zh: '草稿', en: 'draft' },
   screening: { zh: '筛查中', en: 'screening' },
@@ -88,7 +88,8 @@ const STATES: Record<TaskState | EscalationStage | BurdenReportState | Deliberat
   confirmed: { zh: '已证实', en: 'confirmed' },
   dismissed: { zh: '不予证实', en: 'dismissed' },
   pending: { zh: '待答复', en: 'pending' },
-  kept: { zh: '保留', en: 'kept' }
+  kept: { zh: '保留', en: 'kept' },
+  lapsed: { zh: '期满未答复', en: 'lapsed unanswered' }
 }
 export const stateName = (s: string | null | undefined): string => (s == null ? '' : s in STATES ? tr(STATES[s as keyof typeof STATES]) : s)
 
