@@ -1,4 +1,5 @@
 import type { Knex } from 'knex'
+import { writeRosterChanges, type Roster, type RosterActor, type RosterChange, type RosterChangeKind } from '../platform/roster.js'
 import { chinaDate } from '../clock.js'
 
 /**
@@ -25,11 +26,7 @@ export interface StoredCouncilMember extends CouncilMember {
   removedAt: string | null
 }
 
-export interface CouncilChangeActor {
-  sub: string
-  role: string
-  via: 'api' | 'import'
-}
+export type CouncilChangeActor = RosterActor
 
 interface DbRow {
   community_id: string
@@ -76,47 +73,21 @@ export async function sittingOn(db: Knex, community: string, day: string): Promi
     .map(plainMember)
 }
 
-export interface CouncilMemberChange {
-  before: StoredCouncilMember | null
-  after: CouncilMember | null
+export type CouncilMemberChange = RosterChange<StoredCouncilMember, CouncilMember>
+
+const COUNCIL_ROSTER: Roster<StoredCouncilMember, CouncilMember> = {
+  table: 'council_members',
+  historyTable: 'council_member_changes',
+  scopeColumn: 'community_id',
+  scopeOf: (m) => m.community,
+  columns: (m) => ({ name: m.name, position: m.position, party_member: m.partyMember, term_start: m.termStart, term_end: m.termEnd }),
+  vacated: { position: 'member' },
+  plain: plainMember
 }
 
-const changeKind = (c: CouncilMemberChange) => (c.before === null ? 'added' : c.after === null ? 'removed' : c.before.removedAt !== null ? 'reinstated' : 'updated')
-
-const columns = (m: CouncilMember) => ({ name: m.name, position: m.position, party_member: m.partyMember, term_start: m.termStart, term_end: m.termEnd })
-
-/**
- * Writes changes in `trx`, each with its history entry. Seats are given up before they are
- * taken, so that the unique index on (council, seat) never sees two chairs.
- */
-export async function writeCouncilChanges(trx: Knex.Transaction, changes: readonly CouncilMemberChange[], actor: CouncilChangeActor, now: string): Promise<void> {
-  const stamp = { updated_at: now, updated_by: actor.sub }
-  for (const c of changes) {
-    const leaving = c.before !== null && c.after !== null && c.before.position !== 'member' && c.after.position !== c.before.position
-    if (leaving) await trx('council_members').where({ community_id: c.before!.community, sub: c.before!.sub }).update({ position: 'member' })
-  }
-  for (const c of changes) {
-    const { community, sub } = (c.after ?? c.before)!
-    if (c.before === null) {
-      await trx('council_members').insert({ community_id: community, sub, ...columns(c.after!), created_at: now, ...stamp })
-    } else if (c.after === null) {
-      await trx('council_members').where({ community_id: community, sub }).update({ removed_at: now, ...stamp })
-    } else {
-      await trx('council_members').where({ community_id: community, sub }).update({ ...columns(c.after), removed_at: null, ...stamp })
-    }
-    await trx('council_member_changes').insert({
-      community_id: community,
-      sub,
-      change: changeKind(c),
-      before: c.before === null ? null : JSON.stringify(plainMember(c.before)),
-      after: c.after === null ? null : JSON.stringify(c.after),
-      via: actor.via,
-      actor_sub: actor.sub,
-      actor_role: actor.role,
-      at: now
-    })
-  }
-}
+/** Writes changes in `trx`, each with its history entry (see `writeRosterChanges`). */
+export const writeCouncilChanges = (trx: Knex.Transaction, changes: readonly CouncilMemberChange[], actor: CouncilChangeActor, now: string): Promise<void> =>
+  writeRosterChanges(trx, COUNCIL_ROSTER, changes, actor, now)
 
 /** The changes that give `m` its seat: whoever holds it now becomes a member in the same write. */
 export function councilSeatChanges(members: readonly CouncilMember[], m: CouncilMember): CouncilMemberChange[] {
@@ -129,7 +100,7 @@ export function councilSeatChanges(members: readonly CouncilMember[], m: Council
 export interface CouncilHistoryEntry {
   seq: number
   sub: string
-  change: 'added' | 'updated' | 'removed' | 'reinstated'
+  change: RosterChangeKind
   before: CouncilMember | null
   after: CouncilMember | null
   via: CouncilChangeActor['via']

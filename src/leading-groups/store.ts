@@ -1,4 +1,5 @@
 import type { Knex } from 'knex'
+import { writeRosterChanges, type Roster, type RosterActor, type RosterChange, type RosterChangeKind } from '../platform/roster.js'
 
 export const POSITIONS = ['chair', 'deputy_chair', 'member'] as const
 export type Position = (typeof POSITIONS)[number]
@@ -20,11 +21,7 @@ export interface StoredMember extends GroupMember {
 }
 
 /** Who changed a group's membership, and through what: the API or a bulk import. */
-export interface ChangeActor {
-  sub: string
-  role: string
-  via: 'api' | 'import'
-}
+export type ChangeActor = RosterActor
 
 interface DbGroupMemberRow {
   org_unit_id: string
@@ -76,54 +73,26 @@ export async function insertMember(db: Knex, m: GroupMember, now: string): Promi
   })
 }
 
-/** One member's change: `before` null adds it, `after` null removes it, a removed `before` brings it back. */
-export interface MemberChange {
-  before: StoredMember | null
-  after: GroupMember | null
+export type MemberChange = RosterChange<StoredMember, GroupMember>
+
+const GROUP_ROSTER: Roster<StoredMember, GroupMember> = {
+  table: 'group_members',
+  historyTable: 'group_member_changes',
+  scopeColumn: 'org_unit_id',
+  scopeOf: (m) => m.orgUnit,
+  // `chair` is kept beside `position` for readers of the release before positions.
+  columns: (m) => ({ name: m.name, home_department_id: m.homeDepartment, position: m.position, chair: m.position === 'chair' }),
+  vacated: { position: 'member', chair: false },
+  plain
 }
 
-const changeKind = (c: MemberChange) => (c.before === null ? 'added' : c.after === null ? 'removed' : c.before.removedAt !== null ? 'reinstated' : 'updated')
-
-const columns = (m: GroupMember) => ({ name: m.name, home_department_id: m.homeDepartment, position: m.position, chair: m.position === 'chair' })
-
-/**
- * Writes changes in `trx`, each with its history entry. Seats are given up before they are
- * taken: the unique index on (group, seat) would refuse a new chair while the old one is still
- * recorded as chair, even though both are written in the same transaction.
- */
-export async function writeMemberChanges(trx: Knex.Transaction, changes: readonly MemberChange[], actor: ChangeActor, now: string): Promise<void> {
-  const stamp = { updated_at: now, updated_by: actor.sub }
-  for (const c of changes) {
-    const leaving = c.before !== null && c.after !== null && c.before.removedAt === null && c.before.position !== 'member' && c.after.position !== c.before.position
-    if (leaving) await trx('group_members').where({ org_unit_id: c.before!.orgUnit, sub: c.before!.sub }).update({ position: 'member', chair: false })
-  }
-  for (const c of changes) {
-    const { orgUnit, sub } = (c.after ?? c.before)!
-    if (c.before === null) {
-      await trx('group_members').insert({ org_unit_id: orgUnit, sub, ...columns(c.after!), created_at: now, ...stamp })
-    } else if (c.after === null) {
-      await trx('group_members').where({ org_unit_id: orgUnit, sub }).update({ removed_at: now, ...stamp })
-    } else {
-      await trx('group_members').where({ org_unit_id: orgUnit, sub }).update({ ...columns(c.after), removed_at: null, ...stamp })
-    }
-    await trx('group_member_changes').insert({
-      org_unit_id: orgUnit,
-      sub,
-      change: changeKind(c),
-      before: c.before === null ? null : JSON.stringify(plain(c.before)),
-      after: c.after === null ? null : JSON.stringify(c.after),
-      via: actor.via,
-      actor_sub: actor.sub,
-      actor_role: actor.role,
-      at: now
-    })
-  }
-}
+/** Writes changes in `trx`, each with its history entry (see `writeRosterChanges`). */
+export const writeMemberChanges = (trx: Knex.Transaction, changes: readonly MemberChange[], actor: ChangeActor, now: string): Promise<void> => writeRosterChanges(trx, GROUP_ROSTER, changes, actor, now)
 
 export interface MemberHistoryEntry {
   seq: number
   sub: string
-  change: 'added' | 'updated' | 'removed' | 'reinstated'
+  change: RosterChangeKind
   before: GroupMember | null
   after: GroupMember | null
   via: ChangeActor['via']
