@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'preact/hooks'
 import { api, call, type Schemas } from './api'
 import { L, chinaToday, day, number, tr } from './i18n'
+import { OrgName } from './org-names'
 
 export type Scale = Schemas['EvaluationParameters']['scale']
 type Result = NonNullable<Awaited<ReturnType<typeof loadResult>>>
@@ -18,40 +18,6 @@ const COMPONENTS = [
 const figure = (n: number | null | undefined): string => (n == null ? '—' : number(n))
 export const percent = (share: number | null | undefined): string => (share == null ? '—' : `${number(Math.round(share * 1000) / 10)}%`)
 const met = (m: boolean | null): string => (m === null ? '—' : m ? L('✔ 达标', '✔ met') : L('✘ 未达标', '✘ not met'))
-
-let names: Promise<Map<string, string>> | null = null
-/** The names of the departments, districts and cities, read once: results and rounds name units by id. */
-function orgNames(): Promise<Map<string, string>> {
-  names ??= (async () => {
-    const found = new Map<string, string>()
-    for (const kind of ['department', 'district', 'city'] as const) {
-      let cursor: string | undefined
-      do {
-        const page = await call(api.GET('/v1/org-units', { params: { query: { kind, includeClosed: true, limit: 200, ...(cursor ? { cursor } : {}) } } }))
-        for (const u of page.items) found.set(u.id, u.name)
-        cursor = page.nextCursor ?? undefined
-      } while (cursor)
-    }
-    return found
-  })()
-  return names
-}
-
-/** A unit's name where it is known, its id otherwise; the id stays readable on hover. */
-export function OrgName({ id }: { id: string }) {
-  const [name, setName] = useState<string | null>(null)
-  useEffect(() => {
-    let live = true
-    orgNames().then(
-      (m) => live && setName(m.get(id) ?? null),
-      () => undefined
-    )
-    return () => {
-      live = false
-    }
-  }, [id])
-  return name === null ? <code>{id}</code> : <span title={id}>{name}</span>
-}
 
 /** What a rater chooses from: the levels of the round's scale, or whole points. */
 export function ScaleInput({ id, scale, value, onChange, describedBy }: { id: string; scale: Scale; value: string; onChange: (v: string) => void; describedBy?: string }) {

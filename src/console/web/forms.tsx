@@ -45,13 +45,13 @@ const FIELD_LABELS: Record<string, Bilingual> = {
   abstain: { zh: '弃权', en: 'Abstain' },
   text: { zh: '决议内容', en: 'Resolution' },
   askWithdrawal: { zh: '请求撤回已准入任务（可选）', en: 'Ask the office to withdraw an admitted task (optional)' },
-  task: { zh: '任务编号', en: 'Task id' },
+  task: { zh: '任务', en: 'Task' },
   amendCatalog: { zh: '同时修订协助清单（可选）', en: 'Amend the assisted-tasks list (optional)' },
   name: { zh: '清单事项名称', en: 'List item name' },
   fundingMinimum: { zh: '经费标准（元/对象）', en: 'Funding standard (yuan per target)' },
   kind: { zh: '会议类型', en: 'Kind' },
   note: { zh: '说明', en: 'Note' },
-  withdrawalRequest: { zh: '撤回请求编号', en: 'Withdrawal request id' },
+  withdrawalRequest: { zh: '所答复的撤回请求', en: 'The withdrawal request answered' },
   departments: { zh: '参评部门（每行一个编号）', en: 'Departments (one id a line)' },
   progress: { zh: '进展', en: 'Progress' },
   result: { zh: '实施结果', en: 'Result' },
@@ -86,6 +86,9 @@ const plain = (s: Schema): Schema => (s.anyOf ? (s.anyOf.find((a) => a.type !== 
 
 type Values = Record<string, string | boolean>
 
+/** A field whose values the page knows (the requests awaiting an answer, the tasks a council may name): chosen, not typed. */
+export type Choices = Readonly<Record<string, ReadonlyArray<{ value: string; label: string }>>>
+
 /** The body the form's values make: empty optional fields are left out, numbers and lists parsed. */
 function bodyOf(schema: Schema, values: Values, path = ''): Record<string, unknown> | undefined {
   const out: Record<string, unknown> = {}
@@ -114,7 +117,7 @@ function bodyOf(schema: Schema, values: Values, path = ''): Record<string, unkno
   return Object.keys(out).length === 0 && path !== '' ? undefined : out
 }
 
-function Inputs({ schema, values, set, problem, path, idPrefix }: { schema: Schema; values: Values; set: (k: string, v: string | boolean) => void; problem: Problem | null; path: string; idPrefix: string }) {
+function Inputs({ schema, values, set, problem, path, idPrefix, choices }: { schema: Schema; values: Values; set: (k: string, v: string | boolean) => void; problem: Problem | null; path: string; idPrefix: string; choices: Choices }) {
   return (
     <>
       {Object.entries(schema.properties ?? {}).map(([name, raw]) => {
@@ -130,13 +133,25 @@ function Inputs({ schema, values, set, problem, path, idPrefix }: { schema: Sche
           return (
             <fieldset key={key}>
               <legend>{text}</legend>
-              <Inputs schema={s} values={values} set={set} problem={problem} path={`${key}.`} idPrefix={idPrefix} />
+              <Inputs schema={s} values={values} set={set} problem={problem} path={`${key}.`} idPrefix={idPrefix} choices={choices} />
             </fieldset>
           )
         }
         if (s.type === 'array' && plain(s.items ?? {}).type === 'object') return null
         let input
-        if (s.enum) {
+        const known = choices[key]
+        if (known !== undefined) {
+          input = (
+            <select id={id} required={required} aria-describedby={described} aria-invalid={error ? true : undefined} value={(values[key] as string) ?? ''} onChange={(e) => set(key, e.currentTarget.value)}>
+              <option value="">{known.length === 0 ? L('（无可选项）', '(none to choose)') : L('请选择', 'Choose')}</option>
+              {known.map((c) => (
+                <option key={c.value} value={c.value}>
+                  {c.label}
+                </option>
+              ))}
+            </select>
+          )
+        } else if (s.enum) {
           input = (
             <select id={id} required={required} aria-describedby={described} aria-invalid={error ? true : undefined} value={(values[key] as string) ?? ''} onChange={(e) => set(key, e.currentTarget.value)}>
               <option value="">{L('请选择', 'Choose')}</option>
@@ -178,7 +193,21 @@ export function eventSchema(kind: BodyKind, event: string): Schema {
  * The events the API offers this reader now (enabledEvents), each a button that opens its form,
  * drawn from the event's schema. A 409 says what changed and offers to reload.
  */
-export function EventActions({ kind, events, send, onDone, onReload }: { kind: BodyKind; events: readonly string[]; send: (body: Record<string, unknown>) => Promise<unknown>; onDone: () => void; onReload: () => void }) {
+export function EventActions({
+  kind,
+  events,
+  send,
+  onDone,
+  onReload,
+  choices = {}
+}: {
+  kind: BodyKind
+  events: readonly string[]
+  send: (body: Record<string, unknown>) => Promise<unknown>
+  onDone: () => void
+  onReload: () => void
+  choices?: Choices
+}) {
   const [open, setOpen] = useState<string | null>(null)
   if (events.length === 0) return <p class="muted">{L('当前没有您可以进行的操作。', 'Nothing for you to do here now.')}</p>
   return (
@@ -190,14 +219,21 @@ export function EventActions({ kind, events, send, onDone, onReload }: { kind: B
           </button>
         ))}
       </div>
-      {open !== null && <EventForm key={open} kind={kind} event={open} send={send} onDone={() => (setOpen(null), onDone())} onReload={() => (setOpen(null), onReload())} />}
+      {open !== null && <EventForm key={open} kind={kind} event={open} send={send} choices={choices} onDone={() => (setOpen(null), onDone())} onReload={() => (setOpen(null), onReload())} />}
     </div>
   )
 }
 
-function EventForm({ kind, event, send, onDone, onReload }: { kind: BodyKind; event: string; send: (body: Record<string, unknown>) => Promise<unknown>; onDone: () => void; onReload: () => void }) {
+function EventForm({ kind, event, send, onDone, onReload, choices }: { kind: BodyKind; event: string; send: (body: Record<string, unknown>) => Promise<unknown>; onDone: () => void; onReload: () => void; choices: Choices }) {
   const schema = eventSchema(kind, event)
-  const [values, setValues] = useState<Values>({})
+  // A choice with one possible value starts chosen: keeping (or revoking) a task answers the one request waiting.
+  const [values, setValues] = useState<Values>(() =>
+    Object.fromEntries(
+      Object.entries(choices)
+        .filter(([key, c]) => c.length === 1 && key in (schema.properties ?? {}))
+        .map(([key, c]) => [key, c[0]!.value])
+    )
+  )
   const [problem, setProblem] = useState<Problem | null>(null)
   const [busy, setBusy] = useState(false)
   const idPrefix = `ev-${event.toLowerCase()}`
@@ -217,7 +253,7 @@ function EventForm({ kind, event, send, onDone, onReload }: { kind: BodyKind; ev
   return (
     <form class="event-form" onSubmit={submit} aria-labelledby={`${idPrefix}-title`} noValidate>
       <h3 id={`${idPrefix}-title`}>{eventName(event)}</h3>
-      <Inputs schema={schema} values={values} set={(k, v) => setValues({ ...values, [k]: v })} problem={problem} path="" idPrefix={idPrefix} />
+      <Inputs schema={schema} values={values} set={(k, v) => setValues({ ...values, [k]: v })} problem={problem} path="" idPrefix={idPrefix} choices={choices} />
       <ProblemView problem={problem} />
       {conflict && (
         <p>

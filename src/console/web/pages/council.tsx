@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks'
 import { api, call, type Problem, type Session } from '../api'
 import { Diagram, Field, History, Loading, ProblemView, StateBadge, asProblem, fieldError, useLoad } from '../components'
 import { EventActions, valueLabel } from '../forms'
+import { WithdrawalRequestList, loadWithdrawalRequests } from '../withdrawal-views'
 import { L, dateTime, day, number, stateName } from '../i18n'
 
 const loadItem = (id: string) => call(api.GET('/v1/deliberations/{id}', { params: { path: { id } } }))
@@ -119,6 +120,19 @@ export function DeliberationPage({ id }: { id: string; session: Session }) {
   // Members' names for the meeting record; a reader the council's roll is closed to sees their ids.
   const community = item.data?.community
   const members = useLoad(() => (community ? call(api.GET('/v1/councils/{community}/members', { params: { path: { community } } })).catch(() => null) : Promise.resolve(null)), [community])
+  // What a resolution may ask to withdraw: work admitted for this community or its street, still in force (the public register lists it).
+  const street = item.data?.street
+  const resolving = item.data?.enabledEvents.some((e) => e === 'COUNCIL_RESOLVE' || e === 'RESIDENTS_RESOLVE') ?? false
+  const inForce = useLoad(
+    () =>
+      resolving && community && street
+        ? Promise.all([community, street].map((target) => call(api.GET('/v1/register/tasks', { params: { query: { target, limit: 200 } } })))).then((pages) =>
+            pages.flatMap((p) => p.items).filter((x) => ['admitted', 'active', 'suspended'].includes(x.state))
+          )
+        : Promise.resolve([]),
+    [community, street, resolving]
+  )
+  const requests = useLoad(() => loadWithdrawalRequests({ deliberation: id }), [id, item.data?.version])
   if (item.data === null) return <Loading problem={item.problem} />
   const d: Deliberation = item.data
   const names = new Map((members.data?.items ?? []).map((m) => [m.sub, m.name] as const))
@@ -177,7 +191,9 @@ export function DeliberationPage({ id }: { id: string; session: Session }) {
             send={(body) => call(api.POST('/v1/deliberations/{id}/events', { params: { path: { id } }, body: { ...body, version: d.version } as never }))}
             onDone={item.reload}
             onReload={item.reload}
+            choices={{ 'askWithdrawal.task': (inForce.data ?? []).map((x) => ({ value: x.id, label: `${x.title}（${day(x.period.start)}–${day(x.period.end)}）` })) }}
           />
+          <WithdrawalRequestList requests={requests.data ?? []} link="deliberation" />
         </div>
         <div>
           <h2>{L('六步流程', 'The six steps')}</h2>

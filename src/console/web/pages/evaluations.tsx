@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks'
 import { api, call, type Problem, type Session } from '../api'
 import { Diagram, Field, History, Loading, ProblemView, StateBadge, asProblem, fieldError, useLoad } from '../components'
-import { OrgName, ResultTable, ScaleInput, ScaleNote, ratingValue, ratingWords, type Scale } from '../evaluation-views'
+import { ResultTable, ScaleInput, ScaleNote, ratingValue, ratingWords, type Scale } from '../evaluation-views'
+import { OrgName } from '../org-names'
 import { EventActions } from '../forms'
 import { L, day, stateName } from '../i18n'
 

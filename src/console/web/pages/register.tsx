@@ -1,6 +1,7 @@
 import { api, call } from '../api'
 import { BarChart, Loading, StateBadge, useLoad } from '../components'
-import { OrgName, ResultTable } from '../evaluation-views'
+import { ResultTable } from '../evaluation-views'
+import { OrgName } from '../org-names'
 import { L, dateTime, day, number, yuan } from '../i18n'
 
 const TABS = [

@@ -3,6 +3,7 @@ import { api, call, type Problem, type Session } from '../api'
 import { Field, Loading, ProblemView, StateBadge, asProblem, fieldError, useLoad } from '../components'
 import { L, dateTime, day } from '../i18n'
 import { EventActions } from '../forms'
+import { OrgName } from '../org-names'
 import { TaskList } from './tasks'
 
 /** The reviewer's queue: earliest working-day deadline first, overdue marked in words. */
@@ -45,7 +46,9 @@ export function WithdrawalRequests() {
           <tbody>
             {list.data.items.map((r) => (
               <tr key={r.id}>
-                <td>{r.community}</td>
+                <td>
+                  <OrgName id={r.community} />
+                </td>
                 <td>{r.reason}</td>
                 <td>
                   <StateBadge state={r.state} />

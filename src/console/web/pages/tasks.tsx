@@ -3,6 +3,7 @@ import { api, call, type Finding, type Problem, type Schemas, type Session, type
 import { Deadline, Diagram, Field, Findings, Highlighted, History, Loading, ProblemView, StateBadge, asProblem, fieldError, useLoad } from '../components'
 import { EventActions } from '../forms'
 import { DepartmentRounds } from '../evaluation-views'
+import { WithdrawalRequestList, answerChoices, loadWithdrawalRequests } from '../withdrawal-views'
 import { L, day, number, stateName, tr, yuan, type Bilingual } from '../i18n'
 
 /** What an official can change when a rule finds something: the finding says why, this says how. */
@@ -391,6 +392,9 @@ function Scorecard({ card }: { card: Record<string, unknown> }) {
 export function TaskPage({ id, session }: { id: string; session: Session }) {
   const task = useLoad(() => call(api.GET('/v1/tasks/{id}', { params: { path: { id } } })), [id])
   const history = useLoad(() => call(api.GET('/v1/tasks/{id}/events', { params: { path: { id }, query: { limit: 100 } } })), [id, task.data?.version])
+  // Only admitted work can be asked to be withdrawn; the API shows the requests to the task's parties and the community's.
+  const admitted = task.data !== null && ['admitted', 'active', 'suspended', 'completed', 'revoked'].includes(task.data.state)
+  const requests = useLoad(() => (admitted && session.principal.role !== 'leading_group' ? loadWithdrawalRequests({ task: id }) : Promise.resolve([])), [id, admitted, task.data?.version])
   const [editing, setEditing] = useState(false)
   if (task.data === null) return <Loading problem={task.problem} />
   const t = task.data
@@ -487,7 +491,9 @@ export function TaskPage({ id, session }: { id: string; session: Session }) {
             send={(body) => call(api.POST('/v1/tasks/{id}/events', { params: { path: { id } }, body: { ...body, version: t.version } as never }))}
             onDone={reload}
             onReload={reload}
+            choices={answerChoices(requests.data ?? [])}
           />
+          <WithdrawalRequestList requests={requests.data ?? []} link="task" />
           {(session.principal.role === 'community' || session.principal.role === 'street') && ['admitted', 'active'].includes(t.state) && t.targets.includes(session.principal.org) && <FundingConfirmation id={id} />}
         </div>
         <div>
