@@ -132,6 +132,10 @@ t.test('a round goes from open to published, rated by streets and communities; i
   const result = entry.result
   t.match(result, { provisional: false, area: 'east', period: '2026', method: { weights: { satisfaction: 0.6 }, satisfactionTarget: 0.85, policy: { id: 'zhunru-default', version: DEFAULT_PACK.version } } })
   t.match(result.method.basis.satisfactionTarget.refs, [{ source: 'nantong-2013' }])
+  // The document types the method and the inputs; what the API serves is all that was frozen at publication.
+  const frozen = JSON.parse((await h.db.knex('evaluation_rounds').where({ id: round.id }).first()).result)
+  t.same(result.method, frozen.method, 'the method, served whole')
+  t.same(result.inputs, frozen.inputs, 'the inputs, served whole')
   t.same(
     recompute(result),
     result.departments.map((d: Json) => ({ department: d.department, total: d.total, rank: d.rank })),

@@ -125,21 +125,55 @@ export const RatingView = Type.Object({
 const Counts = Type.Record(Type.String(), Type.Integer())
 const Figure = Nullable(Type.Number())
 
+const Words = (description: string) => Type.Object({ zh: Type.String(), en: Type.String() }, { description })
+
+/** How a result is computed, published with it: every figure below can be computed again from this and the inputs. */
+const EvaluationMethodView = Type.Object(
+  {
+    formula: Words('the total’s formula and rounding'),
+    components: Type.Object({
+      satisfaction: Words('how the satisfaction component is computed'),
+      admission: Words('how the admission component is computed'),
+      burden: Words('how the burden component is computed'),
+      funding: Words('how the funding component is computed')
+    }),
+    weights: EvaluationParameters.properties.weights,
+    penalties: EvaluationParameters.properties.penalties,
+    scale: EvaluationParameters.properties.scale,
+    satisfactionTarget: EvaluationParameters.properties.satisfactionTarget,
+    basis: EvaluationParameters.properties.basis,
+    policy: Type.Object({ id: Type.String(), version: Type.String(), hash: Type.String() }, { description: 'the pack the parameters came from' }),
+    window: Type.Object({ from: Type.String({ format: 'date' }), to: Type.String({ format: 'date' }) }, { description: 'the days the gate record is counted over (China time)' })
+  },
+  { description: 'the formula (zh/en), the components’ definitions, the weights, penalties, scale and target with their sources, the pack, the window' }
+)
+
+const GateRecordView = Type.Object({
+  submitted: Type.Integer(),
+  admitted: Type.Integer(),
+  returned: Type.Integer(),
+  rejected: Type.Integer(),
+  confirmedBurdenReports: Type.Integer(),
+  unfunded: Type.Integer(),
+  lateFunding: Type.Integer({ description: 'targets whose funding arrived only after the grace period' })
+})
+
+const DepartmentInputsView = Type.Object({
+  department: Type.String(),
+  scores: Type.Array(Type.Number(), { description: 'each rater’s current rating as the score it counts for, ascending: no order tells who gave which' }),
+  satisfied: Type.Integer({ description: 'how many of those count as satisfied' }),
+  byRole: Type.Object({ street: Type.Integer(), community: Type.Integer() }),
+  distribution: Nullable(Type.Record(Type.String(), Type.Integer(), { description: 'ratings per level code; null on a points scale' })),
+  record: GateRecordView
+})
+
 export const DepartmentResultView = Type.Object({
   department: Type.String(),
   n: Type.Integer({ description: 'ratings counted: each rater’s current one' }),
   byRole: Type.Object({ street: Type.Integer(), community: Type.Integer() }),
   distribution: Nullable(Counts),
   satisfaction: Type.Object({ score: Figure, rate: Figure, target: Type.Number(), met: Nullable(Type.Boolean()) }),
-  record: Type.Object({
-    submitted: Type.Integer(),
-    admitted: Type.Integer(),
-    returned: Type.Integer(),
-    rejected: Type.Integer(),
-    confirmedBurdenReports: Type.Integer(),
-    unfunded: Type.Integer(),
-    lateFunding: Type.Integer({ description: 'targets whose funding arrived only after the grace period' })
-  }),
+  record: GateRecordView,
   components: Type.Object({ satisfaction: Figure, admission: Figure, burden: Figure, funding: Figure }),
   total: Figure,
   rank: Nullable(Type.Integer()),
@@ -154,8 +188,8 @@ export const ResultView = Type.Object(
     state: Type.Enum(EVALUATION_STATES),
     provisional: Type.Boolean({ description: 'true before publication: what the result would be now (the office only)' }),
     computedAt: Type.String({ format: 'date-time' }),
-    method: Type.Unknown({ description: 'the formula (zh/en), the components’ definitions, the weights, penalties, scale and target with their sources, the pack, the window' }),
-    inputs: Type.Unknown({ description: 'per department: the ascending scores of the current ratings (no raters), how many are satisfied, by role, the distribution, the gate record' }),
+    method: EvaluationMethodView,
+    inputs: Type.Array(DepartmentInputsView, { description: 'per department: the ascending scores of the current ratings (no raters), how many are satisfied, by role, the distribution, the gate record' }),
     departments: Type.Array(DepartmentResultView),
     areaFigures: Type.Object({ n: Type.Integer(), satisfied: Type.Integer(), rate: Figure, met: Nullable(Type.Boolean()), meanTotal: Figure })
   },

@@ -98,6 +98,8 @@ t.test('residents rate the departments: a round from open to published, on the l
   await published.getByText('计算方法与依据').click()
   t.match(await published.innerText(), /总分 = Σ/, 'the formula, to compute it again')
   t.match(await published.innerText(), /政策版本 zhunru-default/, 'and the policy it came from')
+  await published.getByText(/《南通市人民政府办公室关于2013年统筹城乡社区建设主要工作责任分解的通知》/).waitFor()
+  t.pass('its sources by their titles')
   t.equal(await reader.getByRole('link', { name: /公开数据（JSON）/ }).getAttribute('href'), `/v1/register/evaluations/${roundId}`)
   await accessible(t, reader, 'the published result')
 
@@ -107,6 +109,7 @@ t.test('residents rate the departments: a round from open to published, on the l
   const row = department.getByRole('row', { name: new RegExp(year) })
   await row.waitFor()
   t.match(await row.innerText(), new RegExp(`${civilResult.rank} / \\d+`), 'its rank among the ranked')
+  t.match(await department.locator('dl.facts').first().innerText(), /提交\s*\d+[\s\S]*经证实的负担举报\s*\d+/, 'its scorecard, each figure named')
   await accessible(t, department, 'the department’s ratings')
 })
 

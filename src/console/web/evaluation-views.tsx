@@ -1,4 +1,5 @@
 import { api, call, type Schemas } from './api'
+import { useLoad } from './components'
 import { L, chinaToday, day, number, tr } from './i18n'
 import { OrgName } from './org-names'
 
@@ -59,9 +60,14 @@ export function ScaleNote({ id, scale }: { id?: string; scale: Scale }) {
   )
 }
 
+let sources: Promise<Map<string, string>> | null = null
+/** The documents the pack cites, by id: a method's sources are named by their titles. */
+const sourceTitles = (): Promise<Map<string, string>> => (sources ??= call(api.GET('/v1/catalogs')).then((c) => new Map(c.sources.map((d) => [d.id, d.title]))))
+
 /** A round's result as a table: every figure the total is made of, the method it was computed by, and its sources. */
 export function ResultTable({ result, caption }: { result: Result; caption: string }) {
-  const method = result.method as { formula: { zh: string; en: string }; components: Record<string, { zh: string; en: string }>; weights: Record<string, number>; satisfactionTarget: number; basis: Record<string, { refs: Array<{ source: string; section: string }> }>; policy: { id: string; version: string } }
+  const method = result.method
+  const titles = useLoad(sourceTitles, [])
   const rows = [...result.departments].sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity))
   const commented = rows.filter((d) => (d.comments ?? []).length > 0)
   return (
@@ -79,7 +85,7 @@ export function ResultTable({ result, caption }: { result: Result; caption: stri
             <th scope="col">{L('满意率', 'Satisfied')}</th>
             {COMPONENTS.map(([k, name]) => (
               <th scope="col" key={k}>
-                {tr(name)} ×{number(method.weights[k] ?? 0)}
+                {tr(name)} ×{number(method.weights[k])}
               </th>
             ))}
             <th scope="col">{L('综合得分', 'Total')}</th>
@@ -116,13 +122,13 @@ export function ResultTable({ result, caption }: { result: Result; caption: stri
         <p>{tr(method.formula)}</p>
         <ul>
           {COMPONENTS.map(([k]) => (
-            <li key={k}>{method.components[k] ? tr(method.components[k]!) : k}</li>
+            <li key={k}>{tr(method.components[k])}</li>
           ))}
         </ul>
         <p>
           {L('依据', 'Sources')}:{' '}
-          {Object.entries(method.basis)
-            .flatMap(([, b]) => b.refs.map((r) => `${r.source} ${r.section}`))
+          {Object.values(method.basis)
+            .flatMap((b) => b.refs.map((r) => `${titles.data?.get(r.source) ?? r.source} ${r.section}`))
             .filter((v, i, all) => all.indexOf(v) === i)
             .join(L('；', '; '))}
           {' · '}

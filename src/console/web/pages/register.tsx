@@ -134,7 +134,9 @@ function Resolutions() {
         {items.map((d) => (
           <tr key={d.id}>
             <td>{d.title}</td>
-            <td>{d.community}</td>
+            <td>
+              <OrgName id={d.community} />
+            </td>
             <td>
               <StateBadge state={d.state} />
             </td>

@@ -352,7 +352,7 @@ export function TaskList({ tasks, empty: none }: { tasks: readonly Task[]; empty
 
 export function MyTasks({ session }: { session: Session }) {
   const tasks = useLoad(() => call(api.GET('/v1/tasks', { params: { query: { department: session.principal.org, limit: 100 } } })), [])
-  const scorecard = useLoad(() => call(api.GET('/v1/departments/{id}/scorecard', { params: { path: { id: session.principal.org } } })), [])
+  const scorecard = useLoad(() => loadScorecard(session.principal.org), [])
   const rounds = useLoad(() => call(api.GET('/v1/register/evaluations/departments/{id}', { params: { path: { id: session.principal.org } } })), [])
   return (
     <section>
@@ -364,7 +364,7 @@ export function MyTasks({ session }: { session: Session }) {
       </p>
       {tasks.data === null ? <Loading problem={tasks.problem} /> : <TaskList tasks={tasks.data.items} empty={L('还没有任务。', 'No tasks yet.')} />}
       <h2>{L('部门记分卡', 'Scorecard')}</h2>
-      {scorecard.data === null ? <Loading problem={scorecard.problem} /> : <Scorecard card={scorecard.data as unknown as Record<string, unknown>} />}
+      {scorecard.data === null ? <Loading problem={scorecard.problem} /> : <Scorecard card={scorecard.data} />}
       <h2>{L('居民评议结果', 'Residents’ ratings')}</h2>
       {rounds.data === null ? (
         <Loading problem={rounds.problem} />
@@ -375,17 +375,43 @@ export function MyTasks({ session }: { session: Session }) {
   )
 }
 
-function Scorecard({ card }: { card: Record<string, unknown> }) {
-  const rows = Object.entries(card).filter(([, v]) => typeof v === 'number') as Array<[string, number]>
+type ScorecardT = Awaited<ReturnType<typeof loadScorecard>>
+const loadScorecard = (department: string) => call(api.GET('/v1/departments/{id}/scorecard', { params: { path: { id: department } } }))
+
+const SCORECARD_FIGURES = [
+  ['submitted', { zh: '提交', en: 'submitted' }],
+  ['admitted', { zh: '准入', en: 'admitted' }],
+  ['returned', { zh: '退回修改', en: 'returned' }],
+  ['rejected', { zh: '不予准入', en: 'rejected' }],
+  ['escalated', { zh: '提请审议', en: 'escalated' }],
+  ['withdrawn', { zh: '撤回', en: 'withdrawn' }],
+  ['unfunded', { zh: '经费未落实', en: 'unfunded' }],
+  ['confirmedBurdenReports', { zh: '经证实的负担举报', en: 'confirmed burden reports' }]
+] as const satisfies ReadonlyArray<readonly [keyof ScorecardT, Bilingual]>
+
+/** The department's record at the gate over the window, each figure named, the rules that rejected it by code. */
+function Scorecard({ card }: { card: ScorecardT }) {
+  const byRule = Object.entries(card.rejectedByRule).sort(([, a], [, b]) => b - a)
   return (
-    <dl class="facts">
-      {rows.map(([k, v]) => (
-        <div key={k}>
-          <dt>{k}</dt>
-          <dd>{number(v)}</dd>
-        </div>
-      ))}
-    </dl>
+    <>
+      <p class="muted">
+        {day(card.window.from)} – {day(card.window.to)}
+      </p>
+      <dl class="facts">
+        {SCORECARD_FIGURES.map(([k, name]) => (
+          <div key={k}>
+            <dt>{tr(name)}</dt>
+            <dd>{number(card[k])}</dd>
+          </div>
+        ))}
+      </dl>
+      {byRule.length > 0 && (
+        <p>
+          {L('不予准入所依规则：', 'Rejected under: ')}
+          {byRule.map(([code, n]) => `${code} × ${n}`).join(L('；', '; '))}
+        </p>
+      )}
+    </>
   )
 }
 
