@@ -39,16 +39,16 @@ function navFor(s: Session | null): NavItem[] {
   const r = s.principal.role
   const mine: NavItem[] = []
   if (r === 'department') mine.push({ href: '#/tasks/new', label: L('起草任务', 'Draft a task') }, { href: '#/tasks', label: L('我的任务', 'My tasks') })
+  // The review queue is the office's (the API refuses it to admins); packs and the tree are the admins'.
+  if (r === 'office') mine.push({ href: '#/reviews', label: L('审查队列', 'Review queue') })
   if (r === 'office' || r === 'admin') {
     mine.push(
-      { href: '#/reviews', label: L('审查队列', 'Review queue') },
       { href: '#/burden-reports', label: L('负担举报', 'Burden reports') },
       { href: '#/withdrawals', label: L('撤回请求', 'Withdrawal requests') },
-      { href: '#/evaluations', label: L('双向评议', 'Evaluations') },
-      { href: '#/policy', label: L('政策包', 'Policy pack') },
-      { href: '#/org-import', label: L('导入组织', 'Import the org tree') }
+      { href: '#/evaluations', label: L('双向评议', 'Evaluations') }
     )
   }
+  if (r === 'admin') mine.push({ href: '#/policy', label: L('政策包', 'Policy pack') }, { href: '#/org-import', label: L('导入组织', 'Import the org tree') })
   if (r === 'leading_group') mine.push({ href: '#/reviews', label: L('审议议程', 'Agenda') })
   if (r === 'street' || r === 'community') {
     mine.push({ href: '#/community', label: L('准入事项与负担', 'Admitted work and burden') }, { href: '#/burden-reports', label: L('负担举报', 'Burden reports') }, { href: '#/evaluations', label: L('评议部门', 'Rate departments') })

@@ -4,6 +4,16 @@ import { Field, Loading, ProblemView, asProblem, useLoad } from '../components'
 import { L } from '../i18n'
 
 type PublishResult = Schemas['PolicyPackPublishResult']
+type ImportReport = Awaited<ReturnType<typeof importUnits>>
+const importUnits = (body: string | object, format: string, dryRun: boolean) =>
+  call(
+    api.POST('/v1/org-units/import', {
+      params: { query: { dryRun } },
+      body: body as never,
+      headers: { 'content-type': format },
+      bodySerializer: (b: unknown) => (typeof b === 'string' ? b : JSON.stringify(b))
+    })
+  )
 
 /** Publishing a policy pack: edit the export, see its diff against the pack in force (a dry run), then publish. */
 export function PolicyPage() {
@@ -71,20 +81,12 @@ function PackDiff({ result }: { result: PublishResult }) {
 export function OrgImportPage() {
   const [text, setText] = useState('')
   const [format, setFormat] = useState<'text/csv' | 'application/json'>('text/csv')
-  const [report, setReport] = useState<unknown>(null)
+  const [report, setReport] = useState<ImportReport | null>(null)
   const [problem, setProblem] = useState<Problem | null>(null)
   const send = async (dryRun: boolean) => {
     try {
       const body = format === 'text/csv' ? text : (JSON.parse(text) as never)
-      const res = await call(
-        api.POST('/v1/org-units/import', {
-          params: { query: { dryRun } },
-          body: body as never,
-          headers: { 'content-type': format },
-          bodySerializer: (b: unknown) => (typeof b === 'string' ? b : JSON.stringify(b))
-        })
-      )
-      setReport(res)
+      setReport(await importUnits(body, format, dryRun))
       setProblem(null)
     } catch (e) {
       setReport(null)
@@ -112,7 +114,48 @@ export function OrgImportPage() {
         </button>
       </div>
       <ProblemView problem={problem} />
-      {report !== null && <pre class="json">{JSON.stringify(report, null, 2)}</pre>}
+      {report !== null && <ImportResult report={report} />}
+    </section>
+  )
+}
+
+/** What an import did (or, in a dry run, would do): the counts, and each unit created or changed with its fields before and after. */
+function ImportResult({ report }: { report: ImportReport }) {
+  const { created, updated, unchanged } = report.summary
+  return (
+    <section aria-live="polite">
+      <h2>{report.dryRun ? L('检查结果（未保存）', 'What the import would do (nothing stored)') : L('已导入', 'Imported')}</h2>
+      <p>
+        {L('新增', 'created')} {created} · {L('修改', 'updated')} {updated} · {L('不变', 'unchanged')} {unchanged}
+      </p>
+      {report.items.length > 0 && (
+        <table class="list">
+          <thead>
+            <tr>
+              <th scope="col">{L('行', 'Row')}</th>
+              <th scope="col">{L('编号', 'Id')}</th>
+              <th scope="col">{L('结果', 'Outcome')}</th>
+              <th scope="col">{L('变化', 'Changes')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {report.items.map((i) => (
+              <tr key={i.id}>
+                <td>{i.row}</td>
+                <td>
+                  <code>{i.id}</code>
+                </td>
+                <td>{i.outcome === 'created' ? L('新增', 'created') : L('修改', 'updated')}</td>
+                <td>
+                  {Object.entries(i.changes)
+                    .map(([field, c]) => `${field}: ${String(c?.from ?? '—')} → ${String(c?.to ?? '—')}`)
+                    .join('; ') || '—'}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </section>
   )
 }

@@ -90,7 +90,9 @@ export function BurdenReports({ session }: { session: Session }) {
           <tbody>
             {list.data.items.map((r) => (
               <tr key={r.id}>
-                <td>{r.department}</td>
+                <td>
+                  <OrgName id={r.department} />
+                </td>
                 <td>{r.what}</td>
                 <td>{day(r.askedOn)}</td>
                 <td>
