@@ -419,6 +419,7 @@ t.test('concurrent ratings: many raters at once all land; one rater twice at onc
   // The office closes while raters rate: each rating lands before the close or is refused with the state.
   const race = await Promise.all([...raters.map((r) => rateAs(h, round.id, 'east-housing', r, { value: 'satisfied' })), send(h, round.id, { type: 'CLOSE' })])
   t.ok(race.every((a) => a.statusCode === 200 || a.statusCode === 409), race.map((a) => a.statusCode).join(','))
+  t.equal(race.at(-1)!.statusCode, 200, 'an office that named no version closes over the ratings that came first')
   const closedVersion = (await get(h, `/v1/evaluations/${round.id}`, office(h))).json().version
   const after = (await get(h, `/v1/evaluations/${round.id}/ratings?all=true`, office(h))).json().items
   t.ok(after.every((r: Json) => r.version < closedVersion), 'no rating is written after the close')

@@ -317,30 +317,36 @@ function machineEvent(body: RoundEventInput, departments: string[] | null, deadl
 
 /** The office moves its round: changes the list, starts the rating, closes it early, publishes it. */
 export async function applyRoundEvent(ctx: EvaluationContext, id: string, p: Principal, body: RoundEventInput, claim: IdempotencyClaim | null): Promise<RoundRecord> {
-  const round = await loadVisibleRound(ctx, id, p)
+  let round = await loadVisibleRound(ctx, id, p)
   const why = refusal(p, body.type)
   if (why !== null) throw Problems.forbidden(why)
   if (body.version !== undefined && body.version !== round.version) throw Problems.staleVersion('evaluation round', round.version, round.state, body.version)
-  const now = ctx.now()
-  const at = now.toISOString()
-  if (!enabledEvaluationEvents(round.snapshot).includes(body.type)) throw Problems.eventNotAllowed(body.type, round.state, round.version, 'evaluation round')
-  const departments = body.type === 'SET_DEPARTMENTS' ? await checkDepartments(ctx, round.areaId, body.departments!) : null
-  let deadline: string | null = null
-  if (body.type === 'START') {
-    const { pack } = await ctx.packs.get(ctx.db)
-    deadline = workingDaysAfter(pack.calendar, chinaDate(now), round.parameters.ratingWorkingDays, { zh: '考评截止日', en: 'the rating deadline' })
+  for (;;) {
+    const now = ctx.now()
+    const at = now.toISOString()
+    if (!enabledEvaluationEvents(round.snapshot).includes(body.type)) throw Problems.eventNotAllowed(body.type, round.state, round.version, 'evaluation round')
+    const departments = body.type === 'SET_DEPARTMENTS' ? await checkDepartments(ctx, round.areaId, body.departments!) : null
+    let deadline: string | null = null
+    if (body.type === 'START') {
+      const { pack } = await ctx.packs.get(ctx.db)
+      deadline = workingDaysAfter(pack.calendar, chinaDate(now), round.parameters.ratingWorkingDays, { zh: '考评截止日', en: 'the rating deadline' })
+    }
+    const step = stepEvaluation(round.snapshot, machineEvent(body, departments, deadline, at))
+    const payload: Record<string, unknown> = {}
+    if (departments !== null) payload.departments = departments
+    if (deadline !== null) payload.deadline = deadline
+    if (body.reason !== undefined) payload.reason = body.reason
+    const t: RoundTransition = { type: body.type, next: step.next, state: step.state, payload, actor: actorOf(p), now: at }
+    if (body.type === 'PUBLISH') t.result = { ...(await resultOf(ctx, round)), provisional: false, computedAt: at }
+    const result = await ctx.commits.write(planRoundStep(round, t, claim))
+    if (result.ok) return roundOf(result.row)
+    const found = roundOf((result as { conflict: Row }).conflict)
+    // While a round is rating only ratings leave it rating, and a rating commutes with
+    // everything: an office that named no version closes over the ratings that came first
+    // instead of being told its round changed. Anything else that came first is news to it.
+    if (body.version !== undefined || round.state !== 'rating' || found.state !== 'rating') throw Problems.changedMeanwhile('evaluation round', found.version, found.state)
+    round = found
   }
-  const step = stepEvaluation(round.snapshot, machineEvent(body, departments, deadline, at))
-  const payload: Record<string, unknown> = {}
-  if (departments !== null) payload.departments = departments
-  if (deadline !== null) payload.deadline = deadline
-  if (body.reason !== undefined) payload.reason = body.reason
-  const t: RoundTransition = { type: body.type, next: step.next, state: step.state, payload, actor: actorOf(p), now: at }
-  if (body.type === 'PUBLISH') t.result = { ...(await resultOf(ctx, round)), provisional: false, computedAt: at }
-  const result = await ctx.commits.write(planRoundStep(round, t, claim))
-  if (result.ok) return roundOf(result.row)
-  const found = roundOf((result as { conflict: Row }).conflict)
-  throw Problems.changedMeanwhile('evaluation round', found.version, found.state)
 }
 
 export interface RatingInput {
