@@ -1,6 +1,6 @@
 import t from 'tap'
 import { countWorkingDays } from '../src/calendar/working-days.js'
-import { sweepEvaluations } from '../src/evaluations/service.js'
+import { applyRoundEvent, sweepEvaluations } from '../src/evaluations/service.js'
 import { DEFAULT_PACK } from '../src/policy/pack.js'
 import { build, demoCommunities, TEST_NOW, type Harness } from './helper.js'
 
@@ -426,6 +426,35 @@ t.test('concurrent ratings: many raters at once all land; one rater twice at onc
   // Two offices publishing at once: one wins, the other is told.
   const pub = await Promise.all([send(h, round.id, { type: 'PUBLISH' }), send(h, round.id, { type: 'PUBLISH' }, h.auth('admin', 'city', 'admin'))])
   t.same(pub.map((a) => a.statusCode).sort(), [200, 409])
+})
+
+t.test('a rating that lands between the office reading its round and writing its CLOSE: planned again without a version, refused with one', async (t) => {
+  const h = await build(t)
+  const round = await started(h, { period: '2026', departments: ['east-civil'] })
+  const office = { sub: 'office.east', role: 'office' as const, org: 'east' }
+  // The race as it lands, made certain: the office's write is held until a rating has been written.
+  const racing = (value: string) => {
+    let raced = false
+    return {
+      ...h.app.gate,
+      commits: {
+        write: async (plan: Parameters<typeof h.app.gate.commits.write>[0]) => {
+          if (!raced) {
+            raced = true
+            t.equal((await rateAs(h, round.id, 'east-civil', community(h), { value })).statusCode < 300, true, 'a rating lands first')
+          }
+          return h.app.gate.commits.write(plan)
+        }
+      }
+    } as typeof h.app.gate
+  }
+  const pinned = await applyRoundEvent(racing('satisfied'), round.id, office, { type: 'CLOSE', version: round.version }, null).then(() => null, (e: unknown) => e)
+  t.match(pinned, { status: 409, extensions: { currentState: 'rating' } }, 'with the version it read, the office is told the round changed')
+  const closed = await applyRoundEvent(racing('dissatisfied'), round.id, office, { type: 'CLOSE' }, null)
+  t.equal(closed.state, 'closed', 'without one, it closes over the rating that came first')
+  const ratings = (await get(h, `/v1/evaluations/${round.id}/ratings?all=true`, h.auth('office', 'east', 'office.east'))).json().items
+  t.same(ratings.map((r: Json) => r.value), ['satisfied', 'dissatisfied'], 'both ratings are kept')
+  t.ok(ratings.every((r: Json) => r.version < closed.version), 'both before the close')
 })
 
 t.test('idempotent: an event retried with its key is answered again, a rating repeated changes nothing', async (t) => {
