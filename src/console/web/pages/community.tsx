@@ -55,7 +55,7 @@ export function CommunityHome({ session }: { session: Session }) {
           {data.totals && (
             <BarChart
               title={L('经费：承诺与确认到位', 'Funding: promised against confirmed')}
-              rows={[{ label: year, values: [data.totals.fundingPromised, data.totals.fundingConfirmed] }]}
+              rows={[{ label: `${window.from.slice(0, 4)}–${window.to.slice(0, 4)}`, values: [data.totals.fundingPromised, data.totals.fundingConfirmed] }]}
               series={[
                 { name: L('承诺', 'promised'), format: yuan },
                 { name: L('确认到位', 'confirmed'), format: yuan }
