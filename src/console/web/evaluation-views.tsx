@@ -195,5 +195,6 @@ export function DepartmentRounds({ items }: { items: RoundFigures[] }) {
   )
 }
 
-const loadRounds = (department: string) => call(api.GET('/v1/register/evaluations/departments/{id}', { params: { path: { id: department } } }))
+/** A department's figures in the published rounds (public). */
+export const loadRounds = (department: string) => call(api.GET('/v1/register/evaluations/departments/{id}', { params: { path: { id: department } } }))
 export type RoundFigures = Awaited<ReturnType<typeof loadRounds>>['items'][number]

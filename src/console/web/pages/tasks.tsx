@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, call, type Finding, type Problem, type Schemas, type Session, type Task } from '../api'
 import { Deadline, Diagram, Field, Findings, Highlighted, History, Loading, ProblemView, StateBadge, asProblem, fieldError, useLoad } from '../components'
 import { EventActions } from '../forms'
-import { DepartmentRounds } from '../evaluation-views'
+import { DepartmentRounds, loadRounds } from '../evaluation-views'
 import { WithdrawalRequestList, answerChoices, loadWithdrawalRequests } from '../withdrawal-views'
 import { L, day, number, stateName, tr, yuan, type Bilingual } from '../i18n'
 
@@ -353,7 +353,7 @@ export function TaskList({ tasks, empty: none }: { tasks: readonly Task[]; empty
 export function MyTasks({ session }: { session: Session }) {
   const tasks = useLoad(() => call(api.GET('/v1/tasks', { params: { query: { department: session.principal.org, limit: 100 } } })), [])
   const scorecard = useLoad(() => loadScorecard(session.principal.org), [])
-  const rounds = useLoad(() => call(api.GET('/v1/register/evaluations/departments/{id}', { params: { path: { id: session.principal.org } } })), [])
+  const rounds = useLoad(() => loadRounds(session.principal.org), [])
   return (
     <section>
       <h1 tabIndex={-1}>{L('我的任务', 'My tasks')}</h1>
